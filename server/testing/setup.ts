@@ -1,0 +1,2 @@
+// Runs in every test worker before the test files.
+process.env.TZ = "UTC";
