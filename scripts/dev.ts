@@ -1,0 +1,98 @@
+// `npm run dev` (and `npm start` with --prod): one command from a fresh clone to a running app.
+// 1. a database: DATABASE_URL if set, else the embedded PostgreSQL under .data/pg;
+// 2. migrations applied (prisma migrate deploy);
+// 3. demo data loaded when the database has no members;
+// 4. Next.js, with this process owning the embedded server for as long as the app runs.
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import net from "node:net";
+import path from "node:path";
+import pg from "pg";
+import { startEmbeddedPostgres, type EmbeddedDatabase } from "./lib/embedded-postgres";
+import { migrateDatabase } from "./lib/migrate";
+
+const require = createRequire(import.meta.url);
+const production = process.argv.includes("--prod");
+const DEMO_MEMBERS = Number(process.env.MEMBERFLOW_DEMO_MEMBERS ?? 20_000);
+const PG_PORT = Number(process.env.MEMBERFLOW_PG_PORT ?? 54329);
+const APP_PORT = process.env.PORT ?? "3000";
+
+function log(message: string) {
+  console.log(`[memberflow] ${message}`);
+}
+
+function portAnswers(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = net.connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => (socket.destroy(), resolve(true)));
+    socket.once("error", () => resolve(false));
+  });
+}
+
+async function database(): Promise<{ url: string; embedded?: EmbeddedDatabase }> {
+  if (process.env.DATABASE_URL) {
+    log("using DATABASE_URL");
+    return { url: process.env.DATABASE_URL };
+  }
+  const started = Date.now();
+  if (await portAnswers(PG_PORT)) {
+    // Another memberflow process (a second dev server, a seed run) already owns it.
+    log(`embedded PostgreSQL already running on port ${PG_PORT}`);
+    return { url: `postgresql://postgres:memberflow@127.0.0.1:${PG_PORT}/memberflow` };
+  }
+  const embedded = await startEmbeddedPostgres({ dataDir: path.resolve(".data/pg"), port: PG_PORT, persistent: true });
+  await embedded.ensureDatabase("memberflow");
+  log(`embedded PostgreSQL 17 on port ${PG_PORT} (data in .data/pg) in ${Date.now() - started} ms`);
+  return { url: embedded.urlFor("memberflow"), embedded };
+}
+
+async function memberCount(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ n: string }>("SELECT count(*)::text AS n FROM members");
+    return Number(rows[0]?.n ?? 0);
+  } finally {
+    await client.end();
+  }
+}
+
+async function main() {
+  const { url, embedded } = await database();
+  let started = Date.now();
+  await migrateDatabase(url, { quiet: true });
+  log(`migrations applied in ${Date.now() - started} ms`);
+
+  if ((await memberCount(url)) === 0) {
+    started = Date.now();
+    log(`loading demo data: ${DEMO_MEMBERS.toLocaleString("en")} members …`);
+    const { seedDemoData } = await import("../prisma/seed/index");
+    await seedDemoData(url, { members: DEMO_MEMBERS });
+    log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+
+  const nextBin = require.resolve("next/dist/bin/next");
+  const args = production ? ["start", "-p", APP_PORT] : ["dev", "-p", APP_PORT];
+  const app = spawn(process.execPath, [nextBin, ...args], {
+    stdio: "inherit",
+    env: { ...process.env, DATABASE_URL: url, INNGEST_DEV: process.env.INNGEST_DEV ?? "1" },
+  });
+  log(`starting Next.js on http://localhost:${APP_PORT}`);
+
+  let stopping = false;
+  const stop = async (code: number) => {
+    if (stopping) return;
+    stopping = true;
+    app.kill("SIGTERM");
+    await embedded?.stop();
+    process.exit(code);
+  };
+  process.on("SIGINT", () => void stop(0));
+  process.on("SIGTERM", () => void stop(0));
+  app.on("exit", (code) => void stop(code ?? 0));
+}
+
+main().catch((error: unknown) => {
+  console.error(`[memberflow] could not start: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});

@@ -1,0 +1,78 @@
+// Flows: thin procedures over server/flows/service.ts. Marketers and admins edit; everyone reads.
+import { z } from "zod";
+import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { flowDraftSchema } from "@/server/flows/definition";
+import { flowTemplates } from "@/server/flows/templates";
+import * as flows from "@/server/flows/service";
+import { actorOf } from "@/server/auth/roles";
+
+const editor = roleProcedure("admin", "marketer");
+const layoutInput = z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() }));
+const flowId = z.object({ id: z.string().min(1) });
+
+export const flowsRouter = createTRPCRouter({
+  list: protectedProcedure
+    .input(z.object({ includeArchived: z.boolean().default(false) }).default({ includeArchived: false }))
+    .query(({ ctx, input }) => flows.listFlows(ctx.db, input)),
+
+  templates: protectedProcedure.query(() =>
+    flowTemplates.map((t) => ({ id: t.id, name: t.name, description: t.description, nodeCount: t.definition.nodes.length })),
+  ),
+
+  get: protectedProcedure.input(flowId).query(({ ctx, input }) => flows.getFlow(ctx.db, input.id)),
+
+  create: editor
+    .input(
+      z.object({
+        name: flows.flowNameSchema,
+        description: z.string().max(2000).optional(),
+        templateId: z.string().optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => {
+      const template = input.templateId ? flowTemplates.find((t) => t.id === input.templateId) : undefined;
+      if (input.templateId && !template) throw new flows.FlowError("not_found", `No template ${input.templateId}`);
+      return flows.createFlow(
+        ctx.db,
+        { name: input.name, description: input.description ?? template?.description.en, definition: template?.definition, layout: template?.layout, templateId: template?.id },
+        actorOf(ctx.session),
+      );
+    }),
+
+  saveDraft: editor
+    .input(
+      z.object({
+        id: z.string().min(1),
+        draft: flowDraftSchema,
+        layout: layoutInput,
+        baseUpdatedAt: z.date().optional(),
+        name: flows.flowNameSchema.optional(),
+        description: z.string().max(2000).optional(),
+      }),
+    )
+    .mutation(({ ctx, input }) => flows.saveDraft(ctx.db, input)),
+
+  publish: editor
+    .input(z.object({ id: z.string().min(1), note: z.string().max(500).optional() }))
+    .mutation(({ ctx, input }) => flows.publishFlow(ctx.db, input, actorOf(ctx.session))),
+
+  setStatus: editor
+    .input(z.object({ id: z.string().min(1), status: z.enum(["active", "paused", "archived"]) }))
+    .mutation(({ ctx, input }) => flows.setFlowStatus(ctx.db, input, actorOf(ctx.session))),
+
+  compare: protectedProcedure
+    .input(z.object({ flowId: z.string().min(1), from: z.string().min(1), to: z.string().min(1) }))
+    .query(({ ctx, input }) => flows.compareVersions(ctx.db, input)),
+
+  revert: editor
+    .input(z.object({ flowId: z.string().min(1), versionId: z.string().min(1) }))
+    .mutation(({ ctx, input }) => flows.revertDraft(ctx.db, input, actorOf(ctx.session))),
+
+  duplicate: editor.input(flowId).mutation(({ ctx, input }) => flows.duplicateFlow(ctx.db, input.id, actorOf(ctx.session))),
+
+  export: protectedProcedure.input(flowId).query(({ ctx, input }) => flows.exportFlow(ctx.db, input.id)),
+
+  import: editor
+    .input(z.object({ file: z.unknown(), publish: z.boolean().default(false) }))
+    .mutation(({ ctx, input }) => flows.importFlow(ctx.db, input.file, { publish: input.publish }, actorOf(ctx.session))),
+});

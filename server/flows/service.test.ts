@@ -1,0 +1,145 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { flowTemplates } from "./templates";
+import type { FlowDraft } from "./definition";
+import {
+  compareVersions,
+  createFlow,
+  duplicateFlow,
+  exportFlow,
+  FlowError,
+  getFlow,
+  importFlow,
+  listFlows,
+  publishFlow,
+  revertDraft,
+  saveDraft,
+  setFlowStatus,
+} from "./service";
+
+let t: TestDatabase;
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(() => t.drop());
+
+const winBack = () => {
+  const template = flowTemplates.find((x) => x.id === "win-back-churned");
+  if (!template) throw new Error("win-back template missing");
+  return structuredClone(template);
+};
+
+async function expectFlowError(promise: Promise<unknown>, code: string): Promise<FlowError> {
+  const error = await promise.then(
+    () => null,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(FlowError);
+  expect((error as FlowError).code).toBe(code);
+  return error as FlowError;
+}
+
+describe("flow drafts and versions", () => {
+  it("publishes a template as version 1 and keeps versions immutable across edits", async () => {
+    const template = winBack();
+    const flow = await createFlow(t.db, { name: "Win back", definition: template.definition, layout: template.layout });
+    const opened = await getFlow(t.db, flow.id);
+    expect(opened.issues.filter((i) => i.severity === "error")).toEqual([]);
+    expect(opened.unpublishedChanges).toBe(true);
+
+    const v1 = await publishFlow(t.db, { id: flow.id, note: "first" });
+    expect(v1.version).toBe(1);
+    const afterPublish = await getFlow(t.db, flow.id);
+    expect(afterPublish.status).toBe("active");
+    expect(afterPublish.unpublishedChanges).toBe(false);
+
+    // Rename a node in the draft: version 1 must not change.
+    const edited: FlowDraft = structuredClone(afterPublish.draft);
+    edited.nodes[0]!.name = "Renamed entry";
+    await saveDraft(t.db, { id: flow.id, draft: edited, layout: afterPublish.layout, baseUpdatedAt: afterPublish.draftUpdatedAt });
+    const v2 = await publishFlow(t.db, { id: flow.id });
+    expect(v2.version).toBe(2);
+
+    const stored = await t.db.flowVersion.findUniqueOrThrow({ where: { id: v1.versionId } });
+    expect((stored.definition as FlowDraft).nodes[0]!.name).toBe(template.definition.nodes[0]!.name);
+
+    const diff = await compareVersions(t.db, { flowId: flow.id, from: v1.versionId, to: v2.versionId });
+    expect(diff.changed.map((c) => c.nodeId)).toEqual([edited.nodes[0]!.id]);
+    expect(diff.added).toEqual([]);
+
+    await revertDraft(t.db, { flowId: flow.id, versionId: v1.versionId });
+    const reverted = await getFlow(t.db, flow.id);
+    expect(reverted.draft.nodes[0]!.name).toBe(template.definition.nodes[0]!.name);
+    expect(reverted.unpublishedChanges).toBe(true); // differs from the latest version (2)
+  });
+
+  it("refuses to publish a broken flow, naming the node, and writes no version", async () => {
+    const template = winBack();
+    const flow = await createFlow(t.db, { name: "Broken", definition: template.definition, layout: template.layout });
+    const broken: FlowDraft = structuredClone(template.definition);
+    const target = broken.edges[0]!.target;
+    broken.edges = broken.edges.filter((e) => e.target !== target); // orphan a node
+    await saveDraft(t.db, { id: flow.id, draft: broken, layout: template.layout });
+
+    const error = await expectFlowError(publishFlow(t.db, { id: flow.id }), "invalid");
+    expect(error.issues.some((i) => i.code === "unreachable_node" && i.nodeId === target)).toBe(true);
+    expect(await t.db.flowVersion.count({ where: { flowId: flow.id } })).toBe(0);
+  });
+
+  it("refuses a save on top of a newer save (no silent overwrite)", async () => {
+    const flow = await createFlow(t.db, { name: "Concurrent" });
+    const opened = await getFlow(t.db, flow.id);
+    await saveDraft(t.db, { id: flow.id, draft: opened.draft, layout: {}, baseUpdatedAt: opened.draftUpdatedAt });
+    await expectFlowError(saveDraft(t.db, { id: flow.id, draft: opened.draft, layout: {}, baseUpdatedAt: opened.draftUpdatedAt }), "conflict");
+  });
+
+  it("flags references to coupon templates that do not exist", async () => {
+    const template = winBack();
+    const def: FlowDraft = structuredClone(template.definition);
+    const coupon = def.nodes.find((n) => n.kind === "issue_coupon")!;
+    coupon.config = { ...(coupon.config as object), template: { mode: "existing", id: "no-such-template" } };
+    const flow = await createFlow(t.db, { name: "Missing ref", definition: def, layout: template.layout });
+    const opened = await getFlow(t.db, flow.id);
+    expect(opened.issues.some((i) => i.code === "missing_reference" && i.nodeId === coupon.id)).toBe(true);
+  });
+
+  it("moves through pause, resume and archive, and refuses what makes no sense", async () => {
+    const template = winBack();
+    const flow = await createFlow(t.db, { name: "Lifecycle", definition: template.definition, layout: template.layout });
+    await expectFlowError(setFlowStatus(t.db, { id: flow.id, status: "paused" }), "conflict"); // never published
+    await publishFlow(t.db, { id: flow.id });
+    expect((await setFlowStatus(t.db, { id: flow.id, status: "paused" })).status).toBe("paused");
+    expect((await setFlowStatus(t.db, { id: flow.id, status: "active" })).status).toBe("active");
+    expect((await setFlowStatus(t.db, { id: flow.id, status: "archived" })).status).toBe("archived");
+    await expectFlowError(saveDraft(t.db, { id: flow.id, draft: template.definition, layout: {} }), "archived");
+    expect((await listFlows(t.db)).some((f) => f.id === flow.id)).toBe(false);
+    const audit = await t.db.auditLog.findMany({ where: { entityId: flow.id }, orderBy: { id: "asc" } });
+    expect(audit.map((a) => a.action)).toEqual(["flow.create", "flow.publish", "flow.pause", "flow.resume", "flow.archive"]);
+  });
+
+  it("duplicates, exports and imports a flow without loss", async () => {
+    const template = winBack();
+    const flow = await createFlow(t.db, { name: "Portable", definition: template.definition, layout: template.layout });
+    const copy = await duplicateFlow(t.db, flow.id);
+    expect(copy.name).toBe("Portable (copy)");
+
+    const file = await exportFlow(t.db, flow.id);
+    const imported = await importFlow(t.db, JSON.parse(JSON.stringify(file)), { publish: true });
+    expect(imported.published?.version).toBe(1);
+    const reopened = await exportFlow(t.db, imported.flow.id);
+    expect(reopened.definition).toEqual(file.definition);
+    expect(reopened.layout).toEqual(file.layout);
+  });
+
+  it("rejects a file that is not a flow and keeps nothing of a failed publish-on-import", async () => {
+    await expectFlowError(importFlow(t.db, { format: "something-else" }), "invalid");
+    const before = await t.db.flow.count();
+    const broken = structuredClone(winBack());
+    broken.definition.edges = [];
+    await expectFlowError(
+      importFlow(t.db, { format: "memberflow.flow", formatVersion: 1, name: "Half", definition: broken.definition }, { publish: true }),
+      "invalid",
+    );
+    expect(await t.db.flow.count()).toBe(before);
+  });
+});

@@ -1,0 +1,300 @@
+// Flows as the product stores them: a draft that autosaves, immutable numbered versions,
+// a lifecycle (draft → active ⇄ paused → archived), and a portable JSON export.
+// Server-only: it takes a Prisma client. The graph rules themselves live in validate.ts.
+import { Prisma, type FlowStatus, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { flowDefinitionSchema, flowDraftSchema, emptyFlowDefinition, type FlowDraft } from "./definition";
+import { findNodeKindSpec } from "./kinds";
+import { validateFlow, hasErrors, type FlowIssue, type ValidationContext } from "./validate";
+import { diffFlows } from "./diff";
+import { autoLayout, type FlowLayout } from "./canvas";
+import { DomainError, type DomainErrorCode } from "@/server/errors";
+
+type Db = PrismaClient;
+
+const layoutSchema = z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() }));
+
+/** Flow errors carry the per-node validation issues, so the canvas can point at each node. */
+export class FlowError extends DomainError<{ issues: FlowIssue[] }> {
+  constructor(code: DomainErrorCode, message: string, issues: FlowIssue[] = []) {
+    super(code, message, { issues });
+  }
+  get issues(): FlowIssue[] {
+    return this.details?.issues ?? [];
+  }
+}
+
+// ── the portable file format: what the UI exports and `npm run flows -- import` reads ──
+export const FLOW_FILE_FORMAT = "memberflow.flow" as const;
+export const flowFileSchema = z.object({
+  format: z.literal(FLOW_FILE_FORMAT, { error: `not a memberflow flow file (format must be "${FLOW_FILE_FORMAT}")` }),
+  formatVersion: z.literal(1),
+  name: z.string().trim().min(1).max(120),
+  description: z.string().max(2000).default(""),
+  definition: flowDraftSchema,
+  layout: layoutSchema.default({}),
+});
+export type FlowFile = z.infer<typeof flowFileSchema>;
+
+export const flowNameSchema = z.string().trim().min(1, "Give the flow a name").max(120);
+
+/** Which referenced templates and audiences exist, for the validator's reference check. */
+export async function referenceContext(db: Db, draft: FlowDraft): Promise<ValidationContext> {
+  const wanted = { couponTemplates: new Set<string>(), audiences: new Set<string>(), notificationTemplates: new Set<string>() };
+  for (const node of draft.nodes) {
+    const spec = findNodeKindSpec(node.kind);
+    const parsed = spec?.configSchema.safeParse(node.config);
+    if (!spec || !parsed?.success) continue;
+    const refs = spec.references(parsed.data);
+    refs.couponTemplateIds.forEach((id) => wanted.couponTemplates.add(id));
+    refs.audienceIds.forEach((id) => wanted.audiences.add(id));
+    refs.notificationTemplateIds.forEach((id) => wanted.notificationTemplates.add(id));
+  }
+  const [coupons, audiences, notifications] = await Promise.all([
+    db.couponTemplate.findMany({ where: { id: { in: [...wanted.couponTemplates] }, archivedAt: null }, select: { id: true } }),
+    db.audience.findMany({ where: { id: { in: [...wanted.audiences] }, archivedAt: null }, select: { id: true } }),
+    db.notificationTemplate.findMany({ where: { id: { in: [...wanted.notificationTemplates] } }, select: { id: true } }),
+  ]);
+  return {
+    existingIds: {
+      couponTemplates: new Set(coupons.map((c) => c.id)),
+      audiences: new Set(audiences.map((a) => a.id)),
+      notificationTemplates: new Set(notifications.map((n) => n.id)),
+    },
+  };
+}
+
+export async function listFlows(db: Db, options: { includeArchived?: boolean } = {}) {
+  const flows = await db.flow.findMany({
+    where: options.includeArchived ? {} : { status: { not: "archived" } },
+    orderBy: { updatedAt: "desc" },
+    select: {
+      id: true,
+      name: true,
+      description: true,
+      status: true,
+      updatedAt: true,
+      draftUpdatedAt: true,
+      currentVersion: { select: { version: true, publishedAt: true } },
+      _count: { select: { versions: true, journeys: true } },
+    },
+  });
+  return flows;
+}
+
+export async function createFlow(
+  db: Db,
+  input: { name: string; description?: string; definition?: FlowDraft; layout?: FlowLayout; templateId?: string },
+  actor = "system",
+) {
+  const name = flowNameSchema.parse(input.name);
+  const definition = input.definition ? flowDraftSchema.parse(input.definition) : emptyFlowDefinition();
+  const layout = input.layout && Object.keys(input.layout).length > 0 ? input.layout : autoLayout(definition);
+  return db.$transaction(async (tx) => {
+    const flow = await tx.flow.create({
+      data: {
+        name,
+        description: input.description ?? "",
+        draft: definition as unknown as Prisma.InputJsonValue,
+        draftLayout: layout as Prisma.InputJsonValue,
+        templateId: input.templateId ?? null,
+      },
+    });
+    await tx.auditLog.create({ data: { actor, action: "flow.create", entityType: "flow", entityId: flow.id, details: { name } } });
+    return flow;
+  });
+}
+
+export async function getFlow(db: Db, id: string) {
+  const flow = await db.flow.findUnique({
+    where: { id },
+    include: {
+      currentVersion: { select: { id: true, version: true, publishedAt: true } },
+      versions: { orderBy: { version: "desc" }, select: { id: true, version: true, publishedAt: true, note: true } },
+    },
+  });
+  if (!flow) throw new FlowError("not_found", `Flow ${id} does not exist`);
+  const draft = flowDraftSchema.parse(flow.draft);
+  const layout = layoutSchema.parse(flow.draftLayout);
+  const issues = validateFlow(draft, await referenceContext(db, draft));
+  // A draft with edits since the last publish shows a "changes not published" state.
+  const latest = flow.versions[0] ? await db.flowVersion.findUniqueOrThrow({ where: { id: flow.versions[0].id } }) : null;
+  const unpublishedChanges = latest ? !sameDefinition(draft, flowDraftSchema.parse(latest.definition)) : draft.nodes.length > 0;
+  return { ...flow, draft, layout, issues, unpublishedChanges };
+}
+
+function sameDefinition(a: FlowDraft, b: FlowDraft): boolean {
+  const diff = diffFlows(a, b);
+  return (
+    diff.added.length + diff.removed.length + diff.changed.length + diff.edgesAdded.length + diff.edgesRemoved.length + diff.settingsChanged.length ===
+    0
+  );
+}
+
+/**
+ * Autosave. Drafts may be half-finished (only their shape is enforced). `baseUpdatedAt` is the
+ * draft time the editor last loaded: a save on top of someone else's newer save is refused
+ * instead of silently overwriting it.
+ */
+export async function saveDraft(
+  db: Db,
+  input: { id: string; draft: FlowDraft; layout: FlowLayout; baseUpdatedAt?: Date; name?: string; description?: string },
+) {
+  const draft = flowDraftSchema.parse(input.draft);
+  const layout = layoutSchema.parse(input.layout);
+  const now = new Date();
+  const result = await db.flow.updateMany({
+    where: {
+      id: input.id,
+      status: { not: "archived" },
+      ...(input.baseUpdatedAt ? { draftUpdatedAt: input.baseUpdatedAt } : {}),
+    },
+    data: {
+      draft: draft as unknown as Prisma.InputJsonValue,
+      draftLayout: layout as Prisma.InputJsonValue,
+      draftUpdatedAt: now,
+      ...(input.name !== undefined ? { name: flowNameSchema.parse(input.name) } : {}),
+      ...(input.description !== undefined ? { description: input.description } : {}),
+    },
+  });
+  if (result.count === 0) {
+    const flow = await db.flow.findUnique({ where: { id: input.id }, select: { status: true } });
+    if (!flow) throw new FlowError("not_found", `Flow ${input.id} does not exist`);
+    if (flow.status === "archived") throw new FlowError("archived", "An archived flow cannot be edited; duplicate it instead");
+    throw new FlowError("conflict", "This draft was changed elsewhere since you opened it; reload to see the latest version");
+  }
+  const issues = validateFlow(draft, await referenceContext(db, draft));
+  return { draftUpdatedAt: now, issues };
+}
+
+/** Publishing refuses while any error remains; the server checks again whatever the UI said. */
+export async function publishFlow(db: Db, input: { id: string; note?: string }, actor = "system") {
+  const flow = await db.flow.findUnique({ where: { id: input.id } });
+  if (!flow) throw new FlowError("not_found", `Flow ${input.id} does not exist`);
+  if (flow.status === "archived") throw new FlowError("archived", "An archived flow cannot be published");
+  const draft = flowDraftSchema.parse(flow.draft);
+  const issues = validateFlow(draft, await referenceContext(db, draft));
+  if (hasErrors(issues)) {
+    const count = issues.filter((i) => i.severity === "error").length;
+    throw new FlowError("invalid", `The flow has ${count} error${count === 1 ? "" : "s"} to fix before it can be published`, issues);
+  }
+  const definition = flowDefinitionSchema.parse(draft);
+  return db.$transaction(async (tx) => {
+    const last = await tx.flowVersion.aggregate({ where: { flowId: flow.id }, _max: { version: true } });
+    const version = await tx.flowVersion.create({
+      data: {
+        flowId: flow.id,
+        version: (last._max.version ?? 0) + 1,
+        definition: definition as unknown as Prisma.InputJsonValue,
+        layout: flow.draftLayout as Prisma.InputJsonValue,
+        note: input.note ?? "",
+      },
+    });
+    await tx.flow.update({
+      where: { id: flow.id },
+      data: { currentVersionId: version.id, status: flow.status === "paused" ? "paused" : "active" },
+    });
+    await tx.auditLog.create({
+      data: { actor, action: "flow.publish", entityType: "flow", entityId: flow.id, details: { version: version.version } },
+    });
+    return { version: version.version, versionId: version.id, issues };
+  });
+}
+
+const allowedTransitions: Record<FlowStatus, FlowStatus[]> = {
+  draft: ["archived"],
+  active: ["paused", "archived"],
+  paused: ["active", "archived"],
+  archived: [],
+};
+
+export async function setFlowStatus(db: Db, input: { id: string; status: "active" | "paused" | "archived" }, actor = "system") {
+  const flow = await db.flow.findUnique({ where: { id: input.id }, select: { status: true, currentVersionId: true } });
+  if (!flow) throw new FlowError("not_found", `Flow ${input.id} does not exist`);
+  if (!allowedTransitions[flow.status].includes(input.status)) {
+    throw new FlowError("conflict", `A ${flow.status} flow cannot become ${input.status}`);
+  }
+  const updated = await db.flow.update({ where: { id: input.id }, data: { status: input.status } });
+  await db.auditLog.create({
+    data: { actor, action: `flow.${input.status === "active" ? "resume" : input.status === "paused" ? "pause" : "archive"}`, entityType: "flow", entityId: input.id },
+  });
+  return updated;
+}
+
+async function loadVersionDefinition(db: Db, flowId: string, versionId: string | "draft") {
+  if (versionId === "draft") {
+    const flow = await db.flow.findUnique({ where: { id: flowId }, select: { draft: true } });
+    if (!flow) throw new FlowError("not_found", `Flow ${flowId} does not exist`);
+    return flowDraftSchema.parse(flow.draft);
+  }
+  const version = await db.flowVersion.findFirst({ where: { id: versionId, flowId } });
+  if (!version) throw new FlowError("not_found", `Version ${versionId} does not belong to flow ${flowId}`);
+  return flowDraftSchema.parse(version.definition);
+}
+
+/** What changed between two versions (or a version and the draft), node by node. */
+export async function compareVersions(db: Db, input: { flowId: string; from: string | "draft"; to: string | "draft" }) {
+  const [from, to] = await Promise.all([loadVersionDefinition(db, input.flowId, input.from), loadVersionDefinition(db, input.flowId, input.to)]);
+  return diffFlows(from, to);
+}
+
+export async function revertDraft(db: Db, input: { flowId: string; versionId: string }, actor = "system") {
+  const version = await db.flowVersion.findFirst({ where: { id: input.versionId, flowId: input.flowId } });
+  if (!version) throw new FlowError("not_found", `Version ${input.versionId} does not belong to flow ${input.flowId}`);
+  const flow = await db.flow.update({
+    where: { id: input.flowId },
+    data: { draft: version.definition as Prisma.InputJsonValue, draftLayout: version.layout as Prisma.InputJsonValue, draftUpdatedAt: new Date() },
+  });
+  await db.auditLog.create({
+    data: { actor, action: "flow.revert", entityType: "flow", entityId: input.flowId, details: { version: version.version } },
+  });
+  return flow;
+}
+
+export async function duplicateFlow(db: Db, id: string, actor = "system") {
+  const flow = await db.flow.findUnique({ where: { id } });
+  if (!flow) throw new FlowError("not_found", `Flow ${id} does not exist`);
+  return createFlow(
+    db,
+    {
+      name: `${flow.name} (copy)`.slice(0, 120),
+      description: flow.description,
+      definition: flowDraftSchema.parse(flow.draft),
+      layout: layoutSchema.parse(flow.draftLayout),
+    },
+    actor,
+  );
+}
+
+export async function exportFlow(db: Db, id: string): Promise<FlowFile> {
+  const flow = await db.flow.findUnique({ where: { id } });
+  if (!flow) throw new FlowError("not_found", `Flow ${id} does not exist`);
+  return {
+    format: FLOW_FILE_FORMAT,
+    formatVersion: 1,
+    name: flow.name,
+    description: flow.description,
+    definition: flowDraftSchema.parse(flow.draft),
+    layout: layoutSchema.parse(flow.draftLayout),
+  };
+}
+
+/** Imports create a new flow (never overwrite); with `publish`, it is published at once. */
+export async function importFlow(db: Db, file: unknown, options: { publish?: boolean } = {}, actor = "system") {
+  const parsed = flowFileSchema.safeParse(file);
+  if (!parsed.success) {
+    throw new FlowError(
+      "invalid",
+      `Not a valid flow file: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`,
+    );
+  }
+  const flow = await createFlow(db, parsed.data, actor);
+  if (!options.publish) return { flow, published: null };
+  try {
+    return { flow, published: await publishFlow(db, { id: flow.id, note: "imported" }, actor) };
+  } catch (error) {
+    // Nothing half-applied: an import that was asked to publish and cannot is not kept.
+    await db.flow.delete({ where: { id: flow.id } });
+    throw error;
+  }
+}

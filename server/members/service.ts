@@ -1,0 +1,154 @@
+// Reading members: the searchable list and one member's full picture.
+import { Prisma, type PrismaClient } from "@prisma/client";
+import { z } from "zod";
+import { memberListInput } from "./schemas";
+
+type Db = PrismaClient | Prisma.TransactionClient;
+
+// A search term matches the member's external id or name anywhere (trigram indexes), or
+// the start of the phone number.
+function searchFilter(search: string | undefined): Prisma.MemberWhereInput {
+  if (!search) return {};
+  return {
+    OR: [
+      { externalId: { contains: search, mode: "insensitive" } },
+      { name: { contains: search, mode: "insensitive" } },
+      ...(/^\+?\d{3,}$/.test(search) ? [{ phone: { startsWith: search } }] : []),
+    ],
+  };
+}
+
+export async function listMembers(db: Db, rawInput: z.input<typeof memberListInput>) {
+  const input = memberListInput.parse(rawInput);
+  const where: Prisma.MemberWhereInput = {
+    ...searchFilter(input.search),
+    ...(input.tierId ? { tierId: input.tierId } : {}),
+    ...(input.city ? { city: input.city } : {}),
+    ...(input.lifecycleStage ? { stats: { lifecycleStage: input.lifecycleStage } } : {}),
+  };
+  const [rows, total] = await Promise.all([
+    db.member.findMany({
+      where,
+      orderBy: { id: "desc" },
+      skip: (input.page - 1) * input.pageSize,
+      take: input.pageSize,
+      select: {
+        id: true,
+        externalId: true,
+        name: true,
+        phone: true,
+        city: true,
+        businessDistrict: true,
+        registeredAt: true,
+        pointsBalance: true,
+        tier: { select: { id: true, name: true, nameEn: true, rank: true } },
+        stats: { select: { orderCount: true, totalSpend: true, lastOrderAt: true, lifecycleStage: true } },
+      },
+    }),
+    db.member.count({ where }),
+  ]);
+  return {
+    page: input.page,
+    pageSize: input.pageSize,
+    total,
+    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
+    members: rows.map((m) => ({ ...m, stats: m.stats ? { ...m.stats, totalSpend: m.stats.totalSpend.toNumber() } : null })),
+  };
+}
+
+export async function memberFilterOptions(db: Db) {
+  const [tiers, cities] = await Promise.all([
+    db.tier.findMany({ orderBy: { rank: "asc" }, select: { id: true, name: true, nameEn: true } }),
+    db.businessDistrict.findMany({ distinct: ["city"], select: { city: true, province: true }, orderBy: { city: "asc" } }),
+  ]);
+  return { tiers, cities: cities.map((c) => c.city) };
+}
+
+export type TimelineEntry = {
+  at: Date;
+  kind: "order" | "visit" | "event" | "points" | "tier" | "coupon" | "registered";
+  title: string;
+  detail: string | null;
+  amount: number | null;
+};
+
+export async function getMember(db: Db, id: number) {
+  const member = await db.member.findUnique({
+    where: { id },
+    include: {
+      tier: true,
+      stats: true,
+      tags: { include: { tag: true }, orderBy: { createdAt: "asc" } },
+      badges: { include: { badge: true } },
+    },
+  });
+  if (!member) return null;
+
+  const [orders, pointsEntries, coupons, timeline, nextTier] = await Promise.all([
+    db.order.findMany({
+      where: { memberId: id },
+      orderBy: { placedAt: "desc" },
+      take: 20,
+      include: { items: { include: { product: { select: { name: true, sku: true } } } } },
+    }),
+    db.pointsEntry.findMany({ where: { memberId: id }, orderBy: { createdAt: "desc" }, take: 20 }),
+    db.coupon.findMany({
+      where: { memberId: id },
+      orderBy: { issuedAt: "desc" },
+      take: 20,
+      include: { template: { select: { name: true, type: true, value: true } } },
+    }),
+    memberTimeline(db, id, member.registeredAt),
+    db.tier.findFirst({ where: { rank: { gt: member.tier.rank } }, orderBy: { rank: "asc" } }),
+  ]);
+
+  return {
+    ...member,
+    stats: member.stats
+      ? {
+          ...member.stats,
+          totalSpend: member.stats.totalSpend.toNumber(),
+          spend365d: member.stats.spend365d.toNumber(),
+          spend90d: member.stats.spend90d.toNumber(),
+        }
+      : null,
+    tags: member.tags.map((t) => ({ id: t.tag.id, name: t.tag.name, color: t.tag.color })),
+    badges: member.badges.map((b) => ({ id: b.badge.id, name: b.badge.name, icon: b.badge.icon, awardedAt: b.awardedAt })),
+    nextTier: nextTier ? { id: nextTier.id, name: nextTier.name, nameEn: nextTier.nameEn, growthThreshold: nextTier.growthThreshold } : null,
+    orders: orders.map((o) => ({
+      id: o.id,
+      externalId: o.externalId,
+      placedAt: o.placedAt,
+      channel: o.channel,
+      totalAmount: o.totalAmount.toNumber(),
+      discountAmount: o.discountAmount.toNumber(),
+      items: o.items.map((i) => ({ name: i.product.name, sku: i.product.sku, quantity: i.quantity, amount: i.amount.toNumber() })),
+    })),
+    pointsEntries,
+    coupons: coupons.map((c) => ({ ...c, template: { ...c.template, value: c.template.value.toNumber() } })),
+    timeline,
+  };
+}
+
+// The member's recent history across every source, newest first, in one round trip.
+async function memberTimeline(db: Db, memberId: number, registeredAt: Date): Promise<TimelineEntry[]> {
+  const rows = await db.$queryRaw<{ at: Date; kind: TimelineEntry["kind"]; title: string; detail: string | null; amount: string | null }[]>`
+    (SELECT placed_at AS at, 'order' AS kind, external_id AS title, channel AS detail, total_amount::text AS amount
+       FROM orders WHERE member_id = ${memberId} ORDER BY placed_at DESC LIMIT 30)
+    UNION ALL
+    (SELECT visited_at, 'visit', channel, district, NULL FROM visits WHERE member_id = ${memberId} ORDER BY visited_at DESC LIMIT 30)
+    UNION ALL
+    (SELECT occurred_at, 'event', name, properties::text, NULL FROM member_events WHERE member_id = ${memberId} ORDER BY occurred_at DESC LIMIT 30)
+    UNION ALL
+    (SELECT created_at, 'points', type::text, reason, amount::text FROM points_entries WHERE member_id = ${memberId} ORDER BY created_at DESC LIMIT 30)
+    UNION ALL
+    (SELECT changed_at, 'tier', to_tier_id, from_tier_id, NULL FROM tier_changes WHERE member_id = ${memberId} ORDER BY changed_at DESC LIMIT 10)
+    UNION ALL
+    (SELECT c.issued_at, 'coupon', t.name, c.status::text, NULL FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
+       WHERE c.member_id = ${memberId} ORDER BY c.issued_at DESC LIMIT 20)
+    ORDER BY at DESC
+    LIMIT 60`;
+  const entries = rows.map((r) => ({ ...r, amount: r.amount === null ? null : Number(r.amount) }));
+  if (entries.length < 60) entries.push({ at: registeredAt, kind: "registered", title: "", detail: null, amount: null });
+  return entries;
+}
