@@ -106,12 +106,12 @@ export function unrefLongTimers(thresholdMs = 1000): void {
   const originalSetInterval = globalThis.setInterval;
   globalThis.setTimeout = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
     const timer = originalSetTimeout(handler as () => void, ms, ...args);
-    if ((ms ?? 0) >= thresholdMs) timer.unref?.();
+    if ((ms ?? 0) >= thresholdMs) (timer as unknown as NodeJS.Timeout).unref?.();
     return timer;
   }) as typeof setTimeout;
   globalThis.setInterval = ((handler: TimerHandler, ms?: number, ...args: unknown[]) => {
     const timer = originalSetInterval(handler as () => void, ms, ...args);
-    if ((ms ?? 0) >= thresholdMs) timer.unref?.();
+    if ((ms ?? 0) >= thresholdMs) (timer as unknown as NodeJS.Timeout).unref?.();
     return timer;
   }) as typeof setInterval;
 }

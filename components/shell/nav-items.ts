@@ -1,0 +1,39 @@
+import {
+  ChartColumnIncreasingIcon,
+  ContactIcon,
+  SettingsIcon,
+  TicketPercentIcon,
+  UsersRoundIcon,
+  WorkflowIcon,
+  type LucideIcon,
+} from "lucide-react";
+
+/** Keys of the `nav` message namespace that name a destination. */
+export type NavLabelKey = "flows" | "audiences" | "members" | "content" | "results" | "settings";
+
+export type NavItem = { href: string; label: NavLabelKey; icon: LucideIcon };
+export type NavSection = { label: "engage" | "insights"; items: NavItem[] };
+
+export const navSections: NavSection[] = [
+  {
+    label: "engage",
+    items: [
+      { href: "/flows", label: "flows", icon: WorkflowIcon },
+      { href: "/audiences", label: "audiences", icon: UsersRoundIcon },
+      { href: "/content", label: "content", icon: TicketPercentIcon },
+    ],
+  },
+  {
+    label: "insights",
+    items: [
+      { href: "/members", label: "members", icon: ContactIcon },
+      { href: "/results", label: "results", icon: ChartColumnIncreasingIcon },
+    ],
+  },
+];
+
+export const navFooterItems: NavItem[] = [{ href: "/settings", label: "settings", icon: SettingsIcon }];
+
+export function isActivePath(pathname: string, href: string): boolean {
+  return pathname === href || pathname.startsWith(`${href}/`);
+}

@@ -1,0 +1,23 @@
+import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { flowsRouter } from "@/server/api/routers/flows";
+import { healthRouter } from "@/server/api/routers/health";
+import { membersRouter } from "@/server/api/routers/members";
+
+/**
+ * The app's API: one router per capability, merged here by hand.
+ * Add a router in `server/api/routers/<capability>.ts` and list it below.
+ */
+export const appRouter = createTRPCRouter({
+  health: healthRouter,
+  flows: flowsRouter,
+  members: membersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+
+/**
+ * Server-side caller, e.g. in a script or test:
+ *   const api = createCaller(await createTRPCContext({ headers: new Headers() }));
+ *   await api.health.ping();
+ */
+export const createCaller = createCallerFactory(appRouter);

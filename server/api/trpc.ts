@@ -1,0 +1,114 @@
+/**
+ * tRPC server setup, in three parts:
+ *   1. CONTEXT  — what every procedure receives (db, session, request headers).
+ *   2. SETUP    — initTRPC with superjson and an error formatter that exposes zod errors.
+ *   3. BUILDERS — routers and procedures; this is the part routers import.
+ *
+ * Routers live in `server/api/routers/<capability>.ts` and are merged by hand in `root.ts`.
+ */
+import "server-only";
+
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import superjson from "superjson";
+import { z, ZodError } from "zod";
+
+import { db } from "@/server/db";
+import { getSession } from "@/server/auth/session";
+import type { Role } from "@/server/auth/roles";
+import { DomainError, type DomainErrorCode } from "@/server/errors";
+
+/* ------------------------------------------------------------------------------------------
+ * 1. CONTEXT
+ * ---------------------------------------------------------------------------------------- */
+
+/**
+ * Built once per request: by the fetch handler (`app/api/trpc/[trpc]/route.ts`) and by the
+ * server-side caller (`trpc/server.ts`), both of which pass the request headers.
+ */
+export async function createTRPCContext(opts: { headers: Headers }) {
+  const session = await getSession(opts.headers);
+  return { db, session, headers: opts.headers };
+}
+
+export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
+
+/* ------------------------------------------------------------------------------------------
+ * 2. SETUP
+ * ---------------------------------------------------------------------------------------- */
+
+const t = initTRPC.context<typeof createTRPCContext>().create({
+  transformer: superjson,
+  errorFormatter({ shape, error }) {
+    return {
+      ...shape,
+      data: {
+        ...shape.data,
+        // Field-level input errors for forms: { formErrors: string[], fieldErrors: { [field]: string[] } }.
+        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        // Services' DomainError, for clients that branch on it: { code: "not_found" | …, details }.
+        domainError:
+          error.cause instanceof DomainError ? { code: error.cause.code, details: error.cause.details ?? null } : null,
+      },
+    };
+  },
+});
+
+/** How each DomainError code reaches tRPC clients (and its HTTP status). */
+const domainErrorCodes: Record<DomainErrorCode, TRPC_ERROR_CODE_KEY> = {
+  not_found: "NOT_FOUND",
+  conflict: "CONFLICT",
+  invalid: "BAD_REQUEST",
+  forbidden: "FORBIDDEN",
+  // The resource exists but is read-only in its current state.
+  archived: "PRECONDITION_FAILED",
+};
+
+/** Turns a DomainError thrown by a service into the matching tRPC error (instead of a 500). */
+const mapDomainErrors = t.middleware(async ({ next }) => {
+  const result = await next();
+  if (!result.ok && result.error.cause instanceof DomainError) {
+    const cause = result.error.cause;
+    throw new TRPCError({ code: domainErrorCodes[cause.code], message: cause.message, cause });
+  }
+  return result;
+});
+
+/* ------------------------------------------------------------------------------------------
+ * 3. BUILDERS
+ * ---------------------------------------------------------------------------------------- */
+
+export const createTRPCRouter = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/** No session required (health checks, public lookups). */
+export const publicProcedure = t.procedure.use(mapDomainErrors);
+
+/**
+ * The one place sessions and roles are checked. Without `allowed`, any signed-in user passes;
+ * with it, the user's role must be listed. Narrows `ctx.session` to non-null downstream.
+ */
+function authorize(allowed?: readonly Role[]) {
+  return t.middleware(({ ctx, next }) => {
+    if (!ctx.session) {
+      throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in to continue." });
+    }
+    if (allowed && !allowed.includes(ctx.session.user.role)) {
+      throw new TRPCError({
+        code: "FORBIDDEN",
+        message: `This action needs one of the roles: ${allowed.join(", ")}.`,
+      });
+    }
+    return next({ ctx: { ...ctx, session: ctx.session } });
+  });
+}
+
+/** Any signed-in user. */
+export const protectedProcedure = publicProcedure.use(authorize());
+
+/**
+ * Signed-in users with one of the given roles, e.g.
+ *   roleProcedure("admin", "marketer").input(…).mutation(…)
+ */
+export function roleProcedure(...allowed: [Role, ...Role[]]) {
+  return publicProcedure.use(authorize(allowed));
+}

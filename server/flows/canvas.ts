@@ -1,0 +1,160 @@
+// Pure converters between the executable definition (+ a layout) and React Flow's shapes.
+// Positions are kept apart from the definition: moving a node is not a new flow version.
+// Structural types only, so this module needs neither React nor @xyflow/react.
+import dagre from "@dagrejs/dagre";
+import { findNodeKindSpec } from "./kinds";
+import type { FlowDraftNode, FlowEdge, FlowSettings } from "./definition";
+
+export type CanvasPosition = { x: number; y: number };
+/** Top-left position of each node by node id. */
+export type FlowLayout = Record<string, CanvasPosition>;
+
+export type CanvasNode<N extends FlowDraftNode = FlowDraftNode> = {
+  id: string;
+  type: string;
+  position: CanvasPosition;
+  data: { node: N };
+};
+export type CanvasEdge = { id: string; source: string; sourceHandle: string; target: string; targetHandle: "in" };
+
+/** What React Flow hands back: extra fields (selected, measured…) are ignored, handles may be null. */
+export type CanvasNodeInput<N extends FlowDraftNode = FlowDraftNode> = {
+  id: string;
+  type?: string;
+  position: CanvasPosition;
+  data: { node: N };
+};
+export type CanvasEdgeInput = {
+  id: string;
+  source: string;
+  target: string;
+  sourceHandle?: string | null;
+  targetHandle?: string | null;
+};
+
+type Graph<N extends FlowDraftNode> = { nodes: N[]; edges: FlowEdge[] };
+
+/** The size the canvas draws a node at; the layout spaces nodes by it. */
+export const nodeSize = { width: 240, height: 72 } as const;
+
+export function toCanvas<N extends FlowDraftNode>(
+  def: Graph<N>,
+  layout: FlowLayout,
+): { nodes: CanvasNode<N>[]; edges: CanvasEdge[] } {
+  // Nodes without a position (e.g. an imported flow) get one from the automatic layout.
+  const missing = def.nodes.some((n) => !layout[n.id]);
+  const fallback = missing ? autoLayout(def) : {};
+  return {
+    nodes: def.nodes.map((node) => ({
+      id: node.id,
+      type: node.kind,
+      position: { ...(layout[node.id] ?? fallback[node.id] ?? { x: 0, y: 0 }) },
+      data: { node },
+    })),
+    edges: def.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.branch, target: e.target, targetHandle: "in" })),
+  };
+}
+
+export function fromCanvas<N extends FlowDraftNode>(
+  nodes: readonly CanvasNodeInput<N>[],
+  edges: readonly CanvasEdgeInput[],
+  settings: FlowSettings,
+): { definition: Graph<N> & { settings: FlowSettings }; layout: FlowLayout } {
+  const layout: FlowLayout = {};
+  const defNodes: N[] = [];
+  for (const n of nodes) {
+    // The canvas id wins: React Flow addresses nodes by it.
+    defNodes.push(n.data.node.id === n.id ? n.data.node : { ...n.data.node, id: n.id });
+    layout[n.id] = { x: n.position.x, y: n.position.y };
+  }
+  const defEdges: FlowEdge[] = edges.map((e) => ({
+    id: e.id,
+    source: e.source,
+    // A node with a single handle may report no handle id; that handle is "out".
+    branch: e.sourceHandle ?? "out",
+    target: e.target,
+  }));
+  return { definition: { nodes: defNodes, edges: defEdges, settings }, layout };
+}
+
+/**
+ * Edges that close a loop, found by depth-first search from the triggers (then from any node
+ * not yet visited), in definition order. Left out of ranking so loops do not push the flow upside down.
+ */
+export function backEdges(def: Graph<FlowDraftNode>): Set<string> {
+  const ids = new Set(def.nodes.map((n) => n.id));
+  const out = new Map<string, FlowEdge[]>(def.nodes.map((n) => [n.id, []]));
+  for (const e of def.edges) if (ids.has(e.source) && ids.has(e.target)) out.get(e.source)?.push(e);
+  const isTrigger = (n: FlowDraftNode) => findNodeKindSpec(n.kind)?.category === "trigger";
+  const roots = [...def.nodes.filter(isTrigger), ...def.nodes.filter((n) => !isTrigger(n))].map((n) => n.id);
+
+  const state = new Map<string, "open" | "done">();
+  const back = new Set<string>();
+  for (const root of roots) {
+    if (state.has(root)) continue;
+    const work: { id: string; next: number }[] = [{ id: root, next: 0 }];
+    state.set(root, "open");
+    while (work.length > 0) {
+      const frame = work[work.length - 1] as { id: string; next: number };
+      const edges = out.get(frame.id) ?? [];
+      const edge = edges[frame.next++];
+      if (!edge) {
+        state.set(frame.id, "done");
+        work.pop();
+        continue;
+      }
+      const seen = state.get(edge.target);
+      if (seen === "open") back.add(edge.id);
+      else if (seen === undefined) {
+        state.set(edge.target, "open");
+        work.push({ id: edge.target, next: 0 });
+      }
+    }
+  }
+  return back;
+}
+
+/** Top-to-bottom layout with dagre; positions are top-left corners, rounded to whole pixels. */
+export function autoLayout(def: Graph<FlowDraftNode>): FlowLayout {
+  const g = new dagre.graphlib.Graph();
+  g.setGraph({ rankdir: "TB", nodesep: 48, ranksep: 72, marginx: 0, marginy: 0 });
+  g.setDefaultEdgeLabel(() => ({}));
+  for (const n of def.nodes) g.setNode(n.id, { width: nodeSize.width, height: nodeSize.height });
+  const back = backEdges(def);
+  for (const e of def.edges) {
+    if (back.has(e.id) || e.source === e.target) continue;
+    if (!g.hasNode(e.source) || !g.hasNode(e.target)) continue;
+    g.setEdge(e.source, e.target);
+  }
+  dagre.layout(g);
+  const layout: FlowLayout = {};
+  for (const n of def.nodes) {
+    const placed = g.node(n.id);
+    layout[n.id] = {
+      x: Math.round(placed.x - nodeSize.width / 2),
+      y: Math.round(placed.y - nodeSize.height / 2),
+    };
+  }
+  return layout;
+}
+
+/**
+ * Deletes a node and its edges. When the node sat in a simple chain (one way in, one way out),
+ * the predecessor's branch is reconnected to the successor, keeping the incoming edge's id.
+ */
+export function removeNodeKeepingChain<D extends Graph<FlowDraftNode>>(def: D, nodeId: string): D {
+  const incoming = def.edges.filter((e) => e.target === nodeId && e.source !== nodeId);
+  const outgoing = def.edges.filter((e) => e.source === nodeId && e.target !== nodeId);
+  const edges = def.edges.filter((e) => e.source !== nodeId && e.target !== nodeId);
+  const [into] = incoming;
+  const [onward] = outgoing;
+  // A reconnection onto the predecessor itself would make a new self-loop: leave that to the marketer.
+  if (incoming.length === 1 && outgoing.length === 1 && into && onward && into.source !== onward.target) {
+    const at = def.edges.indexOf(into);
+    const reconnected: FlowEdge = { ...into, target: onward.target };
+    // Keep the reconnected edge where the incoming one was, so the order stays stable.
+    const before = def.edges.slice(0, at).filter((e) => e.source !== nodeId && e.target !== nodeId);
+    edges.splice(before.length, 0, reconnected);
+  }
+  return { ...def, nodes: def.nodes.filter((n) => n.id !== nodeId), edges };
+}

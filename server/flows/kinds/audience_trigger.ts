@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { defineNodeKind, noReferences } from "./spec";
+import { requiredId } from "./shared";
+
+const configSchema = z.object({ audienceId: requiredId({ en: "audience", "zh-CN": "人群" }) });
+export type AudienceTriggerConfig = z.infer<typeof configSchema>;
+
+export const audienceTrigger = defineNodeKind({
+  kind: "audience_trigger",
+  category: "trigger",
+  label: { en: "Enters an audience", "zh-CN": "进入人群" },
+  description: {
+    en: "A member enters the flow when they start matching a saved audience.",
+    "zh-CN": "会员开始符合某个已保存人群时进入流程。",
+  },
+  icon: "UsersRound",
+  configSchema,
+  defaults: (): AudienceTriggerConfig => ({ audienceId: "" }),
+  summary: (_c, locale) => (locale === "zh-CN" ? "进入已保存人群时" : "When a member enters the audience"),
+  references: (c) => ({ ...noReferences(), audienceIds: [c.audienceId] }),
+});

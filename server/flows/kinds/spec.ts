@@ -1,0 +1,102 @@
+// The contract every node kind module fulfils. Pure: shared by the canvas, the validator,
+// the engine and the API, so nothing here may import server-only code or React.
+import type { z } from "zod";
+import type { Locale } from "@/lib/i18n/locale";
+
+export type { Locale };
+/** Text in every locale the product speaks. */
+export type Localized = { [L in Locale]: string };
+
+export type NodeCategory = "trigger" | "group" | "action" | "wait" | "exit";
+
+/** A named outgoing handle of a node: "out", a split group id, "else", "responded", … */
+export type BranchSpec = { id: string; label: Localized };
+
+/** Ids a node points at outside the flow, so the validator can flag missing ones. */
+export type NodeReferences = {
+  couponTemplateIds: string[];
+  audienceIds: string[];
+  notificationTemplateIds: string[];
+};
+
+export const noReferences = (): NodeReferences => ({
+  couponTemplateIds: [],
+  audienceIds: [],
+  notificationTemplateIds: [],
+});
+
+/** What a kind's own semantic check may ask about the rest of the flow. */
+export type KindCheckContext = {
+  /** The kind of the node with this id, or undefined when there is no such node. */
+  nodeKind(id: string): string | undefined;
+};
+
+/** A problem a kind finds in a config that parsed; the validator attaches the node id. */
+export type KindIssue = {
+  code: string;
+  severity: "error" | "warning";
+  message: Localized;
+  /** Path inside the config, e.g. ["buckets", 0, "percent"]. */
+  path?: (string | number)[];
+};
+
+export interface NodeKindSpec<K extends string = string, C = unknown> {
+  readonly kind: K;
+  readonly category: NodeCategory;
+  readonly label: Localized;
+  readonly description: Localized;
+  /** A lucide-react icon name, resolved by the canvas (keeps React out of this module). */
+  readonly icon: string;
+  readonly configSchema: z.ZodType<C>;
+  /** The config a node starts with when dropped on the canvas. */
+  defaults(): C;
+  /** Outgoing handles, in display order. */
+  branches(config: C): BranchSpec[];
+  /** Short text drawn on the node. */
+  summary(config: C, locale: Locale): string;
+  /** Waits hold members over time; every cycle in a flow must pass through one. */
+  readonly isWait: boolean;
+  references(config: C): NodeReferences;
+  /** Semantic checks the schema cannot express (e.g. they need the rest of the flow). */
+  check(config: C, flow: KindCheckContext): KindIssue[];
+}
+
+type NodeKindInput<K extends string, C> = {
+  kind: K;
+  category: NodeCategory;
+  label: Localized;
+  description: Localized;
+  icon: string;
+  configSchema: z.ZodType<C>;
+  defaults: () => C;
+  branches?: (config: C) => BranchSpec[];
+  summary: (config: C, locale: Locale) => string;
+  isWait?: boolean;
+  references?: (config: C) => NodeReferences;
+  check?: (config: C, flow: KindCheckContext) => KindIssue[];
+};
+
+export const outBranch: BranchSpec = { id: "out", label: { en: "Next", "zh-CN": "下一步" } };
+
+/** Fills the defaults most kinds share: one "out" branch, no references, no extra checks. */
+export function defineNodeKind<const K extends string, C>(input: NodeKindInput<K, C>): NodeKindSpec<K, C> {
+  const branches =
+    input.branches ?? (input.category === "exit" ? () => [] : () => [outBranch]);
+  return {
+    kind: input.kind,
+    category: input.category,
+    label: input.label,
+    description: input.description,
+    icon: input.icon,
+    configSchema: input.configSchema,
+    defaults: input.defaults,
+    branches,
+    summary: input.summary,
+    isWait: input.isWait ?? input.category === "wait",
+    references: input.references ?? noReferences,
+    check: input.check ?? (() => []),
+  };
+}
+
+/** Picks the text for a locale. */
+export const pick = (text: Localized, locale: Locale): string => text[locale];

@@ -1,0 +1,53 @@
+import { describe, it, expect } from "vitest";
+import { flowTemplates } from ".";
+import { validateFlow } from "../validate";
+import { flowDefinitionSchema } from "../definition";
+import { toCanvas, fromCanvas } from "../canvas";
+import { nodeKindSpec } from "../kinds";
+
+describe("flow templates", () => {
+  it("have unique ids and bilingual names", () => {
+    const ids = flowTemplates.map((t) => t.id);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const t of flowTemplates) {
+      expect(t.name.en).not.toBe("");
+      expect(t.name["zh-CN"]).not.toBe("");
+      expect(t.description["zh-CN"]).not.toBe("");
+    }
+  });
+
+  it.each(flowTemplates.map((t) => [t.id, t] as const))("%s validates clean", (_id, t) => {
+    expect(validateFlow(t.definition)).toEqual([]);
+    expect(flowDefinitionSchema.safeParse(t.definition).success).toBe(true);
+  });
+
+  it.each(flowTemplates.map((t) => [t.id, t] as const))("%s has a position for every node and round-trips the canvas", (_id, t) => {
+    expect(Object.keys(t.layout).sort()).toEqual(t.definition.nodes.map((n) => n.id).sort());
+    const canvas = toCanvas(t.definition, t.layout);
+    expect(fromCanvas(canvas.nodes, canvas.edges, t.definition.settings)).toEqual({ definition: t.definition, layout: t.layout });
+  });
+
+  it("win-back loops at most twice: the reminder loop carries visit limits", () => {
+    const t = flowTemplates.find((x) => x.id === "win-back-churned");
+    const reminder = t?.definition.nodes.find((n) => n.id === "reminder");
+    expect(reminder?.visitLimit).toBe(2);
+    expect(t?.definition.edges).toContainEqual(expect.objectContaining({ source: "reminder", target: "wait_redeem" }));
+    // Without the limits the same flow is refused.
+    const stripped = { ...t!.definition, nodes: t!.definition.nodes.map(({ visitLimit: _v, ...n }) => n) };
+    expect(validateFlow(stripped).map((i) => [i.code, i.nodeId])).toEqual([
+      ["loop_without_visit_limit", "wait_redeem"],
+      ["loop_without_visit_limit", "reminder"],
+    ]);
+  });
+
+  it("the targeted plan splits by region and tier into four branches, all followed up", () => {
+    const t = flowTemplates.find((x) => x.id === "targeted-plan")!;
+    const split = t.definition.nodes.find((n) => n.kind === "split");
+    expect(split?.kind).toBe("split");
+    if (split?.kind !== "split") return;
+    expect(nodeKindSpec("split").branches(split.config).map((b) => b.id)).toEqual(["east_vip", "east", "vip", "else"]);
+    const timeouts = t.definition.edges.filter((e) => e.branch === "timeout");
+    expect(timeouts).toHaveLength(4);
+    expect(new Set(timeouts.map((e) => e.target))).toEqual(new Set(["retarget"]));
+  });
+});
