@@ -1,7 +1,9 @@
 import { describe, expect, it } from "vitest";
 
-import en from "../../messages/en.json";
-import zhCN from "../../messages/zh-CN.json";
+import { messagesFor } from "./messages";
+
+const en = messagesFor("en");
+const zhCN = messagesFor("zh-CN");
 
 type Tree = { [key: string]: string | Tree };
 

@@ -1,13 +1,21 @@
 import en from "@/messages/en.json";
 import zhCN from "@/messages/zh-CN.json";
+import enFlowBuilder from "@/messages/en/flow-builder.json";
+import zhCNFlowBuilder from "@/messages/zh-CN/flow-builder.json";
+import enAudienceEditor from "@/messages/en/audience-editor.json";
+import zhCNAudienceEditor from "@/messages/zh-CN/audience-editor.json";
 import type { Locale } from "@/lib/i18n/locale";
 
-/** The message shape; en.json is the reference file (zh-CN.json must have exactly the same keys). */
-export type Messages = typeof en;
+// The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
+// here as one namespace each; the rest lives in messages/<locale>.json.
+const enCatalog = { ...en, flowBuilder: enFlowBuilder, audienceEditor: enAudienceEditor };
+
+/** The message shape; English is the reference (zh-CN must have exactly the same keys). */
+export type Messages = typeof enCatalog;
 
 const catalog: Record<Locale, Messages> = {
-  en,
-  "zh-CN": zhCN,
+  en: enCatalog,
+  "zh-CN": { ...zhCN, flowBuilder: zhCNFlowBuilder, audienceEditor: zhCNAudienceEditor } as Messages,
 };
 
 export function messagesFor(locale: Locale): Messages {
