@@ -1,0 +1,57 @@
+// Inputs of the audiences API — PUBLIC (the editor's forms use the same schemas).
+import { z } from "zod";
+import { conditionTreeSchema } from "./condition";
+import { optionSources } from "./fields";
+
+const name = z.string().trim().min(1, { error: "Give the audience a name" }).max(120);
+const description = z.string().max(2000).default("");
+export const audienceIdInput = z.object({ id: z.string().min(1).max(64) });
+
+/** A static list from a chart selection (or any list of member ids). */
+export const MAX_STATIC_MEMBERS = 2_000_000;
+export const audienceCreateInput = z.discriminatedUnion("kind", [
+  z.object({ kind: z.literal("condition"), name, description, condition: conditionTreeSchema, origin: z.string().max(100).default("editor") }),
+  z.object({
+    kind: z.literal("static"),
+    name,
+    description,
+    memberIds: z.array(z.number().int().positive()).min(1, { error: "The selection is empty" }).max(MAX_STATIC_MEMBERS),
+    /** e.g. "chart:radar", "chart:sankey" */
+    origin: z.string().regex(/^(chart:[A-Za-z0-9_.-]+|flow|editor|csv)$/).default("chart:selection"),
+  }),
+]);
+export type AudienceCreateInput = z.input<typeof audienceCreateInput>;
+
+export const audienceImportCsvInput = z.object({
+  name,
+  description,
+  /** CSV text: one external id a line, or a header row with a column external_id / externalId / 会员编号 */
+  csv: z.string().min(1, { error: "The file is empty" }).max(50_000_000, { error: "The file is larger than 50 MB" }),
+  column: z.string().max(100).optional(),
+});
+
+export const audienceUpdateInput = z.object({
+  id: z.string().min(1).max(64),
+  name: name.optional(),
+  description: z.string().max(2000).optional(),
+  condition: conditionTreeSchema.optional(),
+});
+
+export const audienceListInput = z.object({
+  search: z.string().trim().max(100).optional(),
+  kind: z.enum(["condition", "static"]).optional(),
+  includeArchived: z.boolean().default(false),
+  page: z.number().int().min(1).default(1),
+  pageSize: z.number().int().min(1).max(100).default(20),
+});
+
+export const audienceCountInput = z.object({ tree: conditionTreeSchema });
+export const audienceSampleInput = z.union([
+  z.object({ tree: conditionTreeSchema, limit: z.number().int().min(1).max(100).default(20) }),
+  z.object({ audienceId: z.string().min(1).max(64), limit: z.number().int().min(1).max(100).default(20) }),
+]);
+export const audienceOptionsInput = z.object({
+  source: z.enum(optionSources),
+  search: z.string().trim().max(100).optional(),
+  limit: z.number().int().min(1).max(200).default(50),
+});
