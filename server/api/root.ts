@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { audiencesRouter } from "@/server/api/routers/audiences";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
 import { membersRouter } from "@/server/api/routers/members";
@@ -11,6 +12,7 @@ export const appRouter = createTRPCRouter({
   health: healthRouter,
   flows: flowsRouter,
   members: membersRouter,
+  audiences: audiencesRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,14 +1,44 @@
 import type { Metadata } from "next";
-import { UsersRoundIcon } from "lucide-react";
+import Link from "next/link";
+import { FileSpreadsheetIcon, PlusIcon } from "lucide-react";
 
 import { getT } from "@/lib/i18n/server";
-import { PlaceholderPage } from "@/components/shell/placeholder-page";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { Button } from "@/components/ui/button";
+import { AudiencesList } from "@/components/audiences/audiences-list";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("audiences");
   return { title: t("title") };
 }
 
-export default function AudiencesPage() {
-  return <PlaceholderPage namespace="audiences" icon={UsersRoundIcon} />;
+export default async function AudiencesPage() {
+  const [t, e] = await Promise.all([getT("audiences"), getT("audienceEditor")]);
+  return (
+    <>
+      <PageHeader
+        title={t("title")}
+        description={t("description")}
+        actions={
+          <>
+            <Button variant="outline" asChild>
+              <Link href="/audiences/new?kind=static">
+                <FileSpreadsheetIcon />
+                {e("list.importCsv")}
+              </Link>
+            </Button>
+            <Button asChild>
+              <Link href="/audiences/new" data-testid="new-audience">
+                <PlusIcon />
+                {e("list.newAudience")}
+              </Link>
+            </Button>
+          </>
+        }
+      />
+      <PageBody>
+        <AudiencesList />
+      </PageBody>
+    </>
+  );
 }
