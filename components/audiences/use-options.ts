@@ -20,7 +20,12 @@ export type TypedOption = ComboboxOption & { raw: string | number };
  */
 export function useFieldOptions(
   options: FieldDef["options"] | { source: OptionSource } | undefined,
-  { serverSearch, search, enabled = true }: { serverSearch: boolean; search: string; enabled?: boolean },
+  {
+    serverSearch,
+    search,
+    enabled = true,
+    selected = [],
+  }: { serverSearch: boolean; search: string; enabled?: boolean; selected?: readonly unknown[] },
 ) {
   const trpc = useTRPC();
   const locale = useLocale();
@@ -28,7 +33,7 @@ export function useFieldOptions(
   const debounced = useDebouncedValue(search.trim(), 250);
   const query = useQuery({
     ...trpc.audiences.options.queryOptions(
-      { source: source ?? "tiers", search: serverSearch && debounced ? debounced : undefined, limit: serverSearch ? 50 : 200 },
+      { source: source ?? "tiers", search: serverSearch && debounced ? debounced : undefined, limit: serverSearch ? 50 : 200, locale },
     ),
     staleTime: 5 * 60_000,
     placeholderData: keepPreviousData,
@@ -40,8 +45,26 @@ export function useFieldOptions(
     }
     return (query.data ?? []).map((o) => ({ value: String(o.value), label: o.label, description: o.hint, raw: o.value }));
   }, [options, query.data, locale]);
+  // Values already chosen that the loaded options don't include (e.g. product ids after a
+  // reload): ask for their labels, so chips show names rather than ids.
+  const unknownValues = useMemo(
+    () =>
+      selected
+        .filter((v): v is string | number => typeof v === "string" || typeof v === "number")
+        .filter((v) => !list.some((o) => o.value === String(v))),
+    [selected, list],
+  );
+  const labels = useQuery({
+    ...trpc.audiences.options.queryOptions({ source: source ?? "tiers", values: unknownValues, locale }),
+    staleTime: 5 * 60_000,
+    enabled: enabled && source !== undefined && unknownValues.length > 0 && !query.isFetching,
+  });
+  const selectedOptions = useMemo<TypedOption[]>(
+    () => (labels.data ?? []).map((o) => ({ value: String(o.value), label: o.label, description: o.hint, raw: o.value })),
+    [labels.data],
+  );
   const typing = serverSearch && search.trim() !== debounced;
-  return { options: list, loading: source !== undefined && (query.isFetching || typing) && list.length === 0, fetching: query.isFetching || typing };
+  return { options: list, selectedOptions, loading: source !== undefined && (query.isFetching || typing) && list.length === 0, fetching: query.isFetching || typing };
 }
 
 /** Maps the combobox's string values back to the typed values the schema wants. */

@@ -89,12 +89,16 @@ function OptionSingle({
 }: WidgetContext & { serverSearch: boolean; value: unknown; onChange: (v: unknown) => void; path: string }) {
   const t = useTranslations("audienceEditor");
   const [search, setSearch] = React.useState("");
-  const { options, loading } = useFieldOptions(field.options, { serverSearch, search, enabled: !disabled });
+  const selectedValues = React.useMemo(() => (value === undefined || value === null || value === "" ? [] : [value]), [value]);
+  const { options, loading, selectedOptions: known } = useFieldOptions(field.options, { serverSearch, search, enabled: !disabled, selected: selectedValues });
   const current = value === undefined || value === null || value === "" ? null : String(value);
   // Stable references: the combobox merges option labels whenever these change.
   const selectedOptions = React.useMemo<ComboboxOption[] | undefined>(
-    () => (current && !options.some((o) => o.value === current) ? [{ value: current, label: current }] : undefined),
-    [current, options],
+    () =>
+      current && !options.some((o) => o.value === current)
+        ? [known.find((o) => o.value === current) ?? { value: current, label: current }]
+        : undefined,
+    [current, options, known],
   );
   return (
     <Combobox
@@ -127,15 +131,17 @@ function OptionMulti({
 }: WidgetContext & { serverSearch: boolean; value: unknown; onChange: (v: unknown) => void; path: string; source?: FieldDef["options"] }) {
   const t = useTranslations("audienceEditor");
   const [search, setSearch] = React.useState("");
-  const { options, loading } = useFieldOptions(source ?? field.options, { serverSearch, search, enabled: !disabled });
   const list = asArr(value);
   const key = list.map(String).join("\u0000");
   const strings = React.useMemo(() => (key === "" ? [] : key.split("\u0000")), [key]);
-  // Selected values that the current (searched) options don't include keep their own text.
-  // Stable references: the combobox merges option labels whenever these change.
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for the list's content
+  const selectedValues = React.useMemo(() => list, [key]);
+  const { options, loading, selectedOptions: known } = useFieldOptions(source ?? field.options, { serverSearch, search, enabled: !disabled, selected: selectedValues });
+  // Selected values that the current (searched) options don't include: their looked-up labels,
+  // or their own text. Stable references: the combobox merges option labels when these change.
   const selectedOptions = React.useMemo<ComboboxOption[]>(
-    () => strings.filter((s) => !options.some((o) => o.value === s)).map((s) => ({ value: s, label: s })),
-    [strings, options],
+    () => strings.filter((s) => !options.some((o) => o.value === s)).map((s) => known.find((o) => o.value === s) ?? { value: s, label: s }),
+    [strings, options, known],
   );
   return (
     <MultiSelect

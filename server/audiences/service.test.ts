@@ -63,4 +63,15 @@ describe("saved audiences", () => {
     expect((await audienceOptions(t.db, { source: "event_names" })).map((o) => o.value)).toEqual(["custom.quiz", "notification.clicked", "order.placed"]);
     expect(await audienceOptions(t.db, { source: "products", search: "%" })).toEqual([]);
   });
+
+  it("labels values an audience already holds, in the user's language", async () => {
+    const product = await t.db.product.findFirstOrThrow({ orderBy: { id: "asc" } });
+    expect(await audienceOptions(t.db, { source: "products", values: [product.id] })).toEqual([{ value: product.id, label: product.name, hint: product.sku }]);
+    const gold = await t.db.tier.findUniqueOrThrow({ where: { id: "gold" } });
+    expect(await audienceOptions(t.db, { source: "tiers", values: ["gold"], locale: "en" })).toEqual([{ value: "gold", label: gold.nameEn }]);
+    expect((await audienceOptions(t.db, { source: "tiers", locale: "zh-CN" }))[0]?.label).toBe(
+      (await t.db.tier.findFirstOrThrow({ orderBy: { rank: "asc" } })).name,
+    );
+    expect(await audienceOptions(t.db, { source: "cities", values: ["上海市"] })).toEqual([{ value: "上海市", label: "上海市" }]);
+  });
 });

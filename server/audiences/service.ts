@@ -184,9 +184,11 @@ export type Option = { value: string | number; label: string; hint?: string };
 const like = (s: string | undefined) => `%${(s ?? "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 export async function audienceOptions(db: Db, raw: z.input<typeof audienceOptionsInput>): Promise<Option[]> {
-  const { source, search, limit } = audienceOptionsInput.parse(raw);
+  const { source, search, limit, values, locale } = audienceOptionsInput.parse(raw);
   const p = like(search);
   const q = <T>(s: Prisma.Sql) => db.$queryRaw<T[]>(s);
+  const english = locale === "en";
+  if (values) return optionsForValues(db, source, values, english);
   const queries: Record<OptionSource, () => Promise<Option[]>> = {
     provinces: async () => {
       const rows = await q<{ v: string }>(sql`SELECT DISTINCT province AS v FROM business_districts WHERE province ILIKE ${p} ORDER BY 1 LIMIT ${limit}::int`);
@@ -215,12 +217,12 @@ export async function audienceOptions(db: Db, raw: z.input<typeof audienceOption
         (r) => ({ value: r.v, label: r.label, hint: r.hint }),
       ),
     categories: async () =>
-      (await q<{ v: number; label: string; hint: string }>(sql`SELECT id AS v, name AS label, name_en AS hint FROM product_categories WHERE name ILIKE ${p} OR name_en ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map(
-        (r) => ({ value: r.v, label: r.label, hint: r.hint }),
+      (await q<{ v: number; name: string; nameEn: string }>(sql`SELECT id AS v, name, name_en AS "nameEn" FROM product_categories WHERE name ILIKE ${p} OR name_en ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map(
+        (r) => ({ value: r.v, label: english ? r.nameEn : r.name, hint: english ? r.name : r.nameEn }),
       ),
     tiers: async () =>
-      (await q<{ v: string; label: string; hint: string }>(sql`SELECT id AS v, name AS label, name_en AS hint FROM tiers WHERE name ILIKE ${p} OR name_en ILIKE ${p} OR id ILIKE ${p} ORDER BY rank LIMIT ${limit}::int`)).map(
-        (r) => ({ value: r.v, label: r.label, hint: r.hint }),
+      (await q<{ v: string; name: string; nameEn: string }>(sql`SELECT id AS v, name, name_en AS "nameEn" FROM tiers WHERE name ILIKE ${p} OR name_en ILIKE ${p} OR id ILIKE ${p} ORDER BY rank LIMIT ${limit}::int`)).map(
+        (r) => ({ value: r.v, label: english ? r.nameEn : r.name, hint: english ? r.name : r.nameEn }),
       ),
     coupon_templates: async () =>
       (await q<{ v: string; label: string }>(sql`SELECT id AS v, name AS label FROM coupon_templates WHERE archived_at IS NULL AND name ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map((r) => ({ value: r.v, label: r.label })),
@@ -236,4 +238,23 @@ export async function audienceOptions(db: Db, raw: z.input<typeof audienceOption
       ).map((r) => ({ value: r.v, label: r.v })),
   };
   return queries[source]();
+}
+
+/** Labels for values an audience already holds (ids of products, categories, tiers, coupon templates). */
+async function optionsForValues(db: Db, source: OptionSource, values: (string | number)[], english: boolean): Promise<Option[]> {
+  const ids = values.map(Number).filter(Number.isInteger);
+  const keys = values.map(String);
+  switch (source) {
+    case "products":
+      return (await db.product.findMany({ where: { id: { in: ids } }, select: { id: true, name: true, sku: true } })).map((r) => ({ value: r.id, label: r.name, hint: r.sku }));
+    case "categories":
+      return (await db.productCategory.findMany({ where: { id: { in: ids } } })).map((r) => ({ value: r.id, label: english ? r.nameEn : r.name }));
+    case "tiers":
+      return (await db.tier.findMany({ where: { id: { in: keys } }, orderBy: { rank: "asc" } })).map((r) => ({ value: r.id, label: english ? r.nameEn : r.name }));
+    case "coupon_templates":
+      return (await db.couponTemplate.findMany({ where: { id: { in: keys } }, select: { id: true, name: true } })).map((r) => ({ value: r.id, label: r.name }));
+    default:
+      // Name-valued sources (cities, tags …): the value is its own label.
+      return keys.map((k) => ({ value: k, label: k }));
+  }
 }
