@@ -1,0 +1,158 @@
+// seedDemoData: a deterministic demo member base, streamed into PostgreSQL with COPY.
+//
+// 1. reference data (tiers, districts, catalog, tags, badges, templates, demo user);
+// 2. secondary indexes and foreign keys of the bulk tables dropped (indexes.ts);
+// 3. one generator pass over members 1…N, each chunk streamed into one COPY per table;
+// 4. sequences moved past the explicit ids, member_stats computed in one statement;
+// 5. indexes and foreign keys rebuilt (two at a time), ANALYZE.
+import pg from "pg";
+import { refreshMemberStats } from "@/server/members/stats";
+import {
+  ITEM_COLUMNS, MEMBER_BADGE_COLUMNS, MEMBER_COLUMNS, MEMBER_TAG_COLUMNS, ORDER_COLUMNS, POINTS_COLUMNS,
+  TIER_CHANGE_COLUMNS, VISIT_COLUMNS, type ChunkRows,
+} from "./generate/activity";
+import { DAY, SeedContext } from "./generate/context";
+import { generateChunks } from "./generate/index";
+import { TableCopy } from "./copy";
+import { BULK_TABLES, dropForBulkLoad, restoreDefinitions, restorePendingDefinitions } from "./indexes";
+import { upsertReferenceData } from "./reference";
+
+export const DEFAULT_SEED = 20_261_123;
+const CHUNK_MEMBERS = 5_000;
+
+export type SeedPhase = "prepare" | "members" | "stats" | "indexes" | "analyze" | "done";
+
+export type SeedProgress = {
+  phase: SeedPhase;
+  members: number;
+  membersTotal: number;
+  orders: number;
+  elapsedMs: number;
+};
+
+export type SeedOptions = {
+  members: number;
+  seed?: number;
+  /** Delete all member data (and what hangs off it) first; otherwise the database must have no members. */
+  reset?: boolean;
+  /** End of the generated history; default: the start of the current UTC day (so same-day reruns are identical). */
+  now?: Date;
+  onProgress?: (progress: SeedProgress) => void;
+};
+
+export type SeedSummary = {
+  seed: number;
+  members: number;
+  rows: Record<string, number>;
+  seconds: { load: number; stats: number; indexes: number; total: number };
+};
+
+export class SeedRefusedError extends Error {}
+
+/** Row targets of the COPY streams, in ChunkLines keys. */
+const STREAMS: { key: keyof ChunkRows; table: string; columns: readonly string[] }[] = [
+  { key: "members", table: "members", columns: MEMBER_COLUMNS },
+  { key: "orders", table: "orders", columns: ORDER_COLUMNS },
+  { key: "items", table: "order_items", columns: ITEM_COLUMNS },
+  { key: "visits", table: "visits", columns: VISIT_COLUMNS },
+  { key: "points", table: "points_entries", columns: POINTS_COLUMNS },
+  { key: "tierChanges", table: "tier_changes", columns: TIER_CHANGE_COLUMNS },
+  { key: "tags", table: "member_tags", columns: MEMBER_TAG_COLUMNS },
+  { key: "badges", table: "member_badges", columns: MEMBER_BADGE_COLUMNS },
+];
+
+export async function seedDemoData(databaseUrl: string, options: SeedOptions): Promise<SeedSummary> {
+  const started = Date.now();
+  const total = options.members;
+  if (!Number.isInteger(total) || total < 1) throw new SeedRefusedError("members must be a positive integer");
+  const seed = options.seed ?? DEFAULT_SEED;
+  const anchor = options.now ? options.now.getTime() : Math.floor(Date.now() / DAY) * DAY;
+  const progress = (phase: SeedPhase, members: number, orders: number) =>
+    options.onProgress?.({ phase, members, membersTotal: total, orders, elapsedMs: Date.now() - started });
+
+  const admin = new pg.Client({ connectionString: databaseUrl });
+  await admin.connect();
+  const copyClients: pg.Client[] = [];
+  try {
+    progress("prepare", 0, 0);
+    if (options.reset) {
+      // Cascades to everything that references members (orders, stats, journeys, coupons …).
+      await admin.query("TRUNCATE members RESTART IDENTITY CASCADE");
+      await restorePendingDefinitions(databaseUrl); // after a crashed run: now on empty tables
+    } else {
+      await restorePendingDefinitions(databaseUrl);
+      const { rows } = await admin.query<{ n: string }>("SELECT count(*)::text AS n FROM members");
+      const existing = Number(rows[0]?.n ?? 0);
+      if (existing > 0) {
+        throw new SeedRefusedError(`the database already has ${existing.toLocaleString("en")} members; pass --reset to replace them`);
+      }
+    }
+    const refs = await upsertReferenceData(admin);
+    const ctx = new SeedContext(seed, anchor, refs);
+
+    // ── Bulk load ──
+    const { rows: roles } = await admin.query<{ rolsuper: boolean }>("SELECT rolsuper FROM pg_roles WHERE rolname = current_user");
+    const skipTriggers = roles[0]?.rolsuper === true;
+    const defs = await dropForBulkLoad(admin, databaseUrl, { keepForeignKeys: skipTriggers });
+    let loadSeconds = 0;
+    try {
+      const copies = await Promise.all(
+        STREAMS.map(async (s) => {
+          const client = new pg.Client({ connectionString: databaseUrl });
+          await client.connect();
+          copyClients.push(client);
+          await client.query("SET synchronous_commit = off");
+          if (skipTriggers) await client.query("SET session_replication_role = replica"); // no FK triggers (see indexes.ts)
+          const copy = new TableCopy(client, s.table, s.columns);
+          copy.start();
+          return { ...s, copy };
+        }),
+      );
+      let done = 0;
+      for (const chunk of generateChunks(ctx, total, CHUNK_MEMBERS)) {
+        await Promise.all(copies.map((c) => c.copy.write(chunk[c.key].data, chunk[c.key].rows)));
+        done += chunk.members.rows;
+        progress("members", done, ctx.ids.order);
+      }
+      await Promise.all(copies.map((c) => c.copy.end()));
+      loadSeconds = (Date.now() - started) / 1000;
+
+      // Explicit ids were written; move the sequences past them.
+      for (const table of ["members", "orders", "order_items", "visits", "points_entries", "tier_changes"]) {
+        await admin.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM ${table}), 1))`, [table]);
+      }
+
+      progress("stats", total, ctx.ids.order);
+      const statsStarted = Date.now();
+      await admin.query("SET work_mem = '1GB'"); // one hash aggregate over all members, in memory
+      await refreshMemberStats(admin);
+      const statsSeconds = (Date.now() - statsStarted) / 1000;
+
+      progress("indexes", total, ctx.ids.order);
+      const indexesStarted = Date.now();
+      await restoreDefinitions(databaseUrl, defs);
+      const indexSeconds = (Date.now() - indexesStarted) / 1000;
+
+      progress("analyze", total, ctx.ids.order);
+      await admin.query(`ANALYZE ${BULK_TABLES.join(", ")}`);
+
+      const rows: Record<string, number> = Object.fromEntries(copies.map((c) => [c.table, c.copy.rows]));
+      rows.member_stats = total;
+      progress("done", total, ctx.ids.order);
+      return {
+        seed,
+        members: total,
+        rows,
+        seconds: { load: loadSeconds, stats: statsSeconds, indexes: indexSeconds, total: (Date.now() - started) / 1000 },
+      };
+    } catch (error) {
+      // Leave the schema whole even when the load failed.
+      for (const client of copyClients.splice(0)) await client.end().catch(() => undefined);
+      await restoreDefinitions(databaseUrl, defs).catch(() => undefined);
+      throw error;
+    }
+  } finally {
+    for (const client of copyClients) await client.end().catch(() => undefined);
+    await admin.end();
+  }
+}

@@ -1,0 +1,94 @@
+// Upserts the reference data (tiers, districts, catalog, tags, badges, templates, demo user)
+// by natural key and returns the database ids the generator needs. In an empty database
+// the ids come out 1…n in the order of the data files, which keeps reseeds identical.
+import type pg from "pg";
+import { CATEGORIES } from "./data/catalog";
+import { CITIES } from "./data/geography";
+import { BADGES, COUPON_TEMPLATES, DEMO_USER, NOTIFICATION_TEMPLATES, TAGS, TIERS, type BadgeKey, type TagKey } from "./data/reference";
+import type { ReferenceIds } from "./generate/context";
+
+export async function upsertReferenceData(client: pg.ClientBase): Promise<ReferenceIds> {
+  for (const t of TIERS) {
+    await client.query(
+      `INSERT INTO tiers (id, name, name_en, rank, growth_threshold, benefits) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, rank = EXCLUDED.rank,
+         growth_threshold = EXCLUDED.growth_threshold, benefits = EXCLUDED.benefits`,
+      [t.id, t.name, t.nameEn, t.rank, t.growthThreshold, JSON.stringify(t.benefits)],
+    );
+  }
+
+  const districts = CITIES.flatMap((c) => c.districts.map((d) => [c.province, c.city, d] as const));
+  await client.query(
+    `INSERT INTO business_districts (province, city, name)
+     SELECT p, c, n FROM unnest($1::text[], $2::text[], $3::text[]) WITH ORDINALITY AS d(p, c, n, ord) ORDER BY ord
+     ON CONFLICT (province, city, name) DO NOTHING`,
+    [districts.map((d) => d[0]), districts.map((d) => d[1]), districts.map((d) => d[2])],
+  );
+
+  const categories: ReferenceIds["categories"] = [];
+  for (const c of CATEGORIES) {
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO product_categories (name, name_en) VALUES ($1, $2)
+       ON CONFLICT (name) DO UPDATE SET name_en = EXCLUDED.name_en RETURNING id`,
+      [c.name, c.nameEn],
+    );
+    const categoryId = rows[0]!.id;
+    const skus = c.products.map((_, i) => `${c.skuPrefix}-${String(i + 1).padStart(3, "0")}`);
+    const inserted = await client.query<{ id: number; sku: string; price_cents: number }>(
+      `INSERT INTO products (sku, name, category_id, price)
+       SELECT s, n, $4, p FROM unnest($1::text[], $2::text[], $3::numeric[]) WITH ORDINALITY AS x(s, n, p, ord) ORDER BY ord
+       ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category_id = EXCLUDED.category_id, price = EXCLUDED.price
+       RETURNING id, sku, (price * 100)::int AS price_cents`,
+      [skus, c.products.map((p) => p[0]), c.products.map((p) => p[1]), categoryId],
+    );
+    const bySku = new Map(inserted.rows.map((r) => [r.sku, r]));
+    categories.push({
+      id: categoryId,
+      key: c.key,
+      products: skus.map((sku) => ({ id: bySku.get(sku)!.id, priceCents: bySku.get(sku)!.price_cents })),
+    });
+  }
+
+  const tags = {} as Record<TagKey, number>;
+  for (const t of TAGS) {
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO tags (name, color, category, created_at) VALUES ($1, $2, $3, '2023-01-01T00:00:00Z')
+       ON CONFLICT (name) DO UPDATE SET color = EXCLUDED.color, category = EXCLUDED.category RETURNING id`,
+      [t.name, t.color, t.category],
+    );
+    tags[t.key] = rows[0]!.id;
+  }
+
+  const badges = {} as Record<BadgeKey, number>;
+  for (const b of BADGES) {
+    const { rows } = await client.query<{ id: number }>(
+      `INSERT INTO badges (name, description, icon) VALUES ($1, $2, $3)
+       ON CONFLICT (name) DO UPDATE SET description = EXCLUDED.description, icon = EXCLUDED.icon RETURNING id`,
+      [b.name, b.description, b.icon],
+    );
+    badges[b.key] = rows[0]!.id;
+  }
+
+  // Templates and the user are left alone if they exist: people may have edited them.
+  for (const t of COUPON_TEMPLATES) {
+    await client.query(
+      `INSERT INTO coupon_templates (id, name, description, type, value, min_spend, max_discount, valid_days)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
+      [t.id, t.name, t.description, t.type, t.value, t.minSpend, t.maxDiscount, t.validDays],
+    );
+  }
+  for (const t of NOTIFICATION_TEMPLATES) {
+    await client.query(
+      `INSERT INTO notification_templates (id, name, channel, title, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
+      [t.id, t.name, t.channel, t.title, t.body],
+    );
+  }
+  await client.query(`INSERT INTO users (id, email, name, role) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING`, [
+    DEMO_USER.id,
+    DEMO_USER.email,
+    DEMO_USER.name,
+    DEMO_USER.role,
+  ]);
+
+  return { categories, tags, badges };
+}

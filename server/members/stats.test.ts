@@ -1,0 +1,122 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { lifecycleStage, refreshMemberStats, rfmScore } from "./stats";
+
+const AS_OF = new Date("2026-06-30T00:00:00Z");
+const DAY = 86_400_000;
+const ago = (days: number) => new Date(AS_OF.getTime() - days * DAY);
+
+// Hand-made members: [external id, registered days ago, orders as [days ago, amount]].
+const MEMBERS: [string, number, [number, number][]][] = [
+  ["A-new", 10, [[5, 100]]],
+  ["B-active", 400, [[10, 50], [60, 70], [100, 80], [200, 90], [399, 30]]],
+  ["C-silent", 500, [[200, 1000]]],
+  ["D-churned", 800, [[700, 20], [400, 20]]],
+  ["E-never-recent", 100, []],
+  ["F-never-old", 400, []],
+  ["G-new-but-two-orders", 20, [[3, 10], [10, 10]]],
+  ["H-boundary", 40, [[30, 5]]], // exactly 30 days ago: outside the 30-day window
+];
+
+let t: TestDatabase;
+const ids = new Map<string, number>();
+
+async function stats(external: string) {
+  const { rows } = await t.pool.query(`SELECT s.*, s.total_spend::float8 AS spend, s.spend_30d::float8 AS s30, s.spend_90d::float8 AS s90,
+      s.spend_180d::float8 AS s180, s.spend_365d::float8 AS s365 FROM member_stats s WHERE member_id = $1`, [ids.get(external)]);
+  return rows[0];
+}
+
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await t.pool.query(`INSERT INTO tiers (id, name, name_en, rank, growth_threshold) VALUES ('bronze', '青铜', 'Bronze', 1, 0)`);
+  let order = 0;
+  for (const [external, registered, orders] of MEMBERS) {
+    const { rows } = await t.pool.query<{ id: number }>(
+      `INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id) VALUES ($1, $1, $2, 'app', 'bronze') RETURNING id`,
+      [external, ago(registered)],
+    );
+    ids.set(external, rows[0]!.id);
+    for (const [days, amount] of orders) {
+      await t.pool.query(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ($1, $2, $3, $4)`, [
+        `o-${++order}`, rows[0]!.id, ago(days), amount,
+      ]);
+    }
+  }
+  for (const days of [5, 20, 60, 120]) {
+    await t.pool.query(`INSERT INTO visits (member_id, visited_at) VALUES ($1, $2)`, [ids.get("B-active"), ago(days)]);
+  }
+  expect(await refreshMemberStats(t.pool, { asOf: AS_OF })).toBe(MEMBERS.length);
+});
+afterAll(() => t.drop());
+
+describe("refreshMemberStats", () => {
+  it("counts orders, spend and visits over all time and each window", async () => {
+    const b = await stats("B-active");
+    expect(b).toMatchObject({ order_count: 5, orders_30d: 1, orders_90d: 2, orders_180d: 3, orders_365d: 4 });
+    expect([b.s30, b.s90, b.s180, b.s365, b.spend]).toEqual([50, 120, 200, 290, 320]);
+    expect(b.first_order_at).toEqual(ago(399));
+    expect(b.last_order_at).toEqual(ago(10));
+    expect(b).toMatchObject({ visit_count: 4, visits_30d: 2, visits_90d: 3 });
+    expect(b.last_visit_at).toEqual(ago(5));
+
+    const h = await stats("H-boundary");
+    expect(h).toMatchObject({ orders_30d: 0, orders_90d: 1 });
+
+    const e = await stats("E-never-recent");
+    expect(e).toMatchObject({ order_count: 0, visit_count: 0, first_order_at: null, last_order_at: null, last_visit_at: null });
+    expect(e.spend).toBe(0);
+  });
+
+  it("assigns lifecycle stages by the documented rules, as the TypeScript twin does", async () => {
+    const expected: Record<string, string> = {
+      "A-new": "new",
+      "B-active": "active",
+      "C-silent": "silent",
+      "D-churned": "churned",
+      "E-never-recent": "silent",
+      "F-never-old": "churned",
+      "G-new-but-two-orders": "active",
+      "H-boundary": "active",
+    };
+    for (const [external, registered, orders] of MEMBERS) {
+      const s = await stats(external);
+      expect(s.lifecycle_stage, external).toBe(expected[external]);
+      const lastOrder = orders.length ? ago(Math.min(...orders.map((o) => o[0]))) : null;
+      expect(lifecycleStage({ registeredAt: ago(registered), orderCount: orders.length, lastOrderAt: lastOrder }, AS_OF)).toBe(expected[external]);
+    }
+  });
+
+  it("scores RFM as population quintiles: ordered, ties equal, no orders lowest", async () => {
+    const all = await Promise.all(MEMBERS.map(([external]) => stats(external)));
+    const by = (key: string) => Object.fromEntries(MEMBERS.map(([external], i) => [external, all[i][key] as number]));
+    const r = by("rfm_recency");
+    // Ascending recency: E,F (none) < D < C < H < B < A < G; percent_rank over 8 members.
+    expect(r).toEqual({
+      "E-never-recent": 1, "F-never-old": 1, "D-churned": rfmScore(2 / 7), "C-silent": rfmScore(3 / 7), "H-boundary": rfmScore(4 / 7),
+      "B-active": rfmScore(5 / 7), "A-new": rfmScore(6 / 7), "G-new-but-two-orders": 5,
+    });
+    const f = by("rfm_frequency");
+    expect(f["E-never-recent"]).toBe(1);
+    expect(f["A-new"]).toBe(f["C-silent"]); // one order each
+    expect(f["D-churned"]).toBeGreaterThan(f["A-new"]!);
+    expect(f["B-active"]).toBe(5);
+    const m = by("rfm_monetary");
+    expect(m["C-silent"]).toBe(5); // 1000 is the largest spend
+    expect(m["F-never-old"]).toBe(1);
+    expect(m["B-active"]).toBeGreaterThan(m["A-new"]!);
+  });
+
+  it("refreshes a subset against the stored population", async () => {
+    const a = ids.get("A-new")!;
+    await t.pool.query(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ('o-extra', $1, $2, 5000)`, [a, ago(1)]);
+    const before = await stats("B-active");
+    expect(await refreshMemberStats(t.pool, { memberIds: [a], asOf: AS_OF })).toBe(1);
+    const after = await stats("A-new");
+    expect(after).toMatchObject({ order_count: 2, lifecycle_stage: "active", rfm_monetary: 5, rfm_recency: 5 });
+    // Two orders now ties A with D and G (rank 5 of 8).
+    expect(after.rfm_frequency).toBe(rfmScore(4 / 7));
+    // Other members are untouched.
+    expect((await stats("B-active")).refreshed_at).toEqual(before.refreshed_at);
+  });
+});

@@ -1,0 +1,171 @@
+// member_stats: the derived per-member figures that filters, charts and lifecycle playbooks
+// read (order counts and spend over fixed windows, visits, RFM scores, lifecycle stage).
+//
+// The rules live here, once, as exported constants: the audience compiler and its
+// TypeScript reference evaluator must use the same thresholds.
+//
+// Conventions:
+// - A window of N days means "after asOf − N days": `placed_at > asOf - N days` (no upper
+//   bound; nothing is expected after asOf, which is now() outside tests).
+// - Spend is orders.total_amount, the amount paid after discounts.
+import type pg from "pg";
+
+/** The fixed windows kept in member_stats (orders_30d … spend_365d, visits_30d/90d). */
+export const STAT_WINDOWS_DAYS = [30, 90, 180, 365] as const;
+
+export type LifecycleStage = "new" | "active" | "silent" | "churned";
+
+/**
+ * Lifecycle stage, evaluated in this order (first match wins):
+ * 1. new     — registered within `newMemberDays` and at most `newMemberMaxOrders` orders;
+ * 2. active  — ordered within `activeWithinDays`;
+ * 3. silent  — last order (or, with no orders, registration) within `churnAfterDays`;
+ * 4. churned — everyone else: last order longer ago than `churnAfterDays`, or never
+ *              ordered in the `churnAfterDays` since registering.
+ */
+export const LIFECYCLE_RULES = {
+  newMemberDays: 30,
+  newMemberMaxOrders: 1,
+  activeWithinDays: 90,
+  churnAfterDays: 365,
+} as const;
+
+/**
+ * RFM scores are quintiles 1–5 over the whole member population (5 = best: most recent,
+ * most orders, most spend), from the percentile rank: score = min(5, 1 + ⌊5 · percent_rank⌋)
+ * with ascending order. Equal values get equal scores (ties share the lowest rank), so the
+ * many members without orders all score 1 rather than being split arbitrarily.
+ * Recency ranks last_order_at (no order = lowest), frequency all-time order_count,
+ * monetary all-time total_spend.
+ */
+export const RFM_BUCKETS = 5;
+
+const DAY_MS = 86_400_000;
+
+/** TypeScript twin of the SQL lifecycle rule (for reference evaluators and tests). */
+export function lifecycleStage(
+  member: { registeredAt: Date; orderCount: number; lastOrderAt: Date | null },
+  asOf: Date = new Date(),
+): LifecycleStage {
+  const after = (days: number) => asOf.getTime() - days * DAY_MS;
+  const r = LIFECYCLE_RULES;
+  if (member.registeredAt.getTime() > after(r.newMemberDays) && member.orderCount <= r.newMemberMaxOrders) return "new";
+  if (member.lastOrderAt && member.lastOrderAt.getTime() > after(r.activeWithinDays)) return "active";
+  if ((member.lastOrderAt ?? member.registeredAt).getTime() > after(r.churnAfterDays)) return "silent";
+  return "churned";
+}
+
+/** TypeScript twin of the SQL RFM score for a percent_rank in [0, 1]. */
+export function rfmScore(percentRank: number): number {
+  return Math.min(RFM_BUCKETS, 1 + Math.floor(RFM_BUCKETS * percentRank));
+}
+
+type Queryable = pg.Pool | pg.PoolClient | pg.Client;
+
+const windowed = (days: number) => `o.placed_at > p.as_of - interval '${days} days'`;
+const visitWindowed = (days: number) => `v.visited_at > p.as_of - interval '${days} days'`;
+const rfm = (orderBy: string) => `least(${RFM_BUCKETS}, 1 + floor(${RFM_BUCKETS} * percent_rank() OVER (ORDER BY ${orderBy})))::int`;
+
+// The window lengths and bucket count are compile-time constants of this module, not input;
+// everything that varies per call is a bind parameter.
+const REFRESH_SQL = `
+WITH p AS (SELECT coalesce($2::timestamptz, now()) AS as_of),
+target AS (
+  SELECT m.id, m.registered_at FROM members m WHERE $1::int[] IS NULL OR m.id = ANY($1::int[])
+),
+o AS (
+  SELECT o.member_id,
+         count(*)::int AS order_count,
+         sum(o.total_amount) AS total_spend,
+         min(o.placed_at) AS first_order_at,
+         max(o.placed_at) AS last_order_at,
+         ${STAT_WINDOWS_DAYS.map((d) => `count(*) FILTER (WHERE ${windowed(d)})::int AS orders_${d}d`).join(",\n         ")},
+         ${STAT_WINDOWS_DAYS.map((d) => `coalesce(sum(o.total_amount) FILTER (WHERE ${windowed(d)}), 0) AS spend_${d}d`).join(",\n         ")}
+    FROM orders o CROSS JOIN p
+   WHERE $1::int[] IS NULL OR o.member_id = ANY($1::int[])
+   GROUP BY o.member_id
+),
+v AS (
+  SELECT v.member_id,
+         count(*)::int AS visit_count,
+         count(*) FILTER (WHERE ${visitWindowed(30)})::int AS visits_30d,
+         count(*) FILTER (WHERE ${visitWindowed(90)})::int AS visits_90d,
+         max(v.visited_at) AS last_visit_at
+    FROM visits v CROSS JOIN p
+   WHERE $1::int[] IS NULL OR v.member_id = ANY($1::int[])
+   GROUP BY v.member_id
+),
+fresh AS (
+  SELECT t.id AS member_id,
+         coalesce(o.order_count, 0) AS order_count,
+         coalesce(o.total_spend, 0) AS total_spend,
+         o.first_order_at, o.last_order_at,
+         ${STAT_WINDOWS_DAYS.map((d) => `coalesce(o.orders_${d}d, 0) AS orders_${d}d`).join(", ")},
+         ${STAT_WINDOWS_DAYS.map((d) => `coalesce(o.spend_${d}d, 0) AS spend_${d}d`).join(", ")},
+         coalesce(v.visit_count, 0) AS visit_count,
+         coalesce(v.visits_30d, 0) AS visits_30d,
+         coalesce(v.visits_90d, 0) AS visits_90d,
+         v.last_visit_at,
+         (CASE
+            WHEN t.registered_at > p.as_of - make_interval(days => $3) AND coalesce(o.order_count, 0) <= $4 THEN 'new'
+            WHEN o.last_order_at > p.as_of - make_interval(days => $5) THEN 'active'
+            WHEN coalesce(o.last_order_at, t.registered_at) > p.as_of - make_interval(days => $6) THEN 'silent'
+            ELSE 'churned'
+          END)::"LifecycleStage" AS lifecycle_stage
+    FROM target t CROSS JOIN p
+    LEFT JOIN o ON o.member_id = t.id
+    LEFT JOIN v ON v.member_id = t.id
+),
+-- RFM ranks against the whole population: the fresh rows plus, on a partial refresh, the
+-- stored stats of everyone else.
+population AS (
+  SELECT member_id, last_order_at, order_count, total_spend, true AS refreshed FROM fresh
+  UNION ALL
+  SELECT s.member_id, s.last_order_at, s.order_count, s.total_spend, false
+    FROM member_stats s
+   WHERE $1::int[] IS NOT NULL AND NOT (s.member_id = ANY($1::int[]))
+),
+scored AS (
+  SELECT member_id, refreshed,
+         ${rfm("last_order_at ASC NULLS FIRST")} AS rfm_recency,
+         ${rfm("order_count")} AS rfm_frequency,
+         ${rfm("total_spend")} AS rfm_monetary
+    FROM population
+)
+INSERT INTO member_stats (
+  member_id, order_count, total_spend, first_order_at, last_order_at,
+  ${STAT_WINDOWS_DAYS.map((d) => `orders_${d}d`).join(", ")}, ${STAT_WINDOWS_DAYS.map((d) => `spend_${d}d`).join(", ")},
+  visit_count, visits_30d, visits_90d, last_visit_at, rfm_recency, rfm_frequency, rfm_monetary, lifecycle_stage, refreshed_at)
+SELECT f.member_id, f.order_count, f.total_spend, f.first_order_at, f.last_order_at,
+       ${STAT_WINDOWS_DAYS.map((d) => `f.orders_${d}d`).join(", ")}, ${STAT_WINDOWS_DAYS.map((d) => `f.spend_${d}d`).join(", ")},
+       f.visit_count, f.visits_30d, f.visits_90d, f.last_visit_at, s.rfm_recency, s.rfm_frequency, s.rfm_monetary, f.lifecycle_stage, now()
+  FROM fresh f JOIN scored s ON s.member_id = f.member_id AND s.refreshed
+ON CONFLICT (member_id) DO UPDATE SET
+  order_count = EXCLUDED.order_count, total_spend = EXCLUDED.total_spend,
+  first_order_at = EXCLUDED.first_order_at, last_order_at = EXCLUDED.last_order_at,
+  ${STAT_WINDOWS_DAYS.map((d) => `orders_${d}d = EXCLUDED.orders_${d}d, spend_${d}d = EXCLUDED.spend_${d}d`).join(",\n  ")},
+  visit_count = EXCLUDED.visit_count, visits_30d = EXCLUDED.visits_30d, visits_90d = EXCLUDED.visits_90d,
+  last_visit_at = EXCLUDED.last_visit_at, rfm_recency = EXCLUDED.rfm_recency, rfm_frequency = EXCLUDED.rfm_frequency,
+  rfm_monetary = EXCLUDED.rfm_monetary, lifecycle_stage = EXCLUDED.lifecycle_stage, refreshed_at = EXCLUDED.refreshed_at`;
+
+/**
+ * Recomputes member_stats in one set-based statement: for every member, or only for
+ * `memberIds` (RFM is still ranked against the whole population, whose other rows are read
+ * from member_stats as stored). `asOf` (default: now) anchors the windows and stages.
+ * Returns the number of members written.
+ */
+export async function refreshMemberStats(
+  db: Queryable,
+  options: { memberIds?: number[]; asOf?: Date } = {},
+): Promise<number> {
+  const r = LIFECYCLE_RULES;
+  const result = await db.query(REFRESH_SQL, [
+    options.memberIds ?? null,
+    options.asOf ?? null,
+    r.newMemberDays,
+    r.newMemberMaxOrders,
+    r.activeWithinDays,
+    r.churnAfterDays,
+  ]);
+  return result.rowCount ?? 0;
+}
