@@ -228,10 +228,10 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
   }
   expireUntil(anchor);
 
-  // ── Browsing visits: ~1.15 per order while active, tapering off for a while after lapsing ──
+  // ── Browsing visits: ~0.35 per order while active, tapering off for a while after lapsing ──
   const browseUntil = Math.min(anchor, (count > 0 ? activeUntil : p.registeredAt) + r.exponential(count > 0 ? 45 : 20) * DAY);
   const browseSpan = Math.max(0, browseUntil - p.registeredAt);
-  const browsing = count > 0 ? r.poisson(1.15 * count) : r.poisson(2);
+  const browsing = count > 0 ? r.poisson(0.35 * count) : r.poisson(2);
   for (let i = 0; i < browsing; i++) {
     const at = Math.floor((p.registeredAt + r.next() * browseSpan) / 1000) * 1000;
     const channel = r.chance(0.75) ? mainChannel : OTHER_CHANNEL.pick(r);
