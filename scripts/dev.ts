@@ -57,6 +57,25 @@ async function memberCount(url: string): Promise<number> {
   }
 }
 
+// Without an Inngest server the nightly statistics refresh does not run; do it on start when
+// the stats are more than a day old, so windows and lifecycle stages stay true in dev.
+async function refreshStaleStats(url: string) {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ stale: boolean }>(
+      "SELECT coalesce(max(refreshed_at) < now() - interval '20 hours', true) AS stale FROM member_stats",
+    );
+    if (!rows[0]?.stale) return;
+    const started = Date.now();
+    const { refreshMemberStats } = await import("../server/members/stats");
+    const members = await refreshMemberStats(client);
+    log(`member statistics refreshed for ${members.toLocaleString("en")} members in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  } finally {
+    await client.end();
+  }
+}
+
 async function main() {
   const { url, embedded } = await database();
   let started = Date.now();
@@ -70,6 +89,8 @@ async function main() {
     await seedDemoData(url, { members: DEMO_MEMBERS });
     log(`demo data loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
+
+  await refreshStaleStats(url);
 
   const nextBin = require.resolve("next/dist/bin/next");
   const args = production ? ["start", "-p", APP_PORT] : ["dev", "-p", APP_PORT];
