@@ -172,7 +172,7 @@ export function MemberDetail({ member }: { member: Member }) {
                     <TableRow key={o.id}>
                       <TableCell className="pl-6 font-mono text-xs">{o.externalId}</TableCell>
                       <TableCell className="whitespace-nowrap">{dateTime(o.placedAt)}</TableCell>
-                      <TableCell className="max-w-72 truncate" title={o.items.map((i) => `${i.name} ×${i.quantity}`).join(", ")}>
+                      <TableCell className="w-full max-w-0 truncate" title={o.items.map((i) => `${i.name} ×${i.quantity}`).join(", ")}>
                         {o.items.map((i) => `${i.name} ×${i.quantity}`).join(", ")}
                       </TableCell>
                       <TableCell className="pr-6 text-right tabular-nums">{money(o.totalAmount)}</TableCell>

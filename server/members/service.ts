@@ -64,6 +64,15 @@ export async function memberFilterOptions(db: Db) {
   return { tiers, cities: cities.map((c) => c.city) };
 }
 
+type DecimalsAsNumbers<T> = { [K in keyof T]: T[K] extends Prisma.Decimal ? number : T[K] };
+
+/** Money columns arrive as Decimal; pages and JSON want plain numbers (yuan with 2 decimals). */
+function decimalsToNumbers<T extends object>(row: T): DecimalsAsNumbers<T> {
+  return Object.fromEntries(
+    Object.entries(row).map(([key, value]) => [key, value instanceof Prisma.Decimal ? value.toNumber() : value]),
+  ) as DecimalsAsNumbers<T>;
+}
+
 export type TimelineEntry = {
   at: Date;
   kind: "order" | "visit" | "event" | "points" | "tier" | "coupon" | "registered";
@@ -104,14 +113,7 @@ export async function getMember(db: Db, id: number) {
 
   return {
     ...member,
-    stats: member.stats
-      ? {
-          ...member.stats,
-          totalSpend: member.stats.totalSpend.toNumber(),
-          spend365d: member.stats.spend365d.toNumber(),
-          spend90d: member.stats.spend90d.toNumber(),
-        }
-      : null,
+    stats: member.stats ? decimalsToNumbers(member.stats) : null,
     tags: member.tags.map((t) => ({ id: t.tag.id, name: t.tag.name, color: t.tag.color })),
     badges: member.badges.map((b) => ({ id: b.badge.id, name: b.badge.name, icon: b.badge.icon, awardedAt: b.awardedAt })),
     nextTier: nextTier ? { id: nextTier.id, name: nextTier.name, nameEn: nextTier.nameEn, growthThreshold: nextTier.growthThreshold } : null,
