@@ -1,0 +1,289 @@
+"use client";
+
+import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import {
+  Background,
+  BackgroundVariant,
+  Controls,
+  MarkerType,
+  MiniMap,
+  ReactFlow,
+  applyNodeChanges,
+  useReactFlow,
+  type Connection,
+  type EdgeChange,
+  type IsValidConnection,
+  type NodeChange,
+  type OnNodeDrag,
+} from "@xyflow/react";
+import { useLocale, useTranslations } from "use-intl";
+
+import { backEdges, nodeSize, toCanvas } from "@/server/flows/canvas";
+import type { CanvasPosition } from "@/server/flows/canvas";
+import { findNodeKindSpec } from "@/server/flows/kinds";
+import { FlowNodeView, type FlowCanvasNode } from "./flow-node";
+import { FlowEdgeView, type FlowCanvasEdge } from "./flow-edge";
+import { nodeView, withDanglingBranches, categoryStyles } from "./node-view";
+import type { EditorDoc } from "./model";
+
+export const PALETTE_MIME = "application/x-memberflow-kind";
+/** Above this many nodes the canvas renders only what is in view. */
+const LARGE_FLOW = 100;
+
+// Stable across renders: React Flow re-mounts every node when these objects change.
+const nodeTypes = { flow: FlowNodeView };
+const edgeTypes = { flow: FlowEdgeView };
+const defaultEdgeOptions = { type: "flow" as const };
+const minimapColors: Record<string, string> = {
+  trigger: "var(--color-chart-2)",
+  group: "var(--color-chart-1)",
+  action: "var(--color-chart-5)",
+  wait: "var(--color-chart-3)",
+  exit: "var(--color-chart-8)",
+  unknown: "var(--color-destructive)",
+};
+
+export type IssueCounts = { errors: number; warnings: number };
+export type CanvasSelection = { nodes: ReadonlySet<string>; edge: string | null };
+
+type Props = {
+  doc: EditorDoc;
+  issuesByNode: ReadonlyMap<string, IssueCounts>;
+  selection: CanvasSelection;
+  readOnly?: boolean;
+  onSelectionChange: (selection: CanvasSelection) => void;
+  onMoveStart: () => void;
+  onMoveEnd: (positions: Record<string, CanvasPosition>) => void;
+  onConnect: (source: string, branch: string, target: string) => void;
+  onDeleteEdge: (id: string) => void;
+  onDropKind: (kind: string, position: CanvasPosition) => void;
+};
+
+/** The React Flow view of the document. Nodes are derived from the definition (never the reverse). */
+export function FlowCanvas(props: Props) {
+  const { doc, issuesByNode, selection, onSelectionChange, onDeleteEdge, onDropKind } = props;
+  const t = useTranslations("flowBuilder");
+  const locale = useLocale();
+  const flow = useReactFlow<FlowCanvasNode, FlowCanvasEdge>();
+
+  const canvas = useMemo(() => toCanvas(doc.draft, doc.layout), [doc.draft, doc.layout]);
+  // Open a small flow fitted to the screen. A big one opens at a readable zoom on its triggers,
+  // and only the nodes in view are rendered (fitting 300 nodes would draw unreadable dots).
+  // An empty canvas keeps its viewport so the first drop lands where it was dropped.
+  const [openMode] = useState<"fit" | "top" | "none">(() =>
+    doc.draft.nodes.length === 0 ? "none" : doc.draft.nodes.length > LARGE_FLOW ? "top" : "fit",
+  );
+  const [ready, setReady] = useState(false);
+  const wrapper = useRef<HTMLDivElement>(null);
+  const onInit = useCallback(() => {
+    if (openMode === "top") {
+      const rect = wrapper.current?.getBoundingClientRect();
+      const positions = Object.values(doc.layout);
+      const minY = Math.min(...positions.map((p) => p.y));
+      const top = positions.filter((p) => p.y <= minY + 1);
+      const centreX = top.reduce((sum, p) => sum + p.x + nodeSize.width / 2, 0) / Math.max(top.length, 1);
+      const zoom = 0.8;
+      void flow.setViewport({ x: (rect?.width ?? 800) / 2 - centreX * zoom, y: 48 - minY * zoom, zoom });
+    }
+    setReady(true);
+    // Only the first layout matters here.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, []);
+  const loops = useMemo(() => backEdges(doc.draft), [doc.draft]);
+
+  // React Flow keeps `measured` on the node objects we hand it, so derived nodes are merged into
+  // the previous ones: unchanged nodes keep their object (and skip re-rendering).
+  const [rfNodes, setRfNodes] = useState<FlowCanvasNode[]>([]);
+  const [derivedFrom, setDerivedFrom] = useState<unknown[]>([]);
+  const inputs = [canvas, issuesByNode, selection.nodes, locale];
+  if (inputs.some((v, i) => v !== derivedFrom[i])) {
+    setDerivedFrom(inputs);
+    setRfNodes((prev) => {
+      const before = new Map(prev.map((n) => [n.id, n]));
+      return canvas.nodes.map((cn) => {
+        const p = before.get(cn.id);
+        const counts = issuesByNode.get(cn.id);
+        const errors = counts?.errors ?? 0;
+        const warnings = counts?.warnings ?? 0;
+        const view = withDanglingBranches(nodeView(cn.data.node, locale), cn.id, doc.draft.edges);
+        const selected = selection.nodes.has(cn.id);
+        if (
+          p &&
+          p.data.node === cn.data.node &&
+          p.data.errors === errors &&
+          p.data.warnings === warnings &&
+          p.data.view.branches.length === view.branches.length &&
+          p.data.view.kindLabel === view.kindLabel &&
+          (p.selected ?? false) === selected &&
+          p.position.x === cn.position.x &&
+          p.position.y === cn.position.y
+        ) {
+          return p;
+        }
+        return {
+          id: cn.id,
+          type: "flow",
+          position: cn.position,
+          selected,
+          // Known up front, so a node is painted on the first frame instead of after measuring.
+          initialWidth: nodeSize.width,
+          initialHeight: view.branches.length > 0 ? 88 : 68,
+          ...(p?.measured ? { measured: p.measured } : {}),
+          data: {
+            node: cn.data.node,
+            view,
+            errors,
+            warnings,
+            issueTitle: t("node.issueTitle", { errors, warnings }),
+          },
+        };
+      });
+    });
+  }
+
+  const edges = useMemo<FlowCanvasEdge[]>(
+    () =>
+      canvas.edges.map((e) => ({
+        id: e.id,
+        source: e.source,
+        sourceHandle: e.sourceHandle,
+        target: e.target,
+        targetHandle: e.targetHandle,
+        type: "flow",
+        selected: selection.edge === e.id,
+        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+        zIndex: loops.has(e.id) ? 1 : 0,
+        data: { back: loops.has(e.id), deleteLabel: t("edge.delete"), loopLabel: t("edge.loop"), onDelete: onDeleteEdge },
+      })),
+    [canvas.edges, loops, selection.edge, onDeleteEdge, t],
+  );
+
+  const selectionRef = useRef(selection);
+  const handlers = useRef(props);
+  useEffect(() => {
+    selectionRef.current = selection;
+    handlers.current = props;
+  });
+
+  const onNodesChange = useCallback(
+    (changes: NodeChange<FlowCanvasNode>[]) => {
+      const local = changes.filter((c) => c.type === "position" || c.type === "dimensions");
+      if (local.length > 0) setRfNodes((nodes) => applyNodeChanges(local, nodes));
+      const selects = changes.filter((c) => c.type === "select");
+      if (selects.length > 0) {
+        const next = new Set(selectionRef.current.nodes);
+        for (const c of selects) {
+          if (c.type !== "select") continue;
+          if (c.selected) next.add(c.id);
+          else next.delete(c.id);
+        }
+        const same = next.size === selectionRef.current.nodes.size && [...next].every((id) => selectionRef.current.nodes.has(id));
+        if (!same) onSelectionChange({ nodes: next, edge: next.size > 0 ? null : selectionRef.current.edge });
+      }
+    },
+    [onSelectionChange],
+  );
+
+  const onEdgesChange = useCallback(
+    (changes: EdgeChange<FlowCanvasEdge>[]) => {
+      let edge = selectionRef.current.edge;
+      for (const c of changes) {
+        if (c.type !== "select") continue;
+        if (c.selected) edge = c.id;
+        else if (edge === c.id) edge = null;
+      }
+      if (edge !== selectionRef.current.edge) onSelectionChange({ nodes: edge ? new Set() : selectionRef.current.nodes, edge });
+    },
+    [onSelectionChange],
+  );
+
+  const onNodeDragStart = useCallback<OnNodeDrag<FlowCanvasNode>>(() => handlers.current.onMoveStart(), []);
+  const onNodeDragStop = useCallback<OnNodeDrag<FlowCanvasNode>>(
+    (_event, _node, nodes) => {
+      const positions: Record<string, CanvasPosition> = {};
+      for (const n of nodes) positions[n.id] = { x: n.position.x, y: n.position.y };
+      handlers.current.onMoveEnd(positions);
+    },
+    [],
+  );
+
+  const isValidConnection = useCallback<IsValidConnection<FlowCanvasEdge>>(
+    (c) => {
+      if (!c.source || !c.target || c.source === c.target) return false;
+      const target = doc.draft.nodes.find((n) => n.id === c.target);
+      return findNodeKindSpec(target?.kind ?? "")?.category !== "trigger";
+    },
+    [doc.draft.nodes],
+  );
+
+  const handleConnect = useCallback(
+    (c: Connection) => {
+      if (c.source && c.target) handlers.current.onConnect(c.source, c.sourceHandle ?? "out", c.target);
+    },
+    [],
+  );
+
+  const onDragOver = useCallback((event: React.DragEvent) => {
+    if (!event.dataTransfer.types.includes(PALETTE_MIME)) return;
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "copy";
+  }, []);
+
+  const onDrop = useCallback(
+    (event: React.DragEvent) => {
+      const kind = event.dataTransfer.getData(PALETTE_MIME);
+      if (!kind) return;
+      event.preventDefault();
+      const p = flow.screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      // Drop under the pointer's centre, not the node's corner.
+      onDropKind(kind, { x: p.x - 120, y: p.y - 36 });
+    },
+    [flow, onDropKind],
+  );
+
+  const minimapColor = useCallback((n: FlowCanvasNode) => minimapColors[n.data.view.category] ?? minimapColors.unknown!, []);
+
+  return (
+    <div
+      ref={wrapper}
+      className="relative h-full w-full"
+      data-testid="flow-canvas"
+      data-ready={ready}
+      data-node-count={rfNodes.length}
+      onDragOver={onDragOver}
+      onDrop={onDrop}
+    >
+      <ReactFlow<FlowCanvasNode, FlowCanvasEdge>
+        nodes={rfNodes}
+        edges={edges}
+        nodeTypes={nodeTypes}
+        edgeTypes={edgeTypes}
+        defaultEdgeOptions={defaultEdgeOptions}
+        onNodesChange={onNodesChange}
+        onEdgesChange={onEdgesChange}
+        onNodeDragStart={onNodeDragStart}
+        onNodeDragStop={onNodeDragStop}
+        onConnect={handleConnect}
+        isValidConnection={isValidConnection}
+        nodesDraggable={!props.readOnly}
+        nodesConnectable={!props.readOnly}
+        deleteKeyCode={null}
+        selectionKeyCode="Shift"
+        multiSelectionKeyCode={["Meta", "Control"]}
+        onInit={onInit}
+        fitView={openMode === "fit"}
+        fitViewOptions={{ padding: 0.2, maxZoom: 1.1 }}
+        minZoom={0.1}
+        maxZoom={2}
+        onlyRenderVisibleElements={rfNodes.length > LARGE_FLOW}
+        className="bg-muted/30"
+      >
+        <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
+        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="!rounded-md !border !shadow-sm" />
+        <Controls showInteractive={false} className="!shadow-sm" />
+      </ReactFlow>
+    </div>
+  );
+}
+
+export { categoryStyles };

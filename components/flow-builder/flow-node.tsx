@@ -1,0 +1,116 @@
+"use client";
+
+import { memo, useEffect, useRef } from "react";
+import { Handle, Position, useUpdateNodeInternals, type Node, type NodeProps } from "@xyflow/react";
+import { CircleAlertIcon, TriangleAlertIcon } from "lucide-react";
+
+import { cn } from "@/lib/utils";
+import type { FlowDraftNode } from "@/server/flows/definition";
+import { KindIcon } from "./icons";
+import { categoryStyles, type NodeView } from "./node-view";
+
+export type FlowNodeData = {
+  node: FlowDraftNode;
+  view: NodeView;
+  errors: number;
+  warnings: number;
+  /** The localized "3 errors" text for the badge's title. */
+  issueTitle: string;
+};
+export type FlowCanvasNode = Node<FlowNodeData, "flow">;
+
+/** One node on the canvas: icon, kind, name, summary, issue badge, and a handle per branch. */
+export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: NodeProps<FlowCanvasNode>) {
+  const { node, view, errors, warnings } = data;
+  const style = categoryStyles[view.category];
+  const isTrigger = view.category === "trigger";
+  const branches = view.branches;
+  // React Flow caches handle positions: re-measure when branches are added, removed or renamed
+  // (not on mount: React Flow measures new nodes itself, and 300 forced layouts would stall the open).
+  const updateNodeInternals = useUpdateNodeInternals();
+  const handleKey = branches.map((b) => b.id).join("|");
+  const measuredKey = useRef(handleKey);
+  useEffect(() => {
+    if (measuredKey.current === handleKey) return;
+    measuredKey.current = handleKey;
+    updateNodeInternals(id);
+  }, [handleKey, id, updateNodeInternals]);
+  return (
+    <div
+      data-testid={`flow-node-${id}`}
+      data-kind={node.kind}
+      data-errors={errors}
+      className={cn(
+        "group relative flex w-[240px] flex-col overflow-visible rounded-lg border bg-card text-card-foreground shadow-sm transition-[box-shadow,border-color]",
+        selected ? "border-primary ring-2 ring-primary/30" : "hover:border-ring/60",
+        errors > 0 && !selected && "border-destructive/60",
+      )}
+    >
+      <span className={cn("absolute inset-y-0 left-0 w-1 rounded-l-lg", style.accent)} aria-hidden />
+      {!isTrigger ? (
+        <Handle
+          type="target"
+          id="in"
+          position={Position.Top}
+          data-testid={`handle-${id}-in`}
+          className="!size-2.5 !border-2 !border-background !bg-muted-foreground"
+        />
+      ) : null}
+      <div className="flex items-start gap-2.5 py-2.5 pr-2.5 pl-3.5">
+        <span className={cn("mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-md", style.tile)}>
+          <KindIcon name={view.icon} className="size-4" />
+        </span>
+        <div className="flex min-w-0 flex-1 flex-col">
+          <span className="truncate text-[11px] leading-4 font-medium tracking-wide text-muted-foreground uppercase">{view.kindLabel}</span>
+          <span className="truncate text-sm leading-5 font-semibold" data-testid="flow-node-name">
+            {node.name || view.kindLabel}
+          </span>
+          <span className="truncate text-xs leading-4 text-muted-foreground" title={view.summary}>
+            {view.summary || "—"}
+          </span>
+        </div>
+        {errors > 0 || warnings > 0 ? (
+          <span
+            title={data.issueTitle}
+            data-testid={`node-issues-${id}`}
+            className={cn(
+              "flex h-5 shrink-0 items-center gap-0.5 rounded-full px-1.5 text-[11px] font-semibold",
+              errors > 0 ? "bg-destructive text-destructive-foreground" : "bg-warning/25 text-warning-foreground",
+            )}
+          >
+            {errors > 0 ? <CircleAlertIcon className="size-3" aria-hidden /> : <TriangleAlertIcon className="size-3" aria-hidden />}
+            {errors > 0 ? errors : warnings}
+          </span>
+        ) : null}
+      </div>
+      {branches.length > 0 ? (
+        <div className="flex h-5 border-t bg-muted/40 text-[10px] leading-5 text-muted-foreground">
+          {branches.map((b) => (
+            <span
+              key={b.id}
+              title={b.label}
+              className={cn("min-w-0 flex-1 truncate px-1 text-center", b.unknown && "text-destructive line-through")}
+            >
+              {branches.length === 1 && b.id === "out" ? "" : b.label}
+            </span>
+          ))}
+        </div>
+      ) : null}
+      {branches.map((b, i) => (
+        <Handle
+          key={b.id}
+          type="source"
+          id={b.id}
+          position={Position.Bottom}
+          data-testid={`handle-${id}-${b.id}`}
+          title={b.label}
+          style={{ left: `${((i + 0.5) / branches.length) * 100}%` }}
+          className={cn(
+            "!size-3 !border-2 !border-background",
+            b.unknown ? "!bg-destructive" : "!bg-primary",
+          )}
+        />
+      ))}
+    </div>
+  );
+});

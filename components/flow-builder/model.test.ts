@@ -1,0 +1,60 @@
+import { describe, expect, it } from "vitest";
+import { defaultFlowSettings } from "@/server/flows/definition";
+import { addNode, connect, copySelection, paste, removeElements, updateNode, type EditorDoc } from "./model";
+
+const empty = (): EditorDoc => ({ draft: { nodes: [], edges: [], settings: defaultFlowSettings() }, layout: {} });
+
+function chain(): EditorDoc {
+  let doc = empty();
+  ({ doc } = addNode(doc, "manual_trigger", { x: 0, y: 0 }));
+  ({ doc } = addNode(doc, "delay", { x: 0, y: 100 }));
+  ({ doc } = addNode(doc, "exit", { x: 0, y: 200 }));
+  doc = connect(doc, "manual", "out", "delay");
+  doc = connect(doc, "delay", "out", "exit");
+  return doc;
+}
+
+describe("editor model", () => {
+  it("adds nodes with readable unique ids and defaults", () => {
+    let doc = empty();
+    let id: string;
+    ({ doc, id } = addNode(doc, "split", { x: 10.4, y: 20.6 }));
+    expect(id).toBe("split");
+    ({ doc, id } = addNode(doc, "split", { x: 0, y: 0 }));
+    expect(id).toBe("split-2");
+    expect(doc.layout.split).toEqual({ x: 10, y: 21 });
+    expect(doc.draft.nodes[0]?.config).toMatchObject({ elseName: "Everyone else" });
+  });
+
+  it("replaces the edge of a branch that is already connected", () => {
+    let doc = chain();
+    ({ doc } = addNode(doc, "exit", { x: 0, y: 300 }));
+    doc = connect(doc, "delay", "out", "exit-2");
+    const out = doc.draft.edges.filter((e) => e.source === "delay");
+    expect(out).toHaveLength(1);
+    expect(out[0]?.target).toBe("exit-2");
+  });
+
+  it("keeps the chain connected when a middle node is deleted", () => {
+    const doc = removeElements(chain(), ["delay"]);
+    expect(doc.draft.edges).toEqual([{ id: "e-manual-out", source: "manual", branch: "out", target: "exit" }]);
+    expect(doc.layout.delay).toBeUndefined();
+  });
+
+  it("updates name, visit limit and config", () => {
+    let doc = updateNode(chain(), "delay", { name: "Cool off", visitLimit: 2, config: { amount: 3, unit: "hours" } });
+    expect(doc.draft.nodes[1]).toEqual({ id: "delay", kind: "delay", name: "Cool off", visitLimit: 2, config: { amount: 3, unit: "hours" } });
+    doc = updateNode(doc, "delay", { name: "", visitLimit: undefined });
+    expect(doc.draft.nodes[1]).toEqual({ id: "delay", kind: "delay", config: { amount: 3, unit: "hours" } });
+  });
+
+  it("copies and pastes nodes with new ids, offset positions and their internal edges", () => {
+    const doc = chain();
+    const clip = copySelection(doc, ["delay", "exit"]);
+    expect(clip?.edges).toHaveLength(1);
+    const { doc: next, ids } = paste(doc, clip!);
+    expect(ids).toEqual(["delay-2", "exit-2"]);
+    expect(next.draft.edges.at(-1)).toMatchObject({ source: "delay-2", branch: "out", target: "exit-2" });
+    expect(next.layout["delay-2"]).toEqual({ x: 40, y: 140 });
+  });
+});

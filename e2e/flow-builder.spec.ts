@@ -1,0 +1,168 @@
+import { expect, test, type Locator, type Page } from "@playwright/test";
+
+// The flow builder, as a marketer uses it: drag nodes from the palette, connect branch handles,
+// configure nodes in the inspector until the errors are gone, publish, reload.
+
+async function newBlankFlow(page: Page, name: string) {
+  await page.goto("/flows");
+  await page.getByTestId("new-flow").first().click();
+  await page.getByTestId("new-flow-name").fill(name);
+  await page.getByTestId("template-blank").click();
+  await page.getByTestId("create-flow").click();
+  await page.waitForURL(/\/flows\/[^/]+$/);
+  await expect(page.getByTestId("flow-canvas")).toBeVisible();
+}
+
+async function dragToCanvas(page: Page, kind: string, x: number, y: number) {
+  const canvas = page.getByTestId("flow-canvas");
+  await page.getByTestId(`palette-item-${kind}`).dragTo(canvas, { targetPosition: { x, y } });
+}
+
+/** Drags from a source handle to a target handle with the mouse (React Flow's own gesture). */
+async function connect(page: Page, from: Locator, to: Locator) {
+  const a = (await from.boundingBox())!;
+  const b = (await to.boundingBox())!;
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2, a.y + 40, { steps: 5 });
+  await page.mouse.move(b.x + b.width / 2, b.y + b.height / 2, { steps: 10 });
+  await page.mouse.up();
+}
+
+async function selectNode(page: Page, id: string) {
+  await page.getByTestId(`flow-node-${id}`).click();
+  await expect(page.getByTestId("inspector")).toHaveAttribute("data-node-id", id);
+}
+
+async function addCondition(scope: Locator, page: Page) {
+  await scope.getByTestId("add-rule").first().click();
+  await page.getByTestId("field-option-consent_sms").click();
+}
+
+const errorCount = async (page: Page) => Number(await page.getByTestId("issues-count").getAttribute("data-errors"));
+
+test("builds a flow from nothing by dragging, publishes it, and finds it intact after a reload", async ({ page }) => {
+  test.setTimeout(120_000);
+  const name = `E2E targeted offer ${Date.now()}`;
+  await newBlankFlow(page, name);
+
+  // A dropped node opens in the inspector (the canvas narrows), so drop within the narrow canvas.
+  await dragToCanvas(page, "schedule_trigger", 260, 80);
+  await dragToCanvas(page, "split", 260, 230);
+  await dragToCanvas(page, "issue_coupon", 120, 400);
+  await dragToCanvas(page, "send_notification", 420, 400);
+  for (const id of ["schedule", "split", "issue-coupon", "send-notification"]) await expect(page.getByTestId(`flow-node-${id}`)).toBeVisible();
+  await expect(page.getByTestId("save-state")).toHaveAttribute("data-status", "saved");
+
+  // Connect: trigger → split; group 1 → coupon; everyone else → notification.
+  await connect(page, page.getByTestId("handle-schedule-out"), page.getByTestId("handle-split-in"));
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+
+  // Split into two groups: name them, give each a condition.
+  await selectNode(page, "split");
+  const inspector = page.getByTestId("inspector");
+  await inspector.getByTestId("split-group-name-0").fill("Gold members");
+  await addCondition(inspector.getByTestId("split-group-0"), page);
+  await inspector.getByTestId("split-add-group").click();
+  await inspector.getByTestId("split-group-name-1").fill("Silver members");
+  await addCondition(inspector.getByTestId("split-group-1"), page);
+  await inspector.getByTestId("split-else-name").fill("Everyone else");
+  await expect(page.getByTestId("handle-split-group-2")).toBeVisible();
+
+  await connect(page, page.getByTestId("handle-split-group-1"), page.getByTestId("handle-issue-coupon-in"));
+  await connect(page, page.getByTestId("handle-split-group-2"), page.getByTestId("handle-send-notification-in"));
+  await connect(page, page.getByTestId("handle-split-else"), page.getByTestId("handle-send-notification-in"));
+  await connect(page, page.getByTestId("handle-issue-coupon-out"), page.getByTestId("handle-send-notification-in"));
+  await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+  await page.getByTestId("auto-layout").click();
+
+  // Schedule: who enters.
+  await selectNode(page, "schedule");
+  await inspector.getByTestId("node-name-input").fill("Every Monday 09:00");
+  await expect(inspector.getByTestId("cron-description")).toContainText("09:00");
+  await addCondition(inspector, page);
+
+  // Coupon: a new coupon described in place.
+  await selectNode(page, "issue-coupon");
+  await inspector.getByTestId("coupon-mode").getByRole("radio", { name: "New coupon" }).click();
+  await inspector.getByTestId("coupon-name").fill("¥20 off over ¥199");
+
+  // Notification: write an SMS with a variable and see the preview.
+  await selectNode(page, "send-notification");
+  await inspector.getByTestId("notification-body").fill("Hi ");
+  await inspector.getByTestId("insert-var-member.name").click();
+  await expect(inspector.getByTestId("notification-preview")).toContainText("Hi Li Na");
+
+  // No errors left: publish.
+  await expect.poll(() => errorCount(page)).toBe(0);
+  await expect(page.getByTestId("publish-button")).toBeEnabled();
+  await page.getByTestId("publish-button").click();
+  await page.getByTestId("publish-note").fill("First version");
+  await page.getByTestId("publish-confirm").click();
+  await expect(page.getByTestId("flow-status")).toHaveText("Active");
+  await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
+
+  await page.reload();
+  await expect(page.getByTestId("flow-name")).toHaveValue(name);
+  await expect(page.locator(".react-flow__node")).toHaveCount(4);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(5);
+  await expect(page.getByTestId("flow-node-schedule").getByTestId("flow-node-name")).toHaveText("Every Monday 09:00");
+  await expect(page.getByTestId("flow-node-split")).toContainText("2 groups");
+  await expect.poll(() => errorCount(page)).toBe(0);
+});
+
+test("shows errors on the canvas and jumps to the node from the issues list", async ({ page }) => {
+  await newBlankFlow(page, `E2E errors ${Date.now()}`);
+  await dragToCanvas(page, "delay", 400, 200);
+  await expect(page.getByTestId("inspector")).toHaveAttribute("data-node-id", "delay");
+  await page.keyboard.press("Escape");
+  await expect(page.getByTestId("publish-button")).toBeDisabled();
+  expect(await errorCount(page)).toBeGreaterThan(0);
+  await page.getByTestId("issue-item").filter({ hasText: "No trigger leads to this node" }).click();
+  await expect(page.getByTestId("inspector")).toHaveAttribute("data-node-id", "delay");
+});
+
+test("undo and redo restore a deleted node", async ({ page }) => {
+  await newBlankFlow(page, `E2E undo ${Date.now()}`);
+  await dragToCanvas(page, "manual_trigger", 300, 100);
+  await dragToCanvas(page, "exit", 300, 300);
+  await connect(page, page.getByTestId("handle-manual-out"), page.getByTestId("handle-exit-in"));
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+
+  await page.getByTestId("flow-node-exit").click();
+  await page.keyboard.press("Delete");
+  await expect(page.getByTestId("flow-node-exit")).toHaveCount(0);
+  await expect(page.locator(".react-flow__edge")).toHaveCount(0);
+
+  await page.keyboard.press("Control+z");
+  await expect(page.getByTestId("flow-node-exit")).toBeVisible();
+  await expect(page.locator(".react-flow__edge")).toHaveCount(1);
+
+  await page.keyboard.press("Control+Shift+z");
+  await expect(page.getByTestId("flow-node-exit")).toHaveCount(0);
+  await page.getByTestId("undo").click();
+  await expect(page.getByTestId("flow-node-exit")).toBeVisible();
+
+  // Copy and paste keeps the node and gives it a new id.
+  await page.getByTestId("flow-node-exit").click();
+  await page.keyboard.press("Control+c");
+  await page.keyboard.press("Control+v");
+  await expect(page.getByTestId("flow-node-exit-2")).toBeVisible();
+});
+
+test("opens a template and publishes it", async ({ page }) => {
+  await page.goto("/flows");
+  await page.getByTestId("new-flow").first().click();
+  await page.getByTestId("template-win-back-churned").click();
+  await page.getByTestId("create-flow").click();
+  await page.waitForURL(/\/flows\/[^/]+$/);
+  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+  await expect.poll(() => errorCount(page)).toBe(0);
+  // A loop back to the earlier wait is drawn as a loop.
+  await expect(page.getByText("Loop").first()).toBeVisible();
+  await page.getByTestId("publish-button").click();
+  await page.getByTestId("publish-confirm").click();
+  await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
+  await page.getByTestId("versions-button").click();
+  await expect(page.getByTestId("version-1")).toBeVisible();
+});
