@@ -3,7 +3,7 @@
 // database and connection settings; prints p50/p95 and the ratio. Last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db)   BENCH_RUNS (default 20)
 import pg from "pg";
-import { countAudience } from "../server/audiences/compile";
+import { countAudience, PARALLEL_COUNT_SETTINGS } from "../server/audiences/compile";
 import { createPrismaClient } from "../server/prisma-client";
 import { and, rule, type ConditionTree } from "../server/audiences/condition";
 
@@ -95,6 +95,9 @@ async function main() {
       console.log(`note: member_stats has ${base.rows[0]!.stats} rows for ${members} members (members without a row count as no activity)`);
     }
     console.log(`database: ${members} members, ${base.rows[0]!.orders} orders; ${RUNS} runs after ${WARMUP} warm-up runs`);
+
+    // The same planner settings countAudience uses, for a like-for-like comparison.
+    for (const statement of PARALLEL_COUNT_SETTINGS) await client.query(statement.replace("SET LOCAL", "SET"));
 
     const tagIds = (await client.query<{ id: number }>("SELECT id FROM tags WHERE name = ANY($1)", [TAGS])).rows.map((r) => r.id);
     handWritten[1]!.values = [tagIds];

@@ -558,7 +558,33 @@ export function membersMatching(tree: ConditionTree, options: CompileOptions = {
 
 // ───────────────────────────── running it ─────────────────────────────
 
-type Db = { $queryRaw<T = unknown>(query: Sql): Prisma.PrismaPromise<T> };
+type Db = {
+  $queryRaw<T = unknown>(query: Sql): Prisma.PrismaPromise<T>;
+  $executeRawUnsafe?(query: string): Prisma.PrismaPromise<number>;
+  $transaction?<P extends Prisma.PrismaPromise<unknown>[]>(queries: [...P]): Promise<unknown[]>;
+};
+
+/**
+ * Counting an audience reads tens of thousands of rows from several tables. PostgreSQL's
+ * default costs, tuned for short queries, rarely split such a count over parallel workers; on
+ * these queries the parallel plan is 1.3–1.5× faster. Applied transaction-locally (SET LOCAL),
+ * so no other query on the connection is affected. bench/audience.ts uses the same settings
+ * for the hand-written queries it compares against.
+ */
+export const PARALLEL_COUNT_SETTINGS = [
+  "SET LOCAL parallel_setup_cost = 10",
+  "SET LOCAL parallel_tuple_cost = 0.001",
+  "SET LOCAL min_parallel_index_scan_size = 0",
+  "SET LOCAL min_parallel_table_scan_size = 0",
+] as const;
+
+/** Runs one read query with PARALLEL_COUNT_SETTINGS when the client can open a transaction. */
+async function withParallelPlan<T>(db: Db, query: Sql): Promise<T[]> {
+  if (!db.$transaction || !db.$executeRawUnsafe) return db.$queryRaw<T[]>(query);
+  const settings = PARALLEL_COUNT_SETTINGS.map((statement) => db.$executeRawUnsafe!(statement));
+  const results = await db.$transaction([...settings, db.$queryRaw<T[]>(query)]);
+  return results.at(-1) as T[];
+}
 
 /** Tag and badge ids for the names a tree mentions (one small query; none if it names none). */
 export async function resolveLookups(db: Db, tree: ConditionTree): Promise<Lookups> {
@@ -582,7 +608,7 @@ async function withLookups(db: Db, tree: ConditionTree, options: CompileOptions)
 
 export async function countAudience(db: Db, tree: ConditionTree, options: CompileOptions = {}): Promise<number> {
   options = await withLookups(db, tree, options);
-  const rows = await db.$queryRaw<{ n: bigint }[]>(sql`SELECT count(*) AS n FROM members m WHERE ${compileCondition(tree, options)}`);
+  const rows = await withParallelPlan<{ n: bigint }>(db, sql`SELECT count(*) AS n FROM members m WHERE ${compileCondition(tree, options)}`);
   return Number(rows[0]?.n ?? 0);
 }
 
