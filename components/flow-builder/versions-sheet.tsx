@@ -186,10 +186,19 @@ function VersionSelect({
   );
 }
 
-function DiffView({ diff, nodes, title }: { diff: FlowDiff; nodes: readonly FlowDraftNode[]; title: string }) {
+function DiffView({
+  diff,
+  nodes,
+  title,
+}: {
+  diff: FlowDiff & { nodes?: Record<string, { kind: string; name?: string }> };
+  nodes: readonly FlowDraftNode[];
+  title: string;
+}) {
   const t = useTranslations("flowBuilder.versions");
   const locale = useLocale();
-  const byId = new Map(nodes.map((n) => [n.id, n]));
+  // The server names every node in the diff (removed ones exist only in the older version).
+  const byId = new Map<string, { kind: string; name?: string }>([...nodes.map((n) => [n.id, n] as const), ...Object.entries(diff.nodes ?? {})]);
   const describe = (id: string) => {
     const n = byId.get(id);
     if (!n) return { name: id, kind: t("removedNode") };

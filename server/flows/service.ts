@@ -232,10 +232,19 @@ async function loadVersionDefinition(db: Db, flowId: string, versionId: string |
   return flowDraftSchema.parse(version.definition);
 }
 
-/** What changed between two versions (or a version and the draft), node by node. */
+/**
+ * What changed between two versions (or a version and the draft), node by node, with the name
+ * and kind of every node involved (a removed node exists only in the older definition).
+ */
 export async function compareVersions(db: Db, input: { flowId: string; from: string | "draft"; to: string | "draft" }) {
   const [from, to] = await Promise.all([loadVersionDefinition(db, input.flowId, input.from), loadVersionDefinition(db, input.flowId, input.to)]);
-  return diffFlows(from, to);
+  const diff = diffFlows(from, to);
+  const involved = new Set([...diff.added, ...diff.removed, ...diff.changed.map((c) => c.nodeId)]);
+  const nodes: Record<string, { kind: string; name?: string }> = {};
+  for (const node of [...from.nodes, ...to.nodes]) {
+    if (involved.has(node.id)) nodes[node.id] = { kind: node.kind, ...(node.name ? { name: node.name } : {}) };
+  }
+  return { ...diff, nodes };
 }
 
 export async function revertDraft(db: Db, input: { flowId: string; versionId: string }, actor = "system") {
