@@ -97,7 +97,9 @@ async function main() {
       });
       if (!target) throw new Error("no node in view to click");
       await page.locator(`[data-testid="flow-node-${target}"]`).click();
+      // Open means its form is there too, not just the panel (a kind's form is loaded on demand).
       await page.waitForSelector(`[data-testid="inspector"][data-node-id="${target}"]`, { timeout: 30_000 });
+      await page.waitForFunction(() => !document.querySelector('[data-testid="inspector"] [data-testid="inspector-loading"]'), null, { timeout: 30_000, polling: "raf" });
       if (run === RUNS) rendered = await page.locator(".react-flow__node").count();
       const ms = await page.evaluate(() => performance.now());
       if (run > 0) timings.push(ms);

@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { startTransition, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import {
   Background,
   BackgroundVariant,
@@ -74,6 +74,18 @@ export function FlowCanvas(props: Props) {
     doc.draft.nodes.length === 0 ? "none" : doc.draft.nodes.length > LARGE_FLOW ? "top" : "fit",
   );
   const [ready, setReady] = useState(false);
+  // The minimap draws every node (it ignores onlyRenderVisibleElements): it joins once the canvas
+  // is on screen and the browser is idle, so it does not delay the first paint or the first click.
+  const [showMinimap, setShowMinimap] = useState(false);
+  useEffect(() => {
+    if (!ready) return;
+    if (typeof window.requestIdleCallback === "function") {
+      const id = window.requestIdleCallback(() => startTransition(() => setShowMinimap(true)), { timeout: 1500 });
+      return () => window.cancelIdleCallback(id);
+    }
+    const id = window.setTimeout(() => startTransition(() => setShowMinimap(true)), 100);
+    return () => window.clearTimeout(id);
+  }, [ready]);
   const wrapper = useRef<HTMLDivElement>(null);
   const onInit = useCallback(() => {
     if (openMode === "top") {
@@ -134,7 +146,8 @@ export function FlowCanvas(props: Props) {
             view,
             errors,
             warnings,
-            issueTitle: t("node.issueTitle", { errors, warnings }),
+            // Only shown on a node's issue badge: no message formatting for the (many) clean nodes.
+            issueTitle: errors > 0 || warnings > 0 ? t("node.issueTitle", { errors, warnings }) : "",
           },
         };
       });
@@ -279,7 +292,7 @@ export function FlowCanvas(props: Props) {
         className="bg-muted/30"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="!rounded-md !border !shadow-sm" />
+        {showMinimap ? <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="!rounded-md !border !shadow-sm" /> : null}
         <Controls showInteractive={false} className="!shadow-sm" />
       </ReactFlow>
     </div>

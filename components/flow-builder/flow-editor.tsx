@@ -2,7 +2,7 @@
 
 import "@xyflow/react/dist/style.css";
 
-import { useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
@@ -52,11 +52,11 @@ import { FlowCanvas, type CanvasSelection, type IssueCounts } from "./flow-canva
 import { Palette } from "./palette";
 import { InspectorPanel } from "./inspector-panel";
 import { IssuesPanel } from "./issues-panel";
-import { SettingsSheet } from "./settings-sheet";
-import { VersionsSheet } from "./versions-sheet";
 import { ShortcutsHelp } from "./shortcuts";
 import { FlowStatusBadge } from "./status-badge";
 import { ReferencesProvider, type FlowReferences } from "./nodes/references";
+import { preloadInspector } from "./nodes/registry";
+import { isNodeKind } from "@/server/flows/kinds";
 import { useFlowEditor } from "./use-flow-editor";
 import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
@@ -78,6 +78,22 @@ import {
 type Flow = RouterOutputs["flows"]["get"];
 
 const noSelection: CanvasSelection = { nodes: new Set(), edge: null };
+
+// Not needed to open the editor: loaded when first opened, or preloaded once the page is idle.
+const loadSettingsSheet = () => import("./settings-sheet");
+const loadVersionsSheet = () => import("./versions-sheet");
+const SettingsSheet = lazy(() => loadSettingsSheet().then((m) => ({ default: m.SettingsSheet })));
+const VersionsSheet = lazy(() => loadVersionsSheet().then((m) => ({ default: m.VersionsSheet })));
+
+/** Runs `task` once the browser is idle (after the editor's first paint). */
+function whenIdle(task: () => void): () => void {
+  if (typeof window.requestIdleCallback === "function") {
+    const id = window.requestIdleCallback(task, { timeout: 3000 });
+    return () => window.cancelIdleCallback(id);
+  }
+  const id = window.setTimeout(task, 200);
+  return () => window.clearTimeout(id);
+}
 
 /** The flow builder: palette, canvas, inspector, validation, autosave, versions. */
 export function FlowEditor({ flowId, references }: { flowId: string; references: FlowReferences }) {
@@ -158,6 +174,25 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const [archiveOpen, setArchiveOpen] = useState(false);
   const clipboard = useRef<Clipboard | null>(null);
   const pasteCount = useRef(0);
+  // The sheets mount the first time they are opened (and stay mounted, so they animate closed).
+  const [settingsMounted, setSettingsMounted] = useState(false);
+  const [versionsMounted, setVersionsMounted] = useState(false);
+  if (settingsOpen && !settingsMounted) setSettingsMounted(true);
+  if (versionsOpen && !versionsMounted) setVersionsMounted(true);
+
+  // Once the editor is on screen and idle, fetch what a click is likely to need next: the
+  // inspectors of the kinds in this flow, and the sheets.
+  useEffect(
+    () =>
+      whenIdle(() => {
+        for (const kind of new Set(doc.draft.nodes.map((n) => n.kind))) if (isNodeKind(kind)) void preloadInspector(kind).catch(() => undefined);
+        void loadSettingsSheet().catch(() => undefined);
+        void loadVersionsSheet().catch(() => undefined);
+      }),
+    // Only the flow as opened: later kinds load on first selection.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+    [],
+  );
 
   // Selection of nodes that were deleted (undo, paste…) is dropped.
   const liveSelection = useMemo<CanvasSelection>(() => {
@@ -594,18 +629,24 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         ) : null}
       </div>
 
-      <SettingsSheet open={settingsOpen} onOpenChange={setSettingsOpen} settings={doc.draft.settings} onChange={onSettings} readOnly={readOnly} />
-      <VersionsSheet
-        open={versionsOpen}
-        onOpenChange={setVersionsOpen}
-        flowId={flow.id}
-        versions={flow.versions}
-        currentVersionId={flow.currentVersion?.id ?? null}
-        nodes={doc.draft.nodes}
-        beforeCompare={autosave.flush}
-        onReverted={() => reloadFromServer(true)}
-        readOnly={readOnly}
-      />
+      <Suspense fallback={null}>
+        {settingsMounted ? (
+          <SettingsSheet open={settingsOpen} onOpenChange={setSettingsOpen} settings={doc.draft.settings} onChange={onSettings} readOnly={readOnly} />
+        ) : null}
+        {versionsMounted ? (
+          <VersionsSheet
+            open={versionsOpen}
+            onOpenChange={setVersionsOpen}
+            flowId={flow.id}
+            versions={flow.versions}
+            currentVersionId={flow.currentVersion?.id ?? null}
+            nodes={doc.draft.nodes}
+            beforeCompare={autosave.flush}
+            onReverted={() => reloadFromServer(true)}
+            readOnly={readOnly}
+          />
+        ) : null}
+      </Suspense>
       <PublishDialog
         open={publishOpen}
         onOpenChange={setPublishOpen}

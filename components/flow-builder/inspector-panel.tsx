@@ -1,6 +1,6 @@
 "use client";
 
-import { useCallback, useEffect, useRef } from "react";
+import { Suspense, useCallback, useEffect, useRef, useState } from "react";
 import { CircleAlertIcon, CopyIcon, Trash2Icon, TriangleAlertIcon, XIcon } from "lucide-react";
 import { useLocale, useTranslations } from "use-intl";
 
@@ -44,9 +44,13 @@ export function InspectorPanel(props: Props) {
 
   const onConfig = useCallback((config: unknown, field?: string) => onPatch({ config }, `config:${node.id}:${field ?? ""}`), [onPatch, node.id]);
 
+  // The kind's form may still be loading its chunk: focusing waits until it is on screen.
+  const [formShown, setFormShown] = useState(false);
+  const onFormShown = useCallback(() => setFormShown(true), []);
   const { focusPath, onFocused } = props;
   useEffect(() => {
     if (!focusPath || !root.current) return;
+    if (KindInspector && !formShown) return;
     const parts = (focusPath[0] === "config" ? focusPath.slice(1) : focusPath).map(String);
     const frame = requestAnimationFrame(() => {
       for (let n = parts.length; n > 0; n--) {
@@ -65,7 +69,7 @@ export function InspectorPanel(props: Props) {
       onFocused();
     });
     return () => cancelAnimationFrame(frame);
-  }, [focusPath, onFocused]);
+  }, [focusPath, onFocused, KindInspector, formShown]);
 
   const showVisitLimit = props.onLoop || node.visitLimit !== undefined;
   const errors = issues.filter((i) => i.severity === "error");
@@ -154,7 +158,11 @@ export function InspectorPanel(props: Props) {
           ) : null}
 
           {KindInspector ? (
-            <KindInspector key={node.id} node={node} nodes={props.nodes} timezone={props.timezone} onChange={onConfig} />
+            // The kind's form is its own chunk (see nodes/registry): usually preloaded by then.
+            <Suspense fallback={<div className="h-24 animate-pulse rounded-md bg-muted/60" data-testid="inspector-loading" aria-busy />}>
+              <KindInspector key={node.id} node={node} nodes={props.nodes} timezone={props.timezone} onChange={onConfig} />
+              <Shown onShown={onFormShown} />
+            </Suspense>
           ) : (
             <p className="text-sm text-destructive">{t("unknownKind", { kind: node.kind })}</p>
           )}
@@ -170,4 +178,10 @@ export function InspectorPanel(props: Props) {
       </div>
     </div>
   );
+}
+
+/** Reports once that the content of its Suspense boundary has been committed. */
+function Shown({ onShown }: { onShown: () => void }) {
+  useEffect(() => onShown(), [onShown]);
+  return null;
 }

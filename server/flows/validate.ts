@@ -61,6 +61,8 @@ type NodeFacts = {
   spec: UnknownNodeKindSpec | undefined;
   /** Branch ids when the config is valid; undefined when we cannot know them. */
   branches: string[] | undefined;
+  /** The parsed config when it is valid (parsed once, reused by the kind checks). */
+  config?: unknown;
 };
 
 export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowIssue[] {
@@ -116,14 +118,14 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
       }
       continue;
     }
+    fact.config = parsed.data;
     fact.branches = spec.branches(parsed.data).map((b) => b.id);
   }
 
   // Kind checks may look at other nodes, so they run once every node is known.
   const nodeKind = (id: string) => facts.get(id)?.node.kind;
-  for (const { node, spec, branches } of facts.values()) {
+  for (const { node, spec, branches, config } of facts.values()) {
     if (!spec || branches === undefined) continue;
-    const config = spec.configSchema.parse(node.config);
     for (const issue of spec.check(config, { nodeKind })) {
       issues.push({
         code: issue.code,
@@ -257,11 +259,15 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   return issues;
 }
 
+// Built once: constructing zod schemas is costly, and this runs for every node on every edit.
+const optionalNodeNameSchema = nodeNameSchema.optional();
+const optionalVisitLimitSchema = visitLimitSchema.optional();
+
 function nodeFieldIssues(node: FlowDraftNode): FlowIssue[] {
   const checks: [string, z.ZodType, unknown][] = [
     ["id", nodeIdSchema, node.id],
-    ["name", nodeNameSchema.optional(), node.name],
-    ["visitLimit", visitLimitSchema.optional(), node.visitLimit],
+    ["name", optionalNodeNameSchema, node.name],
+    ["visitLimit", optionalVisitLimitSchema, node.visitLimit],
   ];
   const issues: FlowIssue[] = [];
   for (const [field, schema, value] of checks) {

@@ -1,46 +1,47 @@
 // One inspector per node kind. A Record over NodeKind: a kind without an inspector fails the type check.
-import type { ComponentType } from "react";
+// Each inspector is its own chunk, loaded when a node of its kind is first selected (or preloaded
+// once the canvas is idle): the editor opens without the forms, the audience condition editor,
+// the cron libraries… that only an open inspector needs.
+import { lazy, type ComponentType } from "react";
 
 import type { NodeKind } from "@/server/flows/kinds";
 import type { InspectorProps } from "./fields";
-import { ScheduleTriggerInspector } from "./schedule_trigger/inspector";
-import { EventTriggerInspector } from "./event_trigger/inspector";
-import { DateTriggerInspector } from "./date_trigger/inspector";
-import { AudienceTriggerInspector } from "./audience_trigger/inspector";
-import { ManualTriggerInspector } from "./manual_trigger/inspector";
-import { SplitInspector } from "./split/inspector";
-import { RandomSplitInspector } from "./random_split/inspector";
-import { IssueCouponInspector } from "./issue_coupon/inspector";
-import { MemberPriceInspector } from "./member_price/inspector";
-import { SendNotificationInspector } from "./send_notification/inspector";
-import { ShowBannerInspector } from "./show_banner/inspector";
-import { TagInspector } from "./tag/inspector";
-import { PointsInspector } from "./points/inspector";
-import { WebhookInspector } from "./webhook/inspector";
-import { DelayInspector } from "./delay/inspector";
-import { WaitUntilInspector } from "./wait_until/inspector";
-import { WaitForResponseInspector } from "./wait_for_response/inspector";
-import { ExitInspector } from "./exit/inspector";
 
 export type InspectorComponent = ComponentType<InspectorProps>;
 
-export const inspectors: Record<NodeKind, InspectorComponent> = {
-  schedule_trigger: ScheduleTriggerInspector,
-  event_trigger: EventTriggerInspector,
-  date_trigger: DateTriggerInspector,
-  audience_trigger: AudienceTriggerInspector,
-  manual_trigger: ManualTriggerInspector,
-  split: SplitInspector,
-  random_split: RandomSplitInspector,
-  issue_coupon: IssueCouponInspector,
-  member_price: MemberPriceInspector,
-  send_notification: SendNotificationInspector,
-  show_banner: ShowBannerInspector,
-  tag: TagInspector,
-  points: PointsInspector,
-  webhook: WebhookInspector,
-  delay: DelayInspector,
-  wait_until: WaitUntilInspector,
-  wait_for_response: WaitForResponseInspector,
-  exit: ExitInspector,
+const loaders: Record<NodeKind, () => Promise<InspectorComponent>> = {
+  schedule_trigger: () => import("./schedule_trigger/inspector").then((m) => m.ScheduleTriggerInspector),
+  event_trigger: () => import("./event_trigger/inspector").then((m) => m.EventTriggerInspector),
+  date_trigger: () => import("./date_trigger/inspector").then((m) => m.DateTriggerInspector),
+  audience_trigger: () => import("./audience_trigger/inspector").then((m) => m.AudienceTriggerInspector),
+  manual_trigger: () => import("./manual_trigger/inspector").then((m) => m.ManualTriggerInspector),
+  split: () => import("./split/inspector").then((m) => m.SplitInspector),
+  random_split: () => import("./random_split/inspector").then((m) => m.RandomSplitInspector),
+  issue_coupon: () => import("./issue_coupon/inspector").then((m) => m.IssueCouponInspector),
+  member_price: () => import("./member_price/inspector").then((m) => m.MemberPriceInspector),
+  send_notification: () => import("./send_notification/inspector").then((m) => m.SendNotificationInspector),
+  show_banner: () => import("./show_banner/inspector").then((m) => m.ShowBannerInspector),
+  tag: () => import("./tag/inspector").then((m) => m.TagInspector),
+  points: () => import("./points/inspector").then((m) => m.PointsInspector),
+  webhook: () => import("./webhook/inspector").then((m) => m.WebhookInspector),
+  delay: () => import("./delay/inspector").then((m) => m.DelayInspector),
+  wait_until: () => import("./wait_until/inspector").then((m) => m.WaitUntilInspector),
+  wait_for_response: () => import("./wait_for_response/inspector").then((m) => m.WaitForResponseInspector),
+  exit: () => import("./exit/inspector").then((m) => m.ExitInspector),
 };
+
+const loaded = new Map<NodeKind, Promise<InspectorComponent>>();
+/** Starts (once) loading a kind's inspector; safe to call ahead of time. */
+export function preloadInspector(kind: NodeKind): Promise<InspectorComponent> {
+  let promise = loaded.get(kind);
+  if (!promise) {
+    promise = loaders[kind]();
+    loaded.set(kind, promise);
+  }
+  return promise;
+}
+
+export const inspectors = {} as Record<NodeKind, InspectorComponent>;
+for (const kind of Object.keys(loaders) as NodeKind[]) {
+  inspectors[kind] = lazy(() => preloadInspector(kind).then((component) => ({ default: component })));
+}
