@@ -58,6 +58,9 @@ function SettingsForm({ settings, onChange, readOnly }: Pick<Props, "settings" |
   }, [onChange]);
   useEffect(() => {
     void base.trigger();
+    // A watch() subscription pushes every edit to the draft without re-rendering the form; the
+    // React Compiler then leaves this hook unmemoised, which is what a subscription needs.
+    // eslint-disable-next-line react-hooks/incompatible-library
     const sub = base.watch((values, { name }) => {
       const next = structuredClone(values) as FlowSettings;
       emitted.current = next;

@@ -66,6 +66,9 @@ export function useKindForm(props: InspectorProps): KindForm {
 
   useEffect(() => {
     void form.trigger();
+    // A watch() subscription pushes every edit to the draft without re-rendering the form; the
+    // React Compiler then leaves this hook unmemoised, which is what a subscription needs.
+    // eslint-disable-next-line react-hooks/incompatible-library
     const sub = form.watch((values, { name }) => {
       const next = clone(values);
       emitted.current = next;
