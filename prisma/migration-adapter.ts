@@ -70,7 +70,9 @@ export class MigrationAdapterFactory extends PrismaPg {
   constructor(url: string) {
     const fields = connectionFields(url);
     // Fields, not a URL: the shadow database config is built as {...config, database}.
-    super(fields);
+    // allowExitOnIdle: the CLI never closes the pool, whose idle clients would otherwise keep
+    // the process alive for pg's 10 s idle timeout after the work is done.
+    super({ ...fields, allowExitOnIdle: true });
     this.fields = fields;
   }
 
@@ -85,7 +87,7 @@ export class MigrationAdapterFactory extends PrismaPg {
     await admin.connect();
     await admin.query(`CREATE DATABASE "${database}"`);
     await admin.end();
-    const shadow = new PrismaPg({ ...this.fields, database });
+    const shadow = new PrismaPg({ ...this.fields, database, allowExitOnIdle: true });
     const adapter = await shadow.connect();
     const dispose = adapter.dispose.bind(adapter);
     adapter.dispose = async () => {
