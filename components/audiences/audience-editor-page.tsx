@@ -21,6 +21,7 @@ import { toast } from "@/components/ui/toast";
 import { checkConditionTree, conditionGroupSchema, emptyConditionTree, type ConditionTree } from "@/server/audiences/condition";
 import { ConditionEditor } from "./condition-editor";
 import { AudienceCount, MemberRows } from "./audience-count";
+import { useAudienceSaved } from "./use-audience-saved";
 import { ArchiveAudienceDialog, KindBadge } from "./audience-bits";
 
 export type AudienceDto = RouterOutputs["audiences"]["get"];
@@ -105,12 +106,11 @@ function SavedSize({ audience }: { audience: AudienceDto }) {
   const t = useTranslations("audienceEditor");
   const format = useFormatter();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const saved = useAudienceSaved();
   const refresh = useMutation(
     trpc.audiences.refreshSize.mutationOptions({
       onSuccess: (a) => {
-        queryClient.setQueryData(trpc.audiences.get.queryKey({ id: a.id }), a);
-        void queryClient.invalidateQueries({ queryKey: trpc.audiences.list.queryKey() });
+        saved(a);
         toast.success(t("form.refreshed"));
       },
       onError: (e) => toast.error(t("form.saveFailed"), e.message),
@@ -187,7 +187,7 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
   const t = useTranslations("audienceEditor");
   const trpc = useTRPC();
   const router = useRouter();
-  const queryClient = useQueryClient();
+  const saved = useAudienceSaved();
   const [name, setName] = React.useState(audience?.name ?? "");
   const [description, setDescription] = React.useState(audience?.description ?? "");
   const [tree, setTree] = React.useState<ConditionTree>(() => treeOf(audience?.condition));
@@ -205,8 +205,7 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
   const create = useMutation(
     trpc.audiences.create.mutationOptions({
       onSuccess: (a) => {
-        queryClient.setQueryData(trpc.audiences.get.queryKey({ id: a.id }), a);
-        void queryClient.invalidateQueries({ queryKey: trpc.audiences.list.queryKey() });
+        saved(a);
         toast.success(t("form.saved"));
         router.push(`/audiences/${a.id}`);
       },
@@ -216,8 +215,7 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
   const update = useMutation(
     trpc.audiences.update.mutationOptions({
       onSuccess: (a) => {
-        queryClient.setQueryData(trpc.audiences.get.queryKey({ id: a.id }), a);
-        void queryClient.invalidateQueries({ queryKey: trpc.audiences.list.queryKey() });
+        saved(a);
         toast.success(t("form.saved"));
       },
       onError,
@@ -306,7 +304,7 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
 export function StaticAudienceView({ audience }: { audience: AudienceDto }) {
   const t = useTranslations("audienceEditor");
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const saved = useAudienceSaved();
   const [name, setName] = React.useState(audience.name);
   const [description, setDescription] = React.useState(audience.description);
   const { button: archiveButton, dialog: archiveDialog } = useArchive(audience);
@@ -315,8 +313,7 @@ export function StaticAudienceView({ audience }: { audience: AudienceDto }) {
   const update = useMutation(
     trpc.audiences.update.mutationOptions({
       onSuccess: (a) => {
-        queryClient.setQueryData(trpc.audiences.get.queryKey({ id: a.id }), a);
-        void queryClient.invalidateQueries({ queryKey: trpc.audiences.list.queryKey() });
+        saved(a);
         toast.success(t("form.saved"));
       },
       onError: (e) => toast.error(t("form.saveFailed"), e.message),

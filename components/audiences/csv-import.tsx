@@ -2,7 +2,7 @@
 
 import * as React from "react";
 import Link from "next/link";
-import { useMutation, useQueryClient } from "@tanstack/react-query";
+import { useMutation } from "@tanstack/react-query";
 import { CircleCheckIcon, FileUpIcon, UploadIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 
@@ -12,6 +12,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Textarea } from "@/components/ui/textarea";
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from "@/components/ui/card";
+import { useAudienceSaved } from "./use-audience-saved";
 import { toast } from "@/components/ui/toast";
 
 const MAX_BYTES = 50_000_000;
@@ -24,7 +25,7 @@ export function CsvImport() {
   const t = useTranslations("audienceEditor");
   const format = useFormatter();
   const trpc = useTRPC();
-  const queryClient = useQueryClient();
+  const saved = useAudienceSaved();
   const ids = { name: React.useId(), description: React.useId(), file: React.useId(), paste: React.useId(), column: React.useId() };
   const [name, setName] = React.useState("");
   const [description, setDescription] = React.useState("");
@@ -39,8 +40,7 @@ export function CsvImport() {
     trpc.audiences.importCsv.mutationOptions({
       onSuccess: (r) => {
         setResult(r);
-        queryClient.setQueryData(trpc.audiences.get.queryKey({ id: r.audience.id }), r.audience);
-        void queryClient.invalidateQueries({ queryKey: trpc.audiences.list.queryKey() });
+        saved(r.audience);
       },
       onError: (e) => toast.error(t("static.importFailed"), e.message),
     }),
