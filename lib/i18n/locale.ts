@@ -5,6 +5,9 @@
 export const locales = ["zh-CN", "en"] as const;
 export type Locale = (typeof locales)[number];
 
+/** Text in every locale the product speaks (labels of node kinds, condition fields …). */
+export type Localized = { [L in Locale]: string };
+
 /** Used when the request says nothing about language (no cookie, no Accept-Language). */
 export const defaultLocale: Locale = "zh-CN";
 /** Used when the browser asks only for languages we don't have. */

@@ -20,7 +20,9 @@
 //   value without orders is unknown (every comparison is false).
 import { z } from "zod";
 
-export type Localized = { en: string; "zh-CN": string };
+import type { Localized } from "@/lib/i18n/locale";
+
+export type { Localized };
 
 /** China time: the calendar the marketers mean. Fixed offset (no DST since 1991). */
 export const AUDIENCE_TZ_OFFSET_HOURS = 8;

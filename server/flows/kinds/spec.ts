@@ -1,11 +1,9 @@
 // The contract every node kind module fulfils. Pure: shared by the canvas, the validator,
 // the engine and the API, so nothing here may import server-only code or React.
 import type { z } from "zod";
-import type { Locale } from "@/lib/i18n/locale";
+import type { Locale, Localized } from "@/lib/i18n/locale";
 
-export type { Locale };
-/** Text in every locale the product speaks. */
-export type Localized = { [L in Locale]: string };
+export type { Locale, Localized };
 
 export type NodeCategory = "trigger" | "group" | "action" | "wait" | "exit";
 

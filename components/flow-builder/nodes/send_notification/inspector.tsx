@@ -5,13 +5,14 @@ import { useLocale, useTranslations } from "use-intl";
 
 import { channelLabels, channels } from "@/server/flows/kinds/shared";
 import { notificationVariables } from "@/server/flows/kinds/send_notification";
+import type { Localized } from "@/lib/i18n/locale";
 import { Combobox } from "@/components/ui/combobox";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
 import { useFlowReferences } from "../references";
 import { Field, Segmented, SelectField, insertAtCaret, setField, useFieldError, useKindForm, type InspectorProps, type KindForm } from "../fields";
 
-const sampleValues: Record<keyof typeof notificationVariables, { en: string; "zh-CN": string }> = {
+const sampleValues: Record<keyof typeof notificationVariables, Localized> = {
   "member.name": { en: "Li Na", "zh-CN": "李娜" },
   "member.tier": { en: "Gold", "zh-CN": "金卡" },
   "member.points": { en: "2,480", "zh-CN": "2,480" },
