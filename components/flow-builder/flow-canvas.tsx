@@ -23,8 +23,9 @@ import type { CanvasPosition } from "@/server/flows/canvas";
 import { findNodeKindSpec } from "@/server/flows/kinds";
 import { FlowNodeView, type FlowCanvasNode } from "./flow-node";
 import { FlowEdgeView, type FlowCanvasEdge } from "./flow-edge";
-import { nodeView, withDanglingBranches, categoryStyles } from "./node-view";
+import { nodeHandles, nodeHeight, nodeView, withDanglingBranches, categoryStyles } from "./node-view";
 import type { EditorDoc } from "./model";
+import type { FlowEdge } from "@/server/flows/definition";
 
 export const PALETTE_MIME = "application/x-memberflow-kind";
 /** Above this many nodes the canvas renders only what is in view. */
@@ -110,6 +111,12 @@ export function FlowCanvas(props: Props) {
   const inputs = [canvas, issuesByNode, selection.nodes, locale];
   if (inputs.some((v, i) => v !== derivedFrom[i])) {
     setDerivedFrom(inputs);
+    const outgoing = new Map<string, FlowEdge[]>();
+    for (const e of doc.draft.edges) {
+      const list = outgoing.get(e.source);
+      if (list) list.push(e);
+      else outgoing.set(e.source, [e]);
+    }
     setRfNodes((prev) => {
       const before = new Map(prev.map((n) => [n.id, n]));
       return canvas.nodes.map((cn) => {
@@ -117,7 +124,7 @@ export function FlowCanvas(props: Props) {
         const counts = issuesByNode.get(cn.id);
         const errors = counts?.errors ?? 0;
         const warnings = counts?.warnings ?? 0;
-        const view = withDanglingBranches(nodeView(cn.data.node, locale), cn.id, doc.draft.edges);
+        const view = withDanglingBranches(nodeView(cn.data.node, locale), outgoing.get(cn.id) ?? []);
         const selected = selection.nodes.has(cn.id);
         if (
           p &&
@@ -126,6 +133,7 @@ export function FlowCanvas(props: Props) {
           p.data.warnings === warnings &&
           p.data.view.branches.length === view.branches.length &&
           p.data.view.kindLabel === view.kindLabel &&
+          p.data.locale === locale &&
           (p.selected ?? false) === selected &&
           p.position.x === cn.position.x &&
           p.position.y === cn.position.y
@@ -137,13 +145,16 @@ export function FlowCanvas(props: Props) {
           type: "flow",
           position: cn.position,
           selected,
-          // Known up front, so a node is painted on the first frame instead of after measuring.
+          // Size and handles known up front: React Flow paints a node on the first frame and, in a
+          // big flow, mounts only the nodes in view instead of every node to measure it first.
           initialWidth: nodeSize.width,
-          initialHeight: view.branches.length > 0 ? 88 : 68,
+          initialHeight: nodeHeight(view),
+          handles: nodeHandles(view),
           ...(p?.measured ? { measured: p.measured } : {}),
           data: {
             node: cn.data.node,
             view,
+            locale,
             errors,
             warnings,
             // Only shown on a node's issue badge: no message formatting for the (many) clean nodes.

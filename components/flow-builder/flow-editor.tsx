@@ -62,12 +62,12 @@ import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
 import {
   addNode,
-  applyAutoLayout,
   connect,
   copySelection,
   moveNodes,
   paste,
   removeElements,
+  setLayout,
   setSettings,
   updateNode,
   type Clipboard,
@@ -82,6 +82,7 @@ const noSelection: CanvasSelection = { nodes: new Set(), edge: null };
 // Not needed to open the editor: loaded when first opened, or preloaded once the page is idle.
 const loadSettingsSheet = () => import("./settings-sheet");
 const loadVersionsSheet = () => import("./versions-sheet");
+const loadLayout = () => import("@/server/flows/layout");
 const SettingsSheet = lazy(() => loadSettingsSheet().then((m) => ({ default: m.SettingsSheet })));
 const VersionsSheet = lazy(() => loadVersionsSheet().then((m) => ({ default: m.VersionsSheet })));
 
@@ -140,7 +141,13 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
     }),
     [references],
   );
-  const issues = useMemo(() => validateFlow(doc.draft, validationContext), [doc.draft, validationContext]);
+  // The server ran this same validator on the draft it sent: its verdict stands until the draft
+  // changes, so opening a big flow does not validate it twice.
+  const [openedDraft] = useState(flow.draft);
+  const issues = useMemo(
+    () => (doc.draft === openedDraft ? flow.issues : validateFlow(doc.draft, validationContext)),
+    [doc.draft, openedDraft, flow.issues, validationContext],
+  );
   const [serverIssues, setServerIssues] = useState<FlowIssue[] | null>(null);
   const errorCount = issues.filter((i) => i.severity === "error").length;
   const warningCount = issues.length - errorCount;
@@ -188,6 +195,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         for (const kind of new Set(doc.draft.nodes.map((n) => n.kind))) if (isNodeKind(kind)) void preloadInspector(kind).catch(() => undefined);
         void loadSettingsSheet().catch(() => undefined);
         void loadVersionsSheet().catch(() => undefined);
+        void loadLayout().catch(() => undefined);
       }),
     // Only the flow as opened: later kinds load on first selection.
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -298,8 +306,11 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
     [run, t],
   );
   const autoLayout = useCallback(() => {
-    run(t("commands.layout"), applyAutoLayout);
-    requestAnimationFrame(() => void reactFlow.fitView({ padding: 0.2, duration: 300, maxZoom: 1.1 }));
+    // dagre is loaded on first use: opening a flow does not need it.
+    void loadLayout().then(({ autoLayout: layOut }) => {
+      run(t("commands.layout"), (d) => setLayout(d, layOut(d.draft)));
+      requestAnimationFrame(() => void reactFlow.fitView({ padding: 0.2, duration: 300, maxZoom: 1.1 }));
+    });
   }, [run, reactFlow, t]);
 
   const onIssue = useCallback(

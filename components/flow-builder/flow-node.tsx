@@ -7,11 +7,14 @@ import { CircleAlertIcon, TriangleAlertIcon } from "lucide-react";
 import { cn } from "@/lib/utils";
 import type { FlowDraftNode } from "@/server/flows/definition";
 import { KindIcon } from "./icons";
-import { categoryStyles, type NodeView } from "./node-view";
+import type { Locale } from "@/lib/i18n/locale";
+import { nodeSize } from "@/server/flows/canvas";
+import { categoryStyles, handleSize, nodeHeight, nodeSummary, type NodeView } from "./node-view";
 
 export type FlowNodeData = {
   node: FlowDraftNode;
   view: NodeView;
+  locale: Locale;
   errors: number;
   warnings: number;
   /** The localized "3 errors" text for the badge's title. */
@@ -24,6 +27,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
   const { node, view, errors, warnings } = data;
   const style = categoryStyles[view.category];
   const isTrigger = view.category === "trigger";
+  const summary = nodeSummary(node, data.locale);
   const branches = view.branches;
   // React Flow caches handle positions: re-measure when branches are added, removed or renamed
   // (not on mount: React Flow measures new nodes itself, and 300 forced layouts would stall the open).
@@ -40,8 +44,10 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
       data-testid={`flow-node-${id}`}
       data-kind={node.kind}
       data-errors={errors}
+      // Fixed size: React Flow is told these dimensions (and the handle positions) up front.
+      style={{ width: nodeSize.width, height: nodeHeight(view) }}
       className={cn(
-        "group relative flex w-[240px] flex-col overflow-visible rounded-lg border bg-card text-card-foreground shadow-sm transition-[box-shadow,border-color]",
+        "group relative flex flex-col overflow-visible rounded-lg border bg-card text-card-foreground shadow-sm transition-[box-shadow,border-color]",
         selected ? "border-primary ring-2 ring-primary/30" : "hover:border-ring/60",
         errors > 0 && !selected && "border-destructive/60",
       )}
@@ -53,7 +59,8 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
           id="in"
           position={Position.Top}
           data-testid={`handle-${id}-in`}
-          className="!size-2.5 !border-2 !border-background !bg-muted-foreground"
+          style={{ width: handleSize.target, height: handleSize.target }}
+          className="!border-2 !border-background !bg-muted-foreground"
         />
       ) : null}
       <div className="flex items-start gap-2.5 py-2.5 pr-2.5 pl-3.5">
@@ -65,8 +72,8 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
           <span className="truncate text-sm leading-5 font-semibold" data-testid="flow-node-name">
             {node.name || view.kindLabel}
           </span>
-          <span className="truncate text-xs leading-4 text-muted-foreground" title={view.summary}>
-            {view.summary || "—"}
+          <span className="truncate text-xs leading-4 text-muted-foreground" title={summary}>
+            {summary || "—"}
           </span>
         </div>
         {errors > 0 || warnings > 0 ? (
@@ -104,9 +111,9 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
           position={Position.Bottom}
           data-testid={`handle-${id}-${b.id}`}
           title={b.label}
-          style={{ left: `${((i + 0.5) / branches.length) * 100}%` }}
+          style={{ left: `${((i + 0.5) / branches.length) * 100}%`, width: handleSize.source, height: handleSize.source }}
           className={cn(
-            "!size-3 !border-2 !border-background",
+            "!border-2 !border-background",
             b.unknown ? "!bg-destructive" : "!bg-primary",
           )}
         />

@@ -1,7 +1,7 @@
 // The editor's document: the executable draft plus the canvas layout. Every edit is a pure
 // function from one document to the next, so it can become a command in the history.
 import { findNodeKindSpec } from "@/server/flows/kinds";
-import { autoLayout, nodeSize, removeNodeKeepingChain } from "@/server/flows/canvas";
+import { nodeSize, removeNodeKeepingChain } from "@/server/flows/canvas";
 import type { FlowLayout, CanvasPosition } from "@/server/flows/canvas";
 import type { FlowDraft, FlowDraftNode, FlowEdge, FlowSettings } from "@/server/flows/definition";
 
@@ -101,8 +101,8 @@ export function setSettings(doc: EditorDoc, settings: FlowSettings): EditorDoc {
   return { ...doc, draft: { ...doc.draft, settings } };
 }
 
-export function applyAutoLayout(doc: EditorDoc): EditorDoc {
-  return { ...doc, layout: autoLayout(doc.draft) };
+export function setLayout(doc: EditorDoc, layout: FlowLayout): EditorDoc {
+  return { ...doc, layout };
 }
 
 /** What Ctrl+C keeps: the nodes, the edges between them, and their positions. */

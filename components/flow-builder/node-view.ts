@@ -1,20 +1,24 @@
 // What the canvas draws for a node, computed once per node object and locale (nodes are
 // immutable, so an unchanged node keeps its view and its component does not re-render).
+// The view (kind, icon, handles) is cheap and needed for every node; the summary parses the
+// config, so it is computed only for the nodes the canvas actually draws.
 import { findNodeKindSpec } from "@/server/flows/kinds";
 import type { NodeCategory } from "@/server/flows/kinds";
 import type { Locale } from "@/lib/i18n/locale";
 import type { FlowDraftNode, FlowEdge } from "@/server/flows/definition";
+import { branchlessNodeHeight, nodeSize } from "@/server/flows/canvas";
+import { Position, type NodeHandle } from "@xyflow/react";
 
 export type BranchView = { id: string; label: string; unknown?: boolean };
 export type NodeView = {
   kindLabel: string;
-  summary: string;
   category: NodeCategory | "unknown";
   icon: string;
   branches: BranchView[];
 };
 
-const cache: Record<Locale, WeakMap<FlowDraftNode, NodeView>> = { en: new WeakMap(), "zh-CN": new WeakMap() };
+const viewCache: Record<Locale, WeakMap<FlowDraftNode, NodeView>> = { en: new WeakMap(), "zh-CN": new WeakMap() };
+const summaryCache: Record<Locale, WeakMap<FlowDraftNode, string>> = { en: new WeakMap(), "zh-CN": new WeakMap() };
 
 /** Branch ids and labels; works on half-edited configs (falls back to what can be read). */
 export function nodeBranches(node: FlowDraftNode, locale: Locale): BranchView[] {
@@ -28,35 +32,42 @@ export function nodeBranches(node: FlowDraftNode, locale: Locale): BranchView[] 
 }
 
 export function nodeView(node: FlowDraftNode, locale: Locale): NodeView {
-  const hit = cache[locale].get(node);
+  const hit = viewCache[locale].get(node);
   if (hit) return hit;
   const spec = findNodeKindSpec(node.kind);
-  let summary = "";
-  if (spec) {
-    const parsed = spec.configSchema.safeParse(node.config);
-    if (parsed.success) {
-      try {
-        summary = spec.summary(parsed.data, locale);
-      } catch {
-        summary = "";
-      }
-    }
-  }
   const view: NodeView = {
     kindLabel: spec ? spec.label[locale] : node.kind,
-    summary,
     category: spec?.category ?? "unknown",
     icon: spec?.icon ?? "",
     branches: nodeBranches(node, locale),
   };
-  cache[locale].set(node, view);
+  viewCache[locale].set(node, view);
   return view;
 }
 
+/** The one-line description on the node; empty while the config is not valid. */
+export function nodeSummary(node: FlowDraftNode, locale: Locale): string {
+  const hit = summaryCache[locale].get(node);
+  if (hit !== undefined) return hit;
+  const spec = findNodeKindSpec(node.kind);
+  let summary = "";
+  const parsed = spec?.configSchema.safeParse(node.config);
+  if (spec && parsed?.success) {
+    try {
+      summary = spec.summary(parsed.data, locale);
+    } catch {
+      summary = "";
+    }
+  }
+  summaryCache[locale].set(node, summary);
+  return summary;
+}
+
 /** Adds handles for edges on branches the node no longer has, so they stay visible (and flagged). */
-export function withDanglingBranches(view: NodeView, nodeId: string, edges: readonly FlowEdge[]): NodeView {
+export function withDanglingBranches(view: NodeView, outgoing: readonly FlowEdge[]): NodeView {
+  if (outgoing.length === 0) return view;
   const known = new Set(view.branches.map((b) => b.id));
-  const extra = edges.filter((e) => e.source === nodeId && !known.has(e.branch));
+  const extra = outgoing.filter((e) => !known.has(e.branch));
   if (extra.length === 0) return view;
   const seen = new Set<string>();
   const unknown: BranchView[] = [];
@@ -76,3 +87,47 @@ export const categoryStyles: Record<NodeView["category"], { accent: string; tile
   exit: { accent: "bg-chart-8", tile: "bg-muted text-muted-foreground" },
   unknown: { accent: "bg-destructive", tile: "bg-destructive/10 text-destructive" },
 };
+
+const BORDER = 1;
+/** Handle diameters in px; FlowNodeView draws them at these sizes. */
+export const handleSize = { target: 10, source: 12 } as const;
+const TARGET_HANDLE = handleSize.target;
+const SOURCE_HANDLE = handleSize.source;
+
+export function nodeHeight(view: NodeView): number {
+  return view.branches.length > 0 ? nodeSize.height : branchlessNodeHeight;
+}
+
+/**
+ * The handles as FlowNodeView draws them: the entry centred on the top edge, one exit per branch
+ * spread evenly along the bottom edge. Handing these to React Flow up front lets it draw edges
+ * and skip off-screen nodes from the first frame, instead of mounting every node to measure it.
+ */
+export function nodeHandles(view: NodeView): NodeHandle[] {
+  const inner = nodeSize.width - 2 * BORDER;
+  const height = nodeHeight(view);
+  const handles: NodeHandle[] = [];
+  if (view.category !== "trigger") {
+    handles.push({
+      id: "in",
+      type: "target",
+      position: Position.Top,
+      x: BORDER + inner / 2 - TARGET_HANDLE / 2,
+      y: BORDER - TARGET_HANDLE / 2,
+      width: TARGET_HANDLE,
+      height: TARGET_HANDLE,
+    });
+  }
+  view.branches.forEach((branch, i) => {
+    handles.push({
+      id: branch.id,
+      type: "source",
+      position: Position.Bottom,
+      x: BORDER + ((i + 0.5) / view.branches.length) * inner - SOURCE_HANDLE / 2,
+      y: height - BORDER - SOURCE_HANDLE / 2,
+      width: SOURCE_HANDLE,
+      height: SOURCE_HANDLE,
+    });
+  });
+  return handles;
+}

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { autoLayout, backEdges, fromCanvas, removeNodeKeepingChain, toCanvas } from "./canvas";
+import { backEdges, fromCanvas, removeNodeKeepingChain, toCanvas } from "./canvas";
+import { autoLayout, completeLayout } from "./layout";
 import type { FlowLayout } from "./canvas";
 import { defaultFlowSettings } from "./definition";
 import type { FlowDefinition, FlowDraftNode, FlowEdge, FlowNode } from "./definition";
@@ -52,11 +53,13 @@ describe("toCanvas / fromCanvas", () => {
     expect(back.layout).toEqual({ t: { x: 1, y: 2 }, x2: { x: 3, y: 4 } });
   });
 
-  it("places nodes missing from the layout automatically", () => {
-    const canvas = toCanvas(def, { t: { x: 5, y: 5 } });
+  it("places nodes missing from the layout automatically, keeping the placed ones", () => {
+    const layout = completeLayout(def, { t: { x: 5, y: 5 } });
     const auto = autoLayout(def);
-    expect(canvas.nodes[0]!.position).toEqual({ x: 5, y: 5 });
-    expect(canvas.nodes[2]!.position).toEqual(auto.w);
+    expect(layout.t).toEqual({ x: 5, y: 5 });
+    expect(layout.w).toEqual(auto.w);
+    const placed = { ...layout };
+    expect(completeLayout(def, placed)).toBe(placed);
   });
 
   it("round-trips random graphs and layouts", () => {

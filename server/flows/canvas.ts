@@ -1,7 +1,6 @@
 // Pure converters between the executable definition (+ a layout) and React Flow's shapes.
 // Positions are kept apart from the definition: moving a node is not a new flow version.
 // Structural types only, so this module needs neither React nor @xyflow/react.
-import dagre from "@dagrejs/dagre";
 import { findNodeKindSpec } from "./kinds";
 import type { FlowDraftNode, FlowEdge, FlowSettings } from "./definition";
 
@@ -34,21 +33,24 @@ export type CanvasEdgeInput = {
 
 type Graph<N extends FlowDraftNode> = { nodes: N[]; edges: FlowEdge[] };
 
-/** The size the canvas draws a node at; the layout spaces nodes by it. */
-export const nodeSize = { width: 240, height: 72 } as const;
+/**
+ * The size the canvas draws a node at; the layout spaces nodes by it. A node with outgoing
+ * branches has a row naming them under its body; an exit has none and is shorter.
+ */
+export const nodeSize = { width: 240, height: 94 } as const;
+export const branchlessNodeHeight = 73;
 
 export function toCanvas<N extends FlowDraftNode>(
   def: Graph<N>,
   layout: FlowLayout,
 ): { nodes: CanvasNode<N>[]; edges: CanvasEdge[] } {
-  // Nodes without a position (e.g. an imported flow) get one from the automatic layout.
-  const missing = def.nodes.some((n) => !layout[n.id]);
-  const fallback = missing ? autoLayout(def) : {};
+  // The server completes a flow's layout before the editor sees it (layout.ts): a node without a
+  // position here is one the editor is about to place, drawn at the origin meanwhile.
   return {
     nodes: def.nodes.map((node) => ({
       id: node.id,
       type: node.kind,
-      position: { ...(layout[node.id] ?? fallback[node.id] ?? { x: 0, y: 0 }) },
+      position: { ...(layout[node.id] ?? { x: 0, y: 0 }) },
       data: { node },
     })),
     edges: def.edges.map((e) => ({ id: e.id, source: e.source, sourceHandle: e.branch, target: e.target, targetHandle: "in" })),
@@ -112,30 +114,6 @@ export function backEdges(def: Graph<FlowDraftNode>): Set<string> {
     }
   }
   return back;
-}
-
-/** Top-to-bottom layout with dagre; positions are top-left corners, rounded to whole pixels. */
-export function autoLayout(def: Graph<FlowDraftNode>): FlowLayout {
-  const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: "TB", nodesep: 48, ranksep: 72, marginx: 0, marginy: 0 });
-  g.setDefaultEdgeLabel(() => ({}));
-  for (const n of def.nodes) g.setNode(n.id, { width: nodeSize.width, height: nodeSize.height });
-  const back = backEdges(def);
-  for (const e of def.edges) {
-    if (back.has(e.id) || e.source === e.target) continue;
-    if (!g.hasNode(e.source) || !g.hasNode(e.target)) continue;
-    g.setEdge(e.source, e.target);
-  }
-  dagre.layout(g);
-  const layout: FlowLayout = {};
-  for (const n of def.nodes) {
-    const placed = g.node(n.id);
-    layout[n.id] = {
-      x: Math.round(placed.x - nodeSize.width / 2),
-      y: Math.round(placed.y - nodeSize.height / 2),
-    };
-  }
-  return layout;
 }
 
 /**

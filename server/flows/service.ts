@@ -7,7 +7,8 @@ import { flowDefinitionSchema, flowDraftSchema, emptyFlowDefinition, type FlowDr
 import { findNodeKindSpec } from "./kinds";
 import { validateFlow, hasErrors, type FlowIssue, type ValidationContext } from "./validate";
 import { diffFlows } from "./diff";
-import { autoLayout, type FlowLayout } from "./canvas";
+import type { FlowLayout } from "./canvas";
+import { autoLayout, completeLayout } from "./layout";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 
 type Db = PrismaClient;
@@ -115,7 +116,8 @@ export async function getFlow(db: Db, id: string) {
   });
   if (!flow) throw new FlowError("not_found", `Flow ${id} does not exist`);
   const draft = flowDraftSchema.parse(flow.draft);
-  const layout = layoutSchema.parse(flow.draftLayout);
+  // Complete here, so the editor opens with every node placed and without loading dagre.
+  const layout = completeLayout(draft, layoutSchema.parse(flow.draftLayout));
   const issues = validateFlow(draft, await referenceContext(db, draft));
   // A draft with edits since the last publish shows a "changes not published" state.
   const latest = flow.versions[0] ? await db.flowVersion.findUniqueOrThrow({ where: { id: flow.versions[0].id } }) : null;

@@ -3,7 +3,7 @@ import { readdirSync } from "node:fs";
 import { nodeKinds, nodeKindSpec, findNodeKindSpec, isNodeKind } from ".";
 import type { NodeKind } from ".";
 import { assignBucket, stableHash } from "./random_split";
-import { describeCron, isValidCron } from "./schedule_trigger";
+import { cronSchedule, describeCron, isValidCron } from "./schedule_trigger";
 import { localizeSchemaMessage } from "./shared";
 
 const tree = (field = "tier") => ({
@@ -308,6 +308,13 @@ describe("summaries", () => {
     expect(isValidCron("*/15 * * * *")).toBe(true);
     expect(isValidCron("0 9 * * 1 2026")).toBe(false);
     expect(isValidCron("61 * * * *")).toBe(false);
+    expect(isValidCron("0 9 * * 1-5")).toBe(true);
+    expect(isValidCron("0 9 * *")).toBe(false);
+  });
+  it("reads a cron schedule in the trigger's time zone", () => {
+    // Mondays 09:00 in Shanghai is 01:00 UTC; the next one after Wed 2026-11-25 is Mon 2026-11-30.
+    const next = cronSchedule("0 9 * * 1", "Asia/Shanghai").nextRun(new Date("2026-11-25T00:00:00Z"));
+    expect(next?.toISOString()).toBe("2026-11-30T01:00:00.000Z");
   });
   it("describes date offsets", () => {
     const spec = nodeKindSpec("date_trigger");

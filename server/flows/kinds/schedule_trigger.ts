@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { CronExpressionParser } from "cron-parser";
+import { Cron } from "croner";
 import cronstrue from "cronstrue";
 // Registers the Chinese wording only (the all-locales bundle is ~300 kB in the browser).
 import "cronstrue/locales/zh_CN";
@@ -10,13 +10,17 @@ import { defaultEntry, entryAudienceSchema, entryReferences, entrySummary } from
 
 /** Five-field cron (minute hour day-of-month month day-of-week), read in the trigger's time zone. */
 export function isValidCron(expression: string): boolean {
-  if (expression.trim().split(/\s+/).length !== 5) return false;
   try {
-    CronExpressionParser.parse(expression);
+    cronSchedule(expression, "UTC");
     return true;
   } catch {
     return false;
   }
+}
+
+/** The schedule of a five-field cron in a time zone (throws on a malformed expression). Never runs anything. */
+export function cronSchedule(expression: string, timezone: string): Cron {
+  return new Cron(expression.trim(), { mode: "5-part", timezone, paused: true });
 }
 
 const cronSchema = z.string().refine(isValidCron, {

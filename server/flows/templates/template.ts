@@ -1,7 +1,7 @@
 // A flow template is a ready-made flow the marketer starts from. Coupon templates are described
 // inline; the importer creates or remaps them.
 import type { Localized } from "../kinds/spec";
-import { autoLayout } from "../canvas";
+import { autoLayout } from "../layout";
 import type { FlowLayout } from "../canvas";
 import { defaultFlowSettings } from "../definition";
 import type { FlowDefinition, FlowEdge, FlowNode, FlowSettings } from "../definition";
