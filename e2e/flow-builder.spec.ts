@@ -166,3 +166,57 @@ test("opens a template and publishes it", async ({ page }) => {
   await page.getByTestId("versions-button").click();
   await expect(page.getByTestId("version-1")).toBeVisible();
 });
+
+test("draws every node at the size and with the handles the canvas declares up front", async ({ page }) => {
+  // The canvas tells React Flow each node's size and handle positions before measuring (so a big
+  // flow mounts only the nodes in view). If the drawing drifted from that, edges would attach
+  // beside their handles until measured: check what the browser actually draws.
+  await page.goto("/flows");
+  await page.getByTestId("new-flow").first().click();
+  await page.getByTestId("template-win-back-churned").click();
+  await page.getByTestId("create-flow").click();
+  await page.waitForURL(/\/flows\/[^/]+$/);
+  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+  const nodes = await page.evaluate(() => {
+    const viewport = document.querySelector<HTMLElement>(".react-flow__viewport")!;
+    const zoom = Number(/scale\(([\d.]+)\)/.exec(viewport.style.transform)?.[1] ?? 1);
+    return [...document.querySelectorAll<HTMLElement>('[data-testid^="flow-node-"][data-kind]')].map((el) => {
+      const box = el.getBoundingClientRect();
+      const handles = (type: string) =>
+        [...el.querySelectorAll<HTMLElement>(`.react-flow__handle.${type}`)].map((h) => {
+          const r = h.getBoundingClientRect();
+          return { x: (r.left + r.width / 2 - box.left) / zoom, y: (r.top + r.height / 2 - box.top) / zoom };
+        });
+      return {
+        id: el.dataset.testid,
+        width: box.width / zoom,
+        height: box.height / zoom,
+        // The body's natural height plus the branch row and the borders must fit the fixed height.
+        overflows:
+          el.querySelector<HTMLElement>('[data-testid="node-body"]')!.scrollHeight +
+            (el.querySelector<HTMLElement>('[data-testid="branch-row"]')?.offsetHeight ?? 0) +
+            2 >
+          el.offsetHeight + 0.5,
+        hasBranchRow: el.querySelector('[data-testid="branch-row"]') !== null,
+        targets: handles("target"),
+        sources: handles("source"),
+      };
+    });
+  });
+  expect(nodes.length).toBeGreaterThan(4);
+  expect(nodes.some((n) => n.hasBranchRow)).toBe(true);
+  expect(nodes.some((n) => !n.hasBranchRow)).toBe(true);
+  for (const n of nodes) {
+    expect.soft(n.width, n.id).toBeCloseTo(240, 0);
+    expect.soft(n.height, n.id).toBeCloseTo(n.hasBranchRow ? 94 : 74, 0);
+    expect.soft(n.overflows, `${n.id} content fits its box`).toBe(false);
+    for (const t of n.targets) {
+      expect.soft(Math.abs(t.x - 120), `${n.id} entry handle centred`).toBeLessThan(1.5);
+      expect.soft(Math.abs(t.y - 1), `${n.id} entry handle on the top edge`).toBeLessThan(1.5);
+    }
+    n.sources.forEach((s, i) => {
+      expect.soft(Math.abs(s.x - (1 + ((i + 0.5) / n.sources.length) * 238)), `${n.id} exit handle ${i} spread evenly`).toBeLessThan(1.5);
+      expect.soft(Math.abs(s.y - (n.height - 1)), `${n.id} exit handle ${i} on the bottom edge`).toBeLessThan(1.5);
+    });
+  }
+});

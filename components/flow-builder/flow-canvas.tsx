@@ -14,13 +14,15 @@ import {
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
+  type NodeMouseHandler,
   type OnNodeDrag,
 } from "@xyflow/react";
 import { useLocale, useTranslations } from "use-intl";
 
 import { backEdges, nodeSize, toCanvas } from "@/server/flows/canvas";
 import type { CanvasPosition } from "@/server/flows/canvas";
-import { findNodeKindSpec } from "@/server/flows/kinds";
+import { findNodeKindSpec, isNodeKind } from "@/server/flows/kinds";
+import { preloadInspector } from "./nodes/registry";
 import { FlowNodeView, type FlowCanvasNode } from "./flow-node";
 import { FlowEdgeView, type FlowCanvasEdge } from "./flow-edge";
 import { nodeHandles, nodeHeight, nodeView, withDanglingBranches, categoryStyles } from "./node-view";
@@ -86,6 +88,17 @@ export function FlowCanvas(props: Props) {
     }
     const id = window.setTimeout(() => startTransition(() => setShowMinimap(true)), 100);
     return () => window.clearTimeout(id);
+  }, [ready]);
+  // A click on a node is the first thing a marketer does: once the canvas is painted, fetch the
+  // inspectors of the kinds in this flow (not before: evaluating them would delay the first paint).
+  useEffect(() => {
+    if (!ready) return;
+    const id = window.setTimeout(() => {
+      for (const kind of new Set(doc.draft.nodes.map((n) => n.kind))) if (isNodeKind(kind)) void preloadInspector(kind).catch(() => undefined);
+    }, 0);
+    return () => window.clearTimeout(id);
+    // Only the flow as opened: kinds added later load on hover or selection.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [ready]);
   const wrapper = useRef<HTMLDivElement>(null);
   const onInit = useCallback(() => {
@@ -221,6 +234,11 @@ export function FlowCanvas(props: Props) {
     [onSelectionChange],
   );
 
+  // A hovered node is about to be clicked: have its kind's inspector ready.
+  const preloadOnHover = useCallback<NodeMouseHandler<FlowCanvasNode>>((_event, node) => {
+    if (isNodeKind(node.data.node.kind)) void preloadInspector(node.data.node.kind).catch(() => undefined);
+  }, []);
+
   const onNodeDragStart = useCallback<OnNodeDrag<FlowCanvasNode>>(() => handlers.current.onMoveStart(), []);
   const onNodeDragStop = useCallback<OnNodeDrag<FlowCanvasNode>>(
     (_event, _node, nodes) => {
@@ -286,6 +304,7 @@ export function FlowCanvas(props: Props) {
         onNodesChange={onNodesChange}
         onEdgesChange={onEdgesChange}
         onNodeDragStart={onNodeDragStart}
+        onNodeMouseEnter={preloadOnHover}
         onNodeDragStop={onNodeDragStop}
         onConnect={handleConnect}
         isValidConnection={isValidConnection}

@@ -55,8 +55,6 @@ import { IssuesPanel } from "./issues-panel";
 import { ShortcutsHelp } from "./shortcuts";
 import { FlowStatusBadge } from "./status-badge";
 import { ReferencesProvider, type FlowReferences } from "./nodes/references";
-import { preloadInspector } from "./nodes/registry";
-import { isNodeKind } from "@/server/flows/kinds";
 import { useFlowEditor } from "./use-flow-editor";
 import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
@@ -187,18 +185,15 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   if (settingsOpen && !settingsMounted) setSettingsMounted(true);
   if (versionsOpen && !versionsMounted) setVersionsMounted(true);
 
-  // Once the editor is on screen and idle, fetch what a click is likely to need next: the
-  // inspectors of the kinds in this flow, and the sheets.
+  // What a later click needs (the sheets, dagre) is fetched once the page is idle. The canvas
+  // fetches the inspectors itself, as soon as it is painted.
   useEffect(
     () =>
       whenIdle(() => {
-        for (const kind of new Set(doc.draft.nodes.map((n) => n.kind))) if (isNodeKind(kind)) void preloadInspector(kind).catch(() => undefined);
         void loadSettingsSheet().catch(() => undefined);
         void loadVersionsSheet().catch(() => undefined);
         void loadLayout().catch(() => undefined);
       }),
-    // Only the flow as opened: later kinds load on first selection.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
     [],
   );
 

@@ -9,7 +9,7 @@ import type { FlowDraftNode } from "@/server/flows/definition";
 import { KindIcon } from "./icons";
 import type { Locale } from "@/lib/i18n/locale";
 import { nodeSize } from "@/server/flows/canvas";
-import { categoryStyles, handleSize, nodeHeight, nodeSummary, type NodeView } from "./node-view";
+import { categoryStyles, handleSize, hasBranchRow, nodeHeight, nodeSummary, type NodeView } from "./node-view";
 
 export type FlowNodeData = {
   node: FlowDraftNode;
@@ -63,7 +63,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
           className="!border-2 !border-background !bg-muted-foreground"
         />
       ) : null}
-      <div className="flex items-start gap-2.5 py-2.5 pr-2.5 pl-3.5">
+      <div data-testid="node-body" className="flex items-start gap-2.5 py-2.5 pr-2.5 pl-3.5">
         <span className={cn("mt-0.5 flex size-8 shrink-0 items-center justify-center rounded-md", style.tile)}>
           <KindIcon name={view.icon} className="size-4" />
         </span>
@@ -90,15 +90,15 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
           </span>
         ) : null}
       </div>
-      {branches.length > 0 ? (
-        <div className="flex h-5 border-t bg-muted/40 text-[10px] leading-5 text-muted-foreground">
+      {hasBranchRow(view) ? (
+        <div data-testid="branch-row" className="flex h-5 border-t bg-muted/40 text-[10px] leading-5 text-muted-foreground">
           {branches.map((b) => (
             <span
               key={b.id}
               title={b.label}
               className={cn("min-w-0 flex-1 truncate px-1 text-center", b.unknown && "text-destructive line-through")}
             >
-              {branches.length === 1 && b.id === "out" ? "" : b.label}
+              {b.label}
             </span>
           ))}
         </div>

@@ -1,6 +1,6 @@
 "use client";
 
-import { Suspense, useCallback, useEffect, useRef, useState } from "react";
+import { createElement, useCallback, useEffect, useRef, useState } from "react";
 import { CircleAlertIcon, CopyIcon, Trash2Icon, TriangleAlertIcon, XIcon } from "lucide-react";
 import { useLocale, useTranslations } from "use-intl";
 
@@ -14,7 +14,7 @@ import { Switch } from "@/components/ui/switch";
 import { cn } from "@/lib/utils";
 import { KindIcon } from "./icons";
 import { categoryStyles } from "./node-view";
-import { inspectors } from "./nodes/registry";
+import { useInspector } from "./nodes/registry";
 import type { NodePatch } from "./model";
 
 type Props = {
@@ -39,7 +39,9 @@ export function InspectorPanel(props: Props) {
   const locale = useLocale();
   const spec = findNodeKindSpec(node.kind);
   const style = categoryStyles[spec?.category ?? "unknown"];
-  const KindInspector = isNodeKind(node.kind) ? inspectors[node.kind] : null;
+  const kind = isNodeKind(node.kind) ? node.kind : null;
+  const knownKind = kind !== null;
+  const KindInspector = useInspector(kind);
   const root = useRef<HTMLDivElement>(null);
 
   const onConfig = useCallback((config: unknown, field?: string) => onPatch({ config }, `config:${node.id}:${field ?? ""}`), [onPatch, node.id]);
@@ -50,7 +52,7 @@ export function InspectorPanel(props: Props) {
   const { focusPath, onFocused } = props;
   useEffect(() => {
     if (!focusPath || !root.current) return;
-    if (KindInspector && !formShown) return;
+    if (knownKind && !formShown) return;
     const parts = (focusPath[0] === "config" ? focusPath.slice(1) : focusPath).map(String);
     const frame = requestAnimationFrame(() => {
       for (let n = parts.length; n > 0; n--) {
@@ -69,7 +71,7 @@ export function InspectorPanel(props: Props) {
       onFocused();
     });
     return () => cancelAnimationFrame(frame);
-  }, [focusPath, onFocused, KindInspector, formShown]);
+  }, [focusPath, onFocused, knownKind, formShown]);
 
   const showVisitLimit = props.onLoop || node.visitLimit !== undefined;
   const errors = issues.filter((i) => i.severity === "error");
@@ -157,14 +159,17 @@ export function InspectorPanel(props: Props) {
             </div>
           ) : null}
 
-          {KindInspector ? (
-            // The kind's form is its own chunk (see nodes/registry): usually preloaded by then.
-            <Suspense fallback={<div className="h-24 animate-pulse rounded-md bg-muted/60" data-testid="inspector-loading" aria-busy />}>
-              <KindInspector key={node.id} node={node} nodes={props.nodes} timezone={props.timezone} onChange={onConfig} />
-              <Shown onShown={onFormShown} />
-            </Suspense>
-          ) : (
+          {!knownKind ? (
             <p className="text-sm text-destructive">{t("unknownKind", { kind: node.kind })}</p>
+          ) : KindInspector ? (
+            <>
+              {/* A module-level component from the registry, only looked up here (so not created in render). */}
+              {createElement(KindInspector, { key: node.id, node, nodes: props.nodes, timezone: props.timezone, onChange: onConfig })}
+              <Shown onShown={onFormShown} />
+            </>
+          ) : (
+            // The kind's form is its own chunk (see nodes/registry): usually preloaded by then.
+            <div className="h-24 animate-pulse rounded-md bg-muted/60" data-testid="inspector-loading" aria-busy />
           )}
         </div>
       </div>
@@ -180,7 +185,7 @@ export function InspectorPanel(props: Props) {
   );
 }
 
-/** Reports once that the content of its Suspense boundary has been committed. */
+/** Reports once that the kind's form has been committed. */
 function Shown({ onShown }: { onShown: () => void }) {
   useEffect(() => onShown(), [onShown]);
   return null;

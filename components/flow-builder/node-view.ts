@@ -94,8 +94,13 @@ export const handleSize = { target: 10, source: 12 } as const;
 const TARGET_HANDLE = handleSize.target;
 const SOURCE_HANDLE = handleSize.source;
 
+/** Nodes with named ways out (split groups, responded / timeout…) label them in a row at the bottom. */
+export function hasBranchRow(view: NodeView): boolean {
+  return view.branches.length > 1 || (view.branches.length === 1 && view.branches[0]!.id !== "out");
+}
+
 export function nodeHeight(view: NodeView): number {
-  return view.branches.length > 0 ? nodeSize.height : branchlessNodeHeight;
+  return hasBranchRow(view) ? nodeSize.height : branchlessNodeHeight;
 }
 
 /**

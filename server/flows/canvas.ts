@@ -34,11 +34,11 @@ export type CanvasEdgeInput = {
 type Graph<N extends FlowDraftNode> = { nodes: N[]; edges: FlowEdge[] };
 
 /**
- * The size the canvas draws a node at; the layout spaces nodes by it. A node with outgoing
- * branches has a row naming them under its body; an exit has none and is shorter.
+ * The size the canvas draws a node at; the layout spaces nodes by it. A node with named branches
+ * (split groups, responded / timeout…) has a row labelling them under its body; others are shorter.
  */
 export const nodeSize = { width: 240, height: 94 } as const;
-export const branchlessNodeHeight = 73;
+export const branchlessNodeHeight = 74;
 
 export function toCanvas<N extends FlowDraftNode>(
   def: Graph<N>,

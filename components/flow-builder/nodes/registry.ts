@@ -2,7 +2,7 @@
 // Each inspector is its own chunk, loaded when a node of its kind is first selected (or preloaded
 // once the canvas is idle): the editor opens without the forms, the audience condition editor,
 // the cron libraries… that only an open inspector needs.
-import { lazy, type ComponentType } from "react";
+import { useEffect, useSyncExternalStore, type ComponentType } from "react";
 
 import type { NodeKind } from "@/server/flows/kinds";
 import type { InspectorProps } from "./fields";
@@ -30,18 +30,48 @@ const loaders: Record<NodeKind, () => Promise<InspectorComponent>> = {
   exit: () => import("./exit/inspector").then((m) => m.ExitInspector),
 };
 
-const loaded = new Map<NodeKind, Promise<InspectorComponent>>();
-/** Starts (once) loading a kind's inspector; safe to call ahead of time. */
+const loading = new Map<NodeKind, Promise<InspectorComponent>>();
+const ready = new Map<NodeKind, InspectorComponent>();
+const listeners = new Set<() => void>();
+
+/** Starts (once) loading a kind's inspector; safe to call ahead of time. A failed load is retried next time. */
 export function preloadInspector(kind: NodeKind): Promise<InspectorComponent> {
-  let promise = loaded.get(kind);
+  let promise = loading.get(kind);
   if (!promise) {
-    promise = loaders[kind]();
-    loaded.set(kind, promise);
+    promise = loaders[kind]().then(
+      (component) => {
+        ready.set(kind, component);
+        for (const listener of listeners) listener();
+        return component;
+      },
+      (error: unknown) => {
+        loading.delete(kind);
+        throw error;
+      },
+    );
+    loading.set(kind, promise);
   }
   return promise;
 }
 
-export const inspectors = {} as Record<NodeKind, InspectorComponent>;
-for (const kind of Object.keys(loaders) as NodeKind[]) {
-  inspectors[kind] = lazy(() => preloadInspector(kind).then((component) => ({ default: component })));
+function subscribe(listener: () => void) {
+  listeners.add(listener);
+  return () => void listeners.delete(listener);
+}
+
+/**
+ * The kind's inspector, or null while its chunk loads (the load starts here if it has not yet).
+ * Deliberately not React.lazy: a lazy component suspends on first render even when preloaded, and
+ * React then holds the fallback for its reveal throttle (~300 ms) before showing the form.
+ */
+export function useInspector(kind: NodeKind | null): InspectorComponent | null {
+  const component = useSyncExternalStore(
+    subscribe,
+    () => (kind ? (ready.get(kind) ?? null) : null),
+    () => null,
+  );
+  useEffect(() => {
+    if (kind && !ready.has(kind)) void preloadInspector(kind).catch(() => undefined);
+  }, [kind]);
+  return component;
 }
