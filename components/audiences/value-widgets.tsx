@@ -11,7 +11,8 @@ import { Input } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
 import { Combobox, MultiSelect, type ComboboxOption } from "@/components/ui/combobox";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { AUDIENCE_TZ_OFFSET_HOURS, propertyOperatorIds, type FieldDef, type PropertyOperatorId, type Widget } from "@/server/audiences/fields";
+import { AUDIENCE_TZ_OFFSET_HOURS, type FieldDef, type Widget } from "@/server/audiences/fields";
+import { listOperators, propertyOperators, valuelessOperators, type PropertyOperator } from "@/server/events/property-conditions";
 import { DEFAULT_WINDOW } from "./tree-ops";
 import { toRaw, useFieldOptions } from "./use-options";
 
@@ -490,12 +491,12 @@ function ScalarInput({
 }: {
   value: unknown;
   onChange: (v: unknown) => void;
-  operator: PropertyOperatorId;
+  operator: PropertyOperator;
   disabled?: boolean;
   invalid?: boolean;
 }) {
   const t = useTranslations("audienceEditor");
-  const list = operator === "in" || operator === "not_in";
+  const list = listOperators.includes(operator);
   const numeric = operator === "gt" || operator === "gte" || operator === "lt" || operator === "lte";
   const format = (v: unknown) => (list ? asArr(v).map(formatScalar).join(", ") : numeric ? formatNumber(v) : formatScalar(v));
   const parse = (s: string): unknown =>
@@ -577,8 +578,8 @@ function EventEditor({ value, onChange, ...ctx }: WidgetContext & { value: unkno
         <WindowPicker {...ctx} value={v.window ?? DEFAULT_WINDOW} onChange={(window) => set({ window })} path="window" />
       </div>
       {where.map((w, i) => {
-        const op = (propertyOperatorIds as readonly string[]).includes(String(w.operator)) ? (w.operator as PropertyOperatorId) : "eq";
-        const noValue = op === "exists" || op === "not_exists";
+        const op = (propertyOperators as readonly string[]).includes(String(w.operator)) ? (w.operator as PropertyOperator) : "eq";
+        const noValue = valuelessOperators.includes(op);
         return (
           <div key={i} className="flex flex-wrap items-center gap-2 pl-4" data-testid="event-property">
             <span className="text-xs font-medium text-muted-foreground uppercase">{i === 0 ? t("event.where") : t("group.and")}</span>
@@ -595,19 +596,19 @@ function EventEditor({ value, onChange, ...ctx }: WidgetContext & { value: unkno
               value={op}
               disabled={ctx.disabled}
               onValueChange={(next) => {
-                const nextOp = next as PropertyOperatorId;
+                const nextOp = next as PropertyOperator;
                 const { value: old, ...rest } = w;
                 const keep = (["eq", "neq", "contains"].includes(op) && ["eq", "neq", "contains"].includes(nextOp)) ||
                   (["gt", "gte", "lt", "lte"].includes(op) && ["gt", "gte", "lt", "lte"].includes(nextOp)) ||
-                  (["in", "not_in"].includes(op) && ["in", "not_in"].includes(nextOp));
-                setWhere(i, nextOp === "exists" || nextOp === "not_exists" ? { ...rest, value: undefined, operator: nextOp } : { ...rest, operator: nextOp, value: keep ? old : undefined });
+                  (listOperators.includes(op) && listOperators.includes(nextOp));
+                setWhere(i, valuelessOperators.includes(nextOp) ? { ...rest, value: undefined, operator: nextOp } : { ...rest, operator: nextOp, value: keep ? old : undefined });
               }}
             >
               <SelectTrigger className="w-36" aria-label={t("event.propertyOperator")}>
                 <SelectValue />
               </SelectTrigger>
               <SelectContent>
-                {propertyOperatorIds.map((o) => (
+                {propertyOperators.map((o) => (
                   <SelectItem key={o} value={o}>
                     {t(`event.operators.${o}`)}
                   </SelectItem>

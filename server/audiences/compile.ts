@@ -30,7 +30,7 @@ import {
   type EventValue,
   type FieldId,
   type OperatorId,
-  type PropertyConditionValue,
+  type PropertyCondition,
   type Window,
 } from "./fields";
 
@@ -340,7 +340,7 @@ function daysRange(op: OperatorId, v: unknown): [number, number] {
   }
 }
 
-function propertyCondition(c: PropertyConditionValue): Sql {
+function propertyCondition(c: PropertyCondition): Sql {
   const x = sql`(e.properties #> ${c.path.split(".")}::text[])`;
   const eq = (v: unknown) => sql`coalesce(${x} = ${JSON.stringify(v)}::jsonb, false)`;
   const isIn = (vs: unknown[]) =>

@@ -5,7 +5,7 @@
 // only RFM scores and the lifecycle stage, which have no raw source, come from `stats`.
 import type { ConditionNode, ConditionTree } from "./condition";
 import { conditionTreeSchema } from "./condition";
-import { getOperatorSpec, type EventValue, type PropertyConditionValue, type Window } from "./fields";
+import { getOperatorSpec, type EventValue, type PropertyCondition, type Window } from "./fields";
 
 export type EvalMember = {
   id: number;
@@ -157,7 +157,7 @@ function property(props: unknown, path: string): { found: boolean; value: unknow
   }
   return { found: true, value: cur };
 }
-function propertyTest(props: unknown, c: PropertyConditionValue): boolean {
+function propertyTest(props: unknown, c: PropertyCondition): boolean {
   const { found, value } = property(props, c.path);
   const scalar = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
   switch (c.operator) {

@@ -21,6 +21,7 @@
 import { z } from "zod";
 
 import type { Localized } from "@/lib/i18n/locale";
+import { propertyConditionSchema } from "@/server/events/property-conditions";
 
 export type { Localized };
 
@@ -199,44 +200,15 @@ export const eventNameValueSchema = z.string().regex(/^[a-z][a-z0-9_]*(\.[a-z][a
   error: "Use an event name like order.placed",
 });
 
-export const propertyOperatorIds = ["eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "exists", "not_exists"] as const;
-export type PropertyOperatorId = (typeof propertyOperatorIds)[number];
-const scalar = z.union([z.string().max(500), z.number().finite(), z.boolean()]);
-/**
- * A condition on an event's JSON properties. `path` is dotted object keys (no array indexes).
- * eq/neq compare JSON scalars exactly (1 = 1.0, "1" ≠ 1); gt… compare numbers only; contains is
- * a case-sensitive substring test on strings; exists means the key is present (even if null).
- */
-export const propertyConditionValueSchema = z.discriminatedUnion("operator", [
-  z.object({ path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$/), operator: z.enum(["eq", "neq"]), value: scalar }),
-  z.object({
-    path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$/),
-    operator: z.enum(["gt", "gte", "lt", "lte"]),
-    value: z.number().finite(),
-  }),
-  z.object({
-    path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$/),
-    operator: z.enum(["in", "not_in"]),
-    value: z.array(scalar).min(1).max(1000),
-  }),
-  z.object({
-    path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$/),
-    operator: z.literal("contains"),
-    value: z.string().min(1).max(500),
-  }),
-  z.object({
-    path: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*){0,7}$/),
-    operator: z.enum(["exists", "not_exists"]),
-  }),
-]);
-export type PropertyConditionValue = z.infer<typeof propertyConditionValueSchema>;
+// Conditions on the event's properties: one schema shared with the flows' event filters.
+export type { PropertyCondition } from "@/server/events/property-conditions";
 
 export const eventValueSchema = z.object({
   name: eventNameValueSchema,
   window: windowSchema,
   /** did = at least this many times; did_not = fewer than this many times */
   atLeast: z.number().int().min(1).max(10_000).default(1),
-  where: z.array(propertyConditionValueSchema).max(10).default([]),
+  where: z.array(propertyConditionSchema).max(10).default([]),
 });
 export type EventValue = z.infer<typeof eventValueSchema>;
 

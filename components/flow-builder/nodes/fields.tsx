@@ -12,7 +12,8 @@ import type { z } from "zod";
 
 import { cn } from "@/lib/utils";
 import { findNodeKindSpec } from "@/server/flows/kinds";
-import { durationUnits, localizeSchemaMessage, propertyOperators } from "@/server/flows/kinds/shared";
+import { durationUnits, localizeSchemaMessage } from "@/server/flows/kinds/shared";
+import { listOperators, propertyOperators, valuelessOperators, type PropertyOperator } from "@/server/events/property-conditions";
 import type { FlowDraftNode } from "@/server/flows/definition";
 import { emptyConditionTree, type ConditionTree } from "@/server/audiences/condition";
 import { ConditionEditor } from "@/components/audiences/condition-editor";
@@ -321,7 +322,7 @@ function formatValue(value: unknown): string {
 }
 
 function parseValue(text: string, operator: string): unknown {
-  if (operator === "exists" || operator === "not_exists") return undefined;
+  if (valuelessOperators.includes(operator as PropertyOperator)) return undefined;
   const one = (s: string): unknown => {
     const trimmed = s.trim();
     if (trimmed === "") return undefined;
@@ -330,7 +331,7 @@ function parseValue(text: string, operator: string): unknown {
     const n = Number(trimmed);
     return Number.isFinite(n) && /^-?\d+(\.\d+)?$/.test(trimmed) ? n : trimmed;
   };
-  if (operator === "in" || operator === "not_in") {
+  if (listOperators.includes(operator as PropertyOperator)) {
     const items = text.split(",").map(one).filter((v) => v !== undefined);
     return text.trim() === "" ? undefined : items;
   }
@@ -375,10 +376,10 @@ export function PropertyConditionsField({ form, path, label }: { form: KindForm;
                 <Trash2Icon />
               </Button>
             </div>
-            {row.operator !== "exists" && row.operator !== "not_exists" ? (
+            {!valuelessOperators.includes(row.operator as PropertyOperator) ? (
               <Input
                 aria-label={t("value")}
-                placeholder={row.operator === "in" || row.operator === "not_in" ? t("listPlaceholder") : t("valuePlaceholder")}
+                placeholder={listOperators.includes(row.operator as PropertyOperator) ? t("listPlaceholder") : t("valuePlaceholder")}
                 className="h-8 text-xs"
                 defaultValue={formatValue(row.value)}
                 onChange={(e) => set(rows.map((r, j) => (j === i ? { ...r, value: parseValue(e.target.value, r.operator) } : r)))}

@@ -2,20 +2,10 @@
 import { z } from "zod";
 import type { Locale, Localized } from "./spec";
 
-// Zod carries one message string; we register its Chinese twin here so the validator can
-// report both languages without a second schema.
-const zhByEn = new Map<string, string>();
+import { msg } from "@/lib/i18n/schema-messages";
 
-/** A schema error message in both languages; returns the English text for zod. */
-export function msg(en: string, zhCN: string): string {
-  zhByEn.set(en, zhCN);
-  return en;
-}
-
-/** Both languages of a schema error message (zod's built-in messages get a generic prefix). */
-export function localizeSchemaMessage(en: string): Localized {
-  return { en, "zh-CN": zhByEn.get(en) ?? `配置无效：${en}` };
-}
+export { msg, localizeSchemaMessage } from "@/lib/i18n/schema-messages";
+export { propertyConditionSchema, propertyOperators, type PropertyCondition, type PropertyOperator } from "@/server/events/property-conditions";
 
 export const channels = ["sms", "email", "push", "in_app", "webhook"] as const;
 export type Channel = (typeof channels)[number];
@@ -87,30 +77,6 @@ export function formatDuration(d: Duration, locale: Locale): string {
   return `${d.amount} ${unit}`;
 }
 
-// Conditions on an event's properties (not on members: those use the audience condition tree).
-export const propertyOperators = ["eq", "neq", "gt", "gte", "lt", "lte", "in", "not_in", "contains", "exists", "not_exists"] as const;
-export type PropertyOperator = (typeof propertyOperators)[number];
-
-export const propertyConditionSchema = z
-  .object({
-    path: z
-      .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/, {
-        error: msg("Use a property path like amount or items.category", "请使用属性路径，例如 amount 或 items.category"),
-      }),
-    operator: z.enum(propertyOperators, { error: msg("Pick an operator", "请选择运算符") }),
-    value: z.unknown().optional(),
-  })
-  .superRefine((c, ctx) => {
-    const needsValue = c.operator !== "exists" && c.operator !== "not_exists";
-    if (needsValue && c.value === undefined) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: msg("Enter a value to compare with", "请输入比较值") });
-    }
-    if ((c.operator === "in" || c.operator === "not_in") && c.value !== undefined && !Array.isArray(c.value)) {
-      ctx.addIssue({ code: "custom", path: ["value"], message: msg("Use a list of values", "请输入值列表") });
-    }
-  });
-export type PropertyCondition = z.infer<typeof propertyConditionSchema>;
 
 export const eventNameSchema = z
   .string()
