@@ -151,6 +151,9 @@ test("undo and redo restore a deleted node", async ({ page }) => {
 });
 
 test("opens a template and publishes it", async ({ page }) => {
+  // A hydration mismatch (e.g. a relative time rendered on both sides) throws here.
+  const pageErrors: string[] = [];
+  page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto("/flows");
   await page.getByTestId("new-flow").first().click();
   await page.getByTestId("template-win-back-churned").click();
@@ -163,8 +166,15 @@ test("opens a template and publishes it", async ({ page }) => {
   await page.getByTestId("publish-button").click();
   await page.getByTestId("publish-confirm").click();
   await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
+  // Nothing changed since v1: publishing again would make an identical version.
+  await expect(page.getByTestId("publish-button")).toBeDisabled();
+  await expect(page.getByTestId("unpublished-changes")).toHaveCount(0);
   await page.getByTestId("versions-button").click();
   await expect(page.getByTestId("version-1")).toBeVisible();
+  await page.reload();
+  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+  await expect(page.getByTestId("publish-button")).toBeDisabled();
+  expect(pageErrors).toEqual([]);
 });
 
 test("draws every node at the size and with the handles the canvas declares up front", async ({ page }) => {

@@ -40,12 +40,15 @@ export type ConditionEditorProps = {
   compact?: boolean;
   /** Shows the conditions without editing controls. */
   readOnly?: boolean;
+  /** Replaces "matches every member" under an empty tree where the context requires a condition. */
+  emptyHint?: string;
 };
 
 type Ctx = {
   apply: (fn: (tree: ConditionTree) => ConditionTree) => void;
   compact: boolean;
   readOnly: boolean;
+  emptyHint?: string;
 };
 const EditorContext = React.createContext<Ctx | null>(null);
 function useEditor(): Ctx {
@@ -59,7 +62,7 @@ function useEditor(): Ctx {
  * (server/audiences/fields.ts). Reusable: the audience pages, the flow builder's filter and split
  * nodes and schedule triggers embed it.
  */
-export function ConditionEditor({ value, onChange, showCount = true, compact = false, readOnly = false }: ConditionEditorProps) {
+export function ConditionEditor({ value, onChange, showCount = true, compact = false, readOnly = false, emptyHint }: ConditionEditorProps) {
   // Edits apply to the latest tree even if several happen before the parent re-renders.
   const latest = React.useRef(value);
   React.useEffect(() => {
@@ -76,8 +79,9 @@ export function ConditionEditor({ value, onChange, showCount = true, compact = f
       },
       compact,
       readOnly,
+      emptyHint,
     }),
-    [onChange, compact, readOnly],
+    [onChange, compact, readOnly, emptyHint],
   );
   return (
     <EditorContext.Provider value={ctx}>
@@ -91,7 +95,7 @@ export function ConditionEditor({ value, onChange, showCount = true, compact = f
 
 function GroupEditor({ group, path }: { group: ConditionGroup; path: NodePath }) {
   const t = useTranslations("audienceEditor");
-  const { apply, compact, readOnly } = useEditor();
+  const { apply, compact, readOnly, emptyHint } = useEditor();
   const root = path.length === 0;
   const full = group.children.length >= MAX_CHILDREN;
   const setGroup = (patch: Partial<ConditionGroup>) => apply((tree) => updateGroup(tree, path, (g) => ({ ...g, ...patch })));
@@ -164,7 +168,7 @@ function GroupEditor({ group, path }: { group: ConditionGroup; path: NodePath })
 
       {empty ? (
         <p className="rounded-md border border-dashed px-3 py-4 text-center text-sm text-muted-foreground" data-testid="group-empty">
-          {emptyMatchesAll ? t("group.emptyEveryone") : t("group.emptyNobody")}
+          {root && emptyHint ? emptyHint : emptyMatchesAll ? t("group.emptyEveryone") : t("group.emptyNobody")}
         </p>
       ) : (
         <ol className="flex flex-col">

@@ -37,6 +37,7 @@ const LARGE_FLOW = 100;
 const nodeTypes = { flow: FlowNodeView };
 const edgeTypes = { flow: FlowEdgeView };
 const defaultEdgeOptions = { type: "flow" as const };
+const minimapSize = { width: 132, height: 90 };
 const minimapColors: Record<string, string> = {
   trigger: "var(--color-chart-2)",
   group: "var(--color-chart-1)",
@@ -322,7 +323,17 @@ export function FlowCanvas(props: Props) {
         className="bg-muted/30"
       >
         <Background variant={BackgroundVariant.Dots} gap={20} size={1.2} />
-        {showMinimap ? <MiniMap pannable zoomable nodeColor={minimapColor} nodeStrokeWidth={0} className="!rounded-md !border !shadow-sm" /> : null}
+        {showMinimap ? (
+          // Small: the canvas is narrow between the palette and the inspector, and the map must not hide nodes.
+          <MiniMap
+            pannable
+            zoomable
+            nodeColor={minimapColor}
+            nodeStrokeWidth={0}
+            style={minimapSize}
+            className="!m-2 !rounded-md !border !shadow-sm"
+          />
+        ) : null}
         <Controls showInteractive={false} className="!shadow-sm" />
       </ReactFlow>
     </div>

@@ -2,7 +2,7 @@
 
 import "@xyflow/react/dist/style.css";
 
-import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from "react";
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { useMutation, useQueryClient, useSuspenseQuery } from "@tanstack/react-query";
@@ -142,6 +142,10 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   // The server ran this same validator on the draft it sent: its verdict stands until the draft
   // changes, so opening a big flow does not validate it twice.
   const [openedDraft] = useState(flow.draft);
+  // The draft as last published, while the editor knows it (history keeps draft objects, so undoing
+  // back to it is recognised): publishing it again would only make an identical version.
+  const [publishedDraft, setPublishedDraft] = useState(() => (flow.currentVersion && !flow.unpublishedChanges ? flow.draft : null));
+  const sameAsPublished = publishedDraft !== null && doc.draft === publishedDraft;
   const issues = useMemo(
     () => (doc.draft === openedDraft ? flow.issues : validateFlow(doc.draft, validationContext)),
     [doc.draft, openedDraft, flow.issues, validationContext],
@@ -383,6 +387,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
       const next: EditorDoc = { draft: fresh.draft, layout: fresh.layout };
       autosave.rebase({ doc: next, name: fresh.name, updatedAt: fresh.draftUpdatedAt });
       setName(fresh.name);
+      if (fresh.currentVersion && !fresh.unpublishedChanges) setPublishedDraft(next.draft);
       if (asCommand) editor.run(t("commands.revert"), () => next);
       else editor.reset(next);
       setSelection(noSelection);
@@ -393,8 +398,10 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
 
   const doPublish = async (note: string) => {
     await autosave.flush();
+    const publishing = doc.draft;
     try {
       const result = await publish.mutateAsync({ id: flow.id, ...(note.trim() ? { note: note.trim() } : {}) });
+      setPublishedDraft(publishing);
       setServerIssues(null);
       setPublishOpen(false);
       toast.success(t("publish.done", { version: result.version }));
@@ -439,7 +446,8 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   };
 
   const shownIssues = serverIssues ?? issues;
-  const canPublish = !readOnly && errorCount === 0 && autosave.state.status !== "conflict" && doc.draft.nodes.length > 0;
+  const canPublish =
+    !readOnly && errorCount === 0 && autosave.state.status !== "conflict" && doc.draft.nodes.length > 0 && !sameAsPublished;
   const rightPanel: "inspector" | "issues" | null = selectedNode ? "inspector" : showIssues ? "issues" : null;
 
   return (
@@ -464,6 +472,11 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         <span className="hidden text-xs whitespace-nowrap text-muted-foreground md:inline" data-testid="version-label">
           {flow.currentVersion ? t("header.version", { version: flow.currentVersion.version }) : t("header.neverPublished")}
         </span>
+        {flow.currentVersion && !sameAsPublished && doc.draft.nodes.length > 0 ? (
+          <span className="hidden rounded-full bg-warning/20 px-2 py-0.5 text-[11px] font-medium whitespace-nowrap text-warning-foreground lg:inline" data-testid="unpublished-changes">
+            {t("header.unpublishedChanges")}
+          </span>
+        ) : null}
         <SaveIndicator state={autosave.state} readOnly={readOnly} />
         <div className="ml-auto flex items-center gap-1">
           <SimpleTooltip content={t("header.undo")}>
@@ -507,7 +520,17 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
           <Button variant="ghost" size="sm" onClick={() => setSettingsOpen(true)} data-testid="settings-button">
             <SettingsIcon /> <span className="hidden lg:inline">{t("header.settings")}</span>
           </Button>
-          <SimpleTooltip content={canPublish ? t("publish.ready") : errorCount > 0 ? t("publish.blocked", { count: errorCount }) : t("publish.unavailable")}>
+          <SimpleTooltip
+            content={
+              canPublish
+                ? t("publish.ready")
+                : errorCount > 0
+                  ? t("publish.blocked", { count: errorCount })
+                  : sameAsPublished
+                    ? t("publish.unchanged")
+                    : t("publish.unavailable")
+            }
+          >
             <span>
               <Button size="sm" disabled={!canPublish} onClick={() => setPublishOpen(true)} data-testid="publish-button">
                 <RocketIcon /> {t("header.publish")}
@@ -684,14 +707,21 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   );
 }
 
+const noSubscription = () => () => {};
+
 function SaveIndicator({ state, readOnly }: { state: SaveState; readOnly: boolean }) {
   const t = useTranslations("flowBuilder.save");
   const format = useFormatter();
   const now = useNow({ updateInterval: 5000 });
+  // "3 minutes ago" differs between the server's render and the browser's: the relative time is
+  // shown once hydrated (a mismatch would make React re-render the whole editor on the client).
+  const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   if (readOnly) return null;
   const content =
     state.status === "saved" ? (
-      <span className="text-muted-foreground">{t("saved", { when: format.relativeTime(state.at, now > state.at ? now : state.at) })}</span>
+      <span className="text-muted-foreground">
+        {hydrated ? t("saved", { when: format.relativeTime(state.at, now > state.at ? now : state.at) }) : t("savedUntimed")}
+      </span>
     ) : state.status === "saving" ? (
       <span className="flex items-center gap-1 text-muted-foreground">
         <Loader2Icon className="size-3 animate-spin" aria-hidden /> {t("saving")}

@@ -47,8 +47,9 @@ export function IssuesPanel({
           <ul className="flex flex-col p-2">
             {sorted.map((issue, i) => {
               const node = issue.nodeId ? byId.get(issue.nodeId) : undefined;
+              // Unnamed nodes of one kind look alike: their id tells them apart (it is on the inspector too).
               const where = node
-                ? node.name || findNodeKindSpec(node.kind)?.label[locale] || node.kind
+                ? node.name || `${findNodeKindSpec(node.kind)?.label[locale] ?? node.kind} · ${node.id}`
                 : issue.path?.[0] === "settings"
                   ? t("settings")
                   : t("flow");

@@ -1,6 +1,6 @@
 "use client";
 
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import { useMutation, useQuery } from "@tanstack/react-query";
 import { GitCompareArrowsIcon, History, MinusIcon, PencilIcon, PlusIcon, RotateCcwIcon } from "lucide-react";
 import { useFormatter, useLocale, useTranslations } from "use-intl";
@@ -48,7 +48,17 @@ export function VersionsSheet(props: Props) {
   const compare = useQuery({
     ...trpc.flows.compare.queryOptions({ flowId: props.flowId, from: from ?? "", to }),
     enabled: Boolean(from) && from !== to && ready > 0,
+    // The draft moves under a comparison (edits, a revert): never show a remembered answer.
+    staleTime: 0,
+    gcTime: 0,
   });
+  const { refetch } = compare;
+  // Reopening the sheet on a comparison with the draft compares the draft as it is now.
+  useEffect(() => {
+    if (props.open && from && to === DRAFT) void props.beforeCompare().then(() => refetch());
+    // Only on opening.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [props.open]);
   const revert = useMutation(trpc.flows.revert.mutationOptions());
 
   const startCompare = async (fromId: string, toId: string) => {
@@ -56,6 +66,8 @@ export function VersionsSheet(props: Props) {
     setFrom(fromId);
     setTo(toId);
     setReady((n) => n + 1);
+    // The same pair again: ask again (the draft may have changed since).
+    if (fromId === from && toId === to) void refetch();
   };
 
   const label = (id: string) => (id === DRAFT ? t("draft") : `v${props.versions.find((v) => v.id === id)?.version ?? "?"}`);
@@ -139,6 +151,7 @@ export function VersionsSheet(props: Props) {
                   await props.onReverted();
                   toast.success(t("reverted", { version: revertTo.version }));
                   setRevertTo(null);
+                  setFrom(null);
                   props.onOpenChange(false);
                 } catch (error) {
                   toast.error(t("revertFailed"), error instanceof Error ? error.message : undefined);

@@ -52,6 +52,10 @@ describe("flow drafts and versions", () => {
     const afterPublish = await getFlow(t.db, flow.id);
     expect(afterPublish.status).toBe("active");
     expect(afterPublish.unpublishedChanges).toBe(false);
+    // Publishing the same draft again would only make an identical version: refused, nothing written.
+    const again = await expectFlowError(publishFlow(t.db, { id: flow.id }), "conflict");
+    expect(again.message).toContain("Nothing changed since v1");
+    expect(await t.db.flowVersion.count({ where: { flowId: flow.id } })).toBe(1);
 
     // Rename a node in the draft: version 1 must not change.
     const edited: FlowDraft = structuredClone(afterPublish.draft);

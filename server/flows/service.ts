@@ -181,6 +181,10 @@ export async function publishFlow(db: Db, input: { id: string; note?: string }, 
     throw new FlowError("invalid", `The flow has ${count} error${count === 1 ? "" : "s"} to fix before it can be published`, issues);
   }
   const definition = flowDefinitionSchema.parse(draft);
+  const latest = await db.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
+  if (latest && sameDefinition(draft, flowDraftSchema.parse(latest.definition))) {
+    throw new FlowError("conflict", `Nothing changed since v${latest.version}: the draft is the same as that version`);
+  }
   return db.$transaction(async (tx) => {
     const last = await tx.flowVersion.aggregate({ where: { flowId: flow.id }, _max: { version: true } });
     const version = await tx.flowVersion.create({

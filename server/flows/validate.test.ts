@@ -4,6 +4,7 @@ import { validateFlow, hasErrors, cyclicComponents } from "./validate";
 import type { FlowIssue } from "./validate";
 import { defaultFlowSettings } from "./definition";
 import type { FlowDraft, FlowDraftNode, FlowEdge } from "./definition";
+import { nodeKindSpec } from "./kinds";
 
 const node = (id: string, kind: string, config: unknown, extra: Partial<FlowDraftNode> = {}): FlowDraftNode => ({ id, kind, config, ...extra });
 const edge = (source: string, target: string, branch = "out", id = `${source}-${branch}`): FlowEdge => ({ id, source, branch, target });
@@ -154,7 +155,11 @@ describe("validateFlow", () => {
     );
     const issues = validateFlow(def);
     expect(brief(issues)).toEqual([["cycle_without_wait", "a"]]);
-    expect(issues[0]!.message.en).toContain("a → b");
+    // Nodes are named as the marketer sees them: their name, else their kind and id.
+    expect(issues[0]!.message.en).toContain("Add / remove tags · a → Add / remove tags · b");
+    const named = validateFlow({ ...def, nodes: def.nodes.map((n) => (n.id === "a" ? { ...n, name: "Tag VIP" } : n)) });
+    expect(named[0]!.message.en).toContain("(Tag VIP → Add / remove tags · b)");
+    expect(named[0]!.message["zh-CN"]).toContain("Tag VIP → ");
   });
 
   it("refuses a self-loop without a wait", () => {
@@ -189,7 +194,12 @@ describe("validateFlow", () => {
 
   it("requires a connected control branch when there is a holdout", () => {
     const split = node("s", "random_split", { buckets: [{ id: "a", name: "A", percent: 90 }], holdout: { percent: 10 } });
-    expect(brief(validateFlow(flow([trigger, split, exitNode], [edge("t", "s"), edge("s", "x", "a")])))).toEqual([["missing_branch", "s"]]);
+    const issues = validateFlow(flow([trigger, split, exitNode], [edge("t", "s"), edge("s", "x", "a")]));
+    expect(brief(issues)).toEqual([["missing_branch", "s"]]);
+    // The branch is named by its label on the canvas, not its id.
+    const control = nodeKindSpec("random_split").branches(split.config as never).find((b) => b.id === "control")!;
+    expect(issues[0]!.message.en).toContain(`"${control.label.en}"`);
+    expect(issues[0]!.message.en).not.toContain('"control"');
   });
 
   it("reports references to missing templates and audiences only when told what exists", () => {

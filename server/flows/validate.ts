@@ -61,9 +61,20 @@ type NodeFacts = {
   spec: UnknownNodeKindSpec | undefined;
   /** Branch ids when the config is valid; undefined when we cannot know them. */
   branches: string[] | undefined;
+  /** What the marketer sees on each branch handle ("Silver members", "No response"), by branch id. */
+  branchLabels?: Map<string, Localized>;
   /** The parsed config when it is valid (parsed once, reused by the kind checks). */
   config?: unknown;
 };
+
+/** A node as the marketer knows it: its name, else its kind and id ("Delay · delay-2"). */
+function nodeTitle(fact: NodeFacts | undefined, id: string): Localized {
+  if (fact?.node.name) return { en: fact.node.name, "zh-CN": fact.node.name };
+  if (!fact?.spec) return { en: id, "zh-CN": id };
+  return { en: `${fact.spec.label.en} · ${id}`, "zh-CN": `${fact.spec.label["zh-CN"]} · ${id}` };
+}
+
+const branchTitle = (fact: NodeFacts, branch: string): Localized => fact.branchLabels?.get(branch) ?? { en: branch, "zh-CN": branch };
 
 export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowIssue[] {
   const issues: FlowIssue[] = [];
@@ -119,7 +130,9 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
       continue;
     }
     fact.config = parsed.data;
-    fact.branches = spec.branches(parsed.data).map((b) => b.id);
+    const branchSpecs = spec.branches(parsed.data);
+    fact.branches = branchSpecs.map((b) => b.id);
+    fact.branchLabels = new Map(branchSpecs.map((b) => [b.id, b.label]));
   }
 
   // Kind checks may look at other nodes, so they run once every node is known.
@@ -163,9 +176,11 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   }
 
   // Every branch exactly once.
-  for (const { node, spec, branches } of facts.values()) {
+  for (const fact of facts.values()) {
+    const { node, spec, branches } = fact;
     if (!spec || !branches) continue;
     for (const branch of branches) {
+      const label = branchTitle(fact, branch);
       const out = branchEdges.filter((e) => e.source === node.id && e.branch === branch);
       if (out.length === 0) {
         // An action or wait left open simply ends the journey; a decision left open loses members.
@@ -176,7 +191,7 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
           nodeId: node.id,
           message: implicitExit
             ? { en: "Nothing follows this node: members leave the flow here", "zh-CN": "此节点后没有连接：会员将在此离开流程" }
-            : { en: `Connect the "${branch}" branch`, "zh-CN": `请连接“${branch}”分支` },
+            : { en: `Connect the "${label.en}" branch to the next step`, "zh-CN": `请将“${label["zh-CN"]}”分支连接到下一步` },
           path: ["branches", branch],
         });
       }
@@ -187,8 +202,8 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
           nodeId: node.id,
           edgeId: extra.id,
           message: {
-            en: `The "${branch}" branch can lead to one node only`,
-            "zh-CN": `“${branch}”分支只能连接一个节点`,
+            en: `The "${label.en}" branch can lead to one node only`,
+            "zh-CN": `“${label["zh-CN"]}”分支只能连接一个节点`,
           },
           path: ["branches", branch],
         });
@@ -230,13 +245,14 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   );
   for (const component of cyclicComponents(order.filter((id) => !isWait(id)), withoutWaits)) {
     const first = component[0] as string;
+    const names = component.map((id) => nodeTitle(facts.get(id), id));
     issues.push({
       code: "cycle_without_wait",
       severity: "error",
       nodeId: first,
       message: {
-        en: `This loop (${component.join(" → ")}) has no wait: add a delay or a wait for response`,
-        "zh-CN": `此循环（${component.join(" → ")}）中没有等待节点：请添加等待时长或等待响应`,
+        en: `This loop (${names.map((n) => n.en).join(" → ")}) has no wait: add a delay or a wait for response`,
+        "zh-CN": `此循环（${names.map((n) => n["zh-CN"]).join(" → ")}）中没有等待节点：请添加等待时长或等待响应`,
       },
     });
   }

@@ -436,13 +436,13 @@ export function TimezoneField({ form, path, label }: { form: KindForm; path: str
 }
 
 /** Member conditions, edited with the audience condition editor (live count included). */
-export function ConditionTreeField({ form, path, label }: { form: KindForm; path: string; label: ReactNode }) {
+export function ConditionTreeField({ form, path, label, emptyHint }: { form: KindForm; path: string; label: ReactNode; emptyHint?: string }) {
   const tree = useWatch({ control: form.control, name: path }) as ConditionTree | undefined;
   const value = tree && tree.type === "group" && Array.isArray(tree.children) ? tree : emptyConditionTree();
   return (
     <Field label={label} form={form} path={path}>
       <div data-testid="condition-editor" data-path={path}>
-        <ConditionEditor value={value} onChange={(next) => setField(form, path, next)} showCount compact />
+        <ConditionEditor value={value} onChange={(next) => setField(form, path, next)} showCount compact emptyHint={emptyHint} />
       </div>
     </Field>
   );
@@ -486,7 +486,7 @@ export function EntryAudienceField({ form, path }: { form: KindForm; path: strin
           />
         </Field>
       ) : (
-        <ConditionTreeField form={form} path={`${path}.conditions`} label={t("memberConditions")} />
+        <ConditionTreeField form={form} path={`${path}.conditions`} label={t("memberConditions")} emptyHint={t("memberConditionsRequired")} />
       )}
     </div>
   );

@@ -2,17 +2,18 @@ import { z } from "zod";
 import { defineNodeKind } from "./spec";
 import { msg, validDaysSchema } from "./shared";
 
-const idListSchema = z
-  .array(z.string().min(1))
-  .min(1, { error: msg("Pick at least one", "请至少选择一项") })
-  .max(500, { error: msg("At most 500 items", "最多 500 项") });
+const idListSchema = (atLeastOne: string, atLeastOneZh: string) =>
+  z
+    .array(z.string().min(1))
+    .min(1, { error: msg(atLeastOne, atLeastOneZh) })
+    .max(500, { error: msg("At most 500 items", "最多 500 项") });
 
 const configSchema = z.object({
   target: z.discriminatedUnion(
     "type",
     [
-      z.object({ type: z.literal("products"), productIds: idListSchema }),
-      z.object({ type: z.literal("categories"), categoryIds: idListSchema }),
+      z.object({ type: z.literal("products"), productIds: idListSchema("Pick at least one product", "请至少选择一个商品") }),
+      z.object({ type: z.literal("categories"), categoryIds: idListSchema("Pick at least one category", "请至少选择一个品类") }),
     ],
     { error: msg("Choose products or categories", "请选择商品或品类") },
   ),

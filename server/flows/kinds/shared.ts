@@ -98,8 +98,8 @@ export const httpsUrlSchema = z.string().refine(
 export const validDaysSchema = z
   .number({ error: msg("Enter a number of days", "请输入天数") })
   .int({ error: msg("Use a whole number of days", "请输入整数天数") })
-  .min(1, { error: msg("Valid for at least 1 day", "有效期至少 1 天") })
-  .max(3650, { error: msg("Valid for at most 3650 days", "有效期最多 3650 天") });
+  .min(1, { error: msg("At least 1 day", "至少 1 天") })
+  .max(3650, { error: msg("At most 3650 days", "最多 3650 天") });
 
 export const weekdays = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"] as const;
 export type Weekday = (typeof weekdays)[number];

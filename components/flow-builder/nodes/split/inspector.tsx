@@ -50,7 +50,7 @@ export function SplitInspector(props: InspectorProps) {
             </div>
             <FieldError form={form} path={`groups.${i}.name`} />
             <p className="font-mono text-[10px] text-muted-foreground">{t("branchId", { id: g.id })}</p>
-            <ConditionTreeField form={form} path={`groups.${i}.conditions`} label={t("conditions")} />
+            <ConditionTreeField form={form} path={`groups.${i}.conditions`} label={t("conditions")} emptyHint={t("conditionsRequired")} />
           </li>
         ))}
       </ol>
