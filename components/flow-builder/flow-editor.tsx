@@ -136,6 +136,10 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         audiences: new Set(references.audiences.map((a) => a.id)),
         notificationTemplates: new Set(references.notificationTemplates.map((n) => n.id)),
       },
+      archivedIds: {
+        couponTemplates: new Set(references.couponTemplates.filter((c) => c.archived).map((c) => c.id)),
+        audiences: new Set(references.audiences.filter((a) => a.archived).map((a) => a.id)),
+      },
     }),
     [references],
   );

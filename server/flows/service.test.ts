@@ -108,6 +108,22 @@ describe("flow drafts and versions", () => {
     expect(opened.issues.some((i) => i.code === "missing_reference" && i.nodeId === coupon.id)).toBe(true);
   });
 
+  it("keeps a flow publishable when a template it uses is archived, with a warning", async () => {
+    const template = winBack();
+    const def: FlowDraft = structuredClone(template.definition);
+    const coupon = def.nodes.find((n) => n.kind === "issue_coupon")!;
+    const row = await t.db.couponTemplate.create({ data: { name: "Old ¥20", type: "amount", value: 20, validDays: 14 } });
+    coupon.config = { ...(coupon.config as object), template: { mode: "existing", id: row.id } };
+    const flow = await createFlow(t.db, { name: "Archived ref", definition: def, layout: template.layout });
+    expect((await getFlow(t.db, flow.id)).issues.filter((i) => i.nodeId === coupon.id)).toEqual([]);
+
+    await t.db.couponTemplate.update({ where: { id: row.id }, data: { archivedAt: new Date() } });
+    const opened = await getFlow(t.db, flow.id);
+    const mine = opened.issues.filter((i) => i.nodeId === coupon.id);
+    expect(mine.map((i) => [i.code, i.severity])).toEqual([["archived_reference", "warning"]]);
+    expect((await publishFlow(t.db, { id: flow.id })).version).toBe(1);
+  });
+
   it("moves through pause, resume and archive, and refuses what makes no sense", async () => {
     const template = winBack();
     const flow = await createFlow(t.db, { name: "Lifecycle", definition: template.definition, layout: template.layout });

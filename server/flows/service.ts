@@ -39,8 +39,8 @@ export type FlowFile = z.infer<typeof flowFileSchema>;
 
 export const flowNameSchema = z.string().trim().min(1, "Give the flow a name").max(120);
 
-/** Which referenced templates and audiences exist, for the validator's reference check. */
-export async function referenceContext(db: Db, draft: FlowDraft): Promise<ValidationContext> {
+/** The templates and audiences a draft's (valid) nodes point at. */
+export function draftReferences(draft: FlowDraft) {
   const wanted = { couponTemplates: new Set<string>(), audiences: new Set<string>(), notificationTemplates: new Set<string>() };
   for (const node of draft.nodes) {
     const spec = findNodeKindSpec(node.kind);
@@ -51,17 +51,28 @@ export async function referenceContext(db: Db, draft: FlowDraft): Promise<Valida
     refs.audienceIds.forEach((id) => wanted.audiences.add(id));
     refs.notificationTemplateIds.forEach((id) => wanted.notificationTemplates.add(id));
   }
+  return wanted;
+}
+
+/**
+ * Which referenced templates and audiences exist, for the validator's reference check. Archived
+ * ones still exist: flows that use them keep working (the validator only warns).
+ */
+export async function referenceContext(db: Db, draft: FlowDraft): Promise<ValidationContext> {
+  const wanted = draftReferences(draft);
   const [coupons, audiences, notifications] = await Promise.all([
-    db.couponTemplate.findMany({ where: { id: { in: [...wanted.couponTemplates] }, archivedAt: null }, select: { id: true } }),
-    db.audience.findMany({ where: { id: { in: [...wanted.audiences] }, archivedAt: null }, select: { id: true } }),
+    db.couponTemplate.findMany({ where: { id: { in: [...wanted.couponTemplates] } }, select: { id: true, archivedAt: true } }),
+    db.audience.findMany({ where: { id: { in: [...wanted.audiences] } }, select: { id: true, archivedAt: true } }),
     db.notificationTemplate.findMany({ where: { id: { in: [...wanted.notificationTemplates] } }, select: { id: true } }),
   ]);
+  const archived = (rows: { id: string; archivedAt: Date | null }[]) => new Set(rows.filter((r) => r.archivedAt).map((r) => r.id));
   return {
     existingIds: {
       couponTemplates: new Set(coupons.map((c) => c.id)),
       audiences: new Set(audiences.map((a) => a.id)),
       notificationTemplates: new Set(notifications.map((n) => n.id)),
     },
+    archivedIds: { couponTemplates: archived(coupons), audiences: archived(audiences) },
   };
 }
 

@@ -49,6 +49,11 @@ export type ValidationContext = {
     audiences?: Set<string>;
     notificationTemplates?: Set<string>;
   };
+  /** Of those, the archived ones: still valid where used, no longer offered for new steps. */
+  archivedIds?: {
+    couponTemplates?: Set<string>;
+    audiences?: Set<string>;
+  };
 };
 
 export const hasErrors = (issues: readonly FlowIssue[]): boolean => issues.some((i) => i.severity === "error");
@@ -314,8 +319,22 @@ function referenceIssues(nodeId: string, spec: UnknownNodeKindSpec, config: unkn
   for (const { key, set, what } of referenceKinds) {
     const existing = ctx.existingIds?.[set];
     if (!existing) continue;
+    const archived = set === "notificationTemplates" ? undefined : ctx.archivedIds?.[set];
     for (const id of refs[key]) {
-      if (existing.has(id)) continue;
+      if (existing.has(id)) {
+        if (archived?.has(id)) {
+          issues.push({
+            code: "archived_reference",
+            severity: "warning",
+            nodeId,
+            message: {
+              en: `This ${what.en.toLowerCase()} is archived: the flow keeps using it, but it is no longer offered for new steps`,
+              "zh-CN": `此${what["zh-CN"]}已归档：本流程仍会继续使用，但新步骤中不再提供`,
+            },
+          });
+        }
+        continue;
+      }
       issues.push({
         code: "missing_reference",
         severity: "error",

@@ -22,7 +22,7 @@ import { Label } from "@/components/ui/label";
 import { Button } from "@/components/ui/button";
 import { Combobox } from "@/components/ui/combobox";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
-import { useFlowReferences } from "./references";
+import { pickable, useFlowReferences } from "./references";
 
 export type InspectorProps = {
   node: FlowDraftNode;
@@ -454,9 +454,9 @@ export function EntryAudienceField({ form, path }: { form: KindForm; path: strin
   const refs = useFlowReferences();
   const mode = useWatch({ control: form.control, name: `${path}.mode` }) as string;
   const audienceId = (useWatch({ control: form.control, name: `${path}.audienceId` }) as string | undefined) ?? "";
-  const options = refs.audiences.map((a) => ({
+  const options = pickable(refs.audiences, audienceId).map((a) => ({
     value: a.id,
-    label: a.name,
+    label: a.archived ? t("archivedChoice", { name: a.name }) : a.name,
     ...(a.size !== null ? { description: t("audienceSize", { count: a.size }) } : {}),
   }));
   return (

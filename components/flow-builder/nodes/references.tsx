@@ -4,9 +4,10 @@ import { createContext, useContext } from "react";
 
 /** Things a node can point at outside the flow, loaded once by the editor page. */
 export type FlowReferences = {
-  couponTemplates: { id: string; name: string; type: string; value: number; minSpend: number; validDays: number | null }[];
+  /** `archived`: no longer offered for new steps, but still valid where a flow already uses it. */
+  couponTemplates: { id: string; name: string; type: string; value: number; minSpend: number; validDays: number | null; archived: boolean }[];
   notificationTemplates: { id: string; name: string; channel: string; title: string; body: string }[];
-  audiences: { id: string; name: string; size: number | null }[];
+  audiences: { id: string; name: string; size: number | null; archived: boolean }[];
   categories: { id: string; name: string; nameEn: string }[];
 };
 
@@ -15,3 +16,8 @@ export const emptyReferences: FlowReferences = { couponTemplates: [], notificati
 const ReferencesContext = createContext<FlowReferences>(emptyReferences);
 export const ReferencesProvider = ReferencesContext.Provider;
 export const useFlowReferences = () => useContext(ReferencesContext);
+
+/** What a picker offers: everything not archived, plus the current choice even if it is archived. */
+export function pickable<T extends { id: string; archived: boolean }>(items: readonly T[], selectedId: string): T[] {
+  return items.filter((item) => !item.archived || item.id === selectedId);
+}

@@ -25,16 +25,14 @@ export async function generateMetadata({ params }: Props): Promise<Metadata> {
 /** The flow builder: full-bleed, no page padding. */
 export default async function FlowEditorPage({ params }: Props) {
   const { id } = await params;
-  const [flow, references] = await Promise.all([
-    getQueryClient()
-      .fetchQuery(trpc.flows.get.queryOptions({ id }))
-      .catch((error: unknown) => {
-        if (error instanceof TRPCError && error.code === "NOT_FOUND") return null;
-        throw error;
-      }),
-    loadFlowReferences(),
-  ]);
+  const flow = await getQueryClient()
+    .fetchQuery(trpc.flows.get.queryOptions({ id }))
+    .catch((error: unknown) => {
+      if (error instanceof TRPCError && error.code === "NOT_FOUND") return null;
+      throw error;
+    });
   if (!flow) notFound();
+  const references = await loadFlowReferences(flow.draft);
   return (
     <HydrateClient>
       <Suspense fallback={<EditorSkeleton />}>

@@ -4,7 +4,7 @@ import { useWatch } from "react-hook-form";
 import { useTranslations } from "use-intl";
 
 import { Combobox } from "@/components/ui/combobox";
-import { useFlowReferences } from "../references";
+import { pickable, useFlowReferences } from "../references";
 import { Field, setField, useKindForm, type InspectorProps } from "../fields";
 
 export function AudienceTriggerInspector(props: InspectorProps) {
@@ -17,7 +17,11 @@ export function AudienceTriggerInspector(props: InspectorProps) {
     <div className="flex flex-col gap-4">
       <Field label={t("audience")} form={form} path="audienceId" hint={t("hint")}>
         <Combobox
-          options={refs.audiences.map((a) => ({ value: a.id, label: a.name, ...(a.size !== null ? { description: f("audienceSize", { count: a.size }) } : {}) }))}
+          options={pickable(refs.audiences, audienceId).map((a) => ({
+            value: a.id,
+            label: a.archived ? f("archivedChoice", { name: a.name }) : a.name,
+            ...(a.size !== null ? { description: f("audienceSize", { count: a.size }) } : {}),
+          }))}
           value={audienceId || null}
           onValueChange={(v) => setField(form, "audienceId", v ?? "")}
           emptyText={f("noAudiences")}

@@ -4,11 +4,12 @@ import { useWatch } from "react-hook-form";
 import { useTranslations } from "use-intl";
 
 import { Combobox } from "@/components/ui/combobox";
-import { useFlowReferences } from "../references";
+import { pickable, useFlowReferences } from "../references";
 import { Field, Segmented, SelectField, TextField, setField, useKindForm, type InspectorProps } from "../fields";
 
 export function IssueCouponInspector(props: InspectorProps) {
   const t = useTranslations("flowBuilder.inspectors.issue_coupon");
+  const f = useTranslations("flowBuilder.fields");
   const refs = useFlowReferences();
   const form = useKindForm(props);
   const mode = useWatch({ control: form.control, name: "template.mode" }) as "existing" | "inline";
@@ -43,7 +44,11 @@ export function IssueCouponInspector(props: InspectorProps) {
       {mode === "existing" ? (
         <Field label={t("template")} form={form} path="template.id">
           <Combobox
-            options={refs.couponTemplates.map((c) => ({ value: c.id, label: c.name, description: describe(c) }))}
+            options={pickable(refs.couponTemplates, id).map((c) => ({
+              value: c.id,
+              label: c.archived ? f("archivedChoice", { name: c.name }) : c.name,
+              description: describe(c),
+            }))}
             value={id || null}
             onValueChange={(v) => setField(form, "template.id", v ?? "")}
             emptyText={t("noTemplates")}
