@@ -1,7 +1,7 @@
 "use client";
 
 import { memo } from "react";
-import { BaseEdge, EdgeLabelRenderer, getSmoothStepPath, type Edge, type EdgeProps } from "@xyflow/react";
+import { BaseEdge, EdgeLabelRenderer, getBezierPath, getSmoothStepPath, type Edge, type EdgeProps } from "@xyflow/react";
 import { RepeatIcon, XIcon } from "lucide-react";
 
 export type FlowEdgeData = {
@@ -13,20 +13,16 @@ export type FlowEdgeData = {
 };
 export type FlowCanvasEdge = Edge<FlowEdgeData, "flow">;
 
-/** Smooth-step edges; loops are dashed, amber and routed wide so they read as "back to". */
+/**
+ * Forward edges are curves: several branches leaving one node stay apart (right-angled paths
+ * merged into one line). Loops are dashed, amber, right-angled and routed wide: "back to".
+ */
 export const FlowEdgeView = memo(function FlowEdgeView(props: EdgeProps<FlowCanvasEdge>) {
   const { id, sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, selected, data, markerEnd } = props;
   const back = data?.back ?? false;
-  const [path, labelX, labelY] = getSmoothStepPath({
-    sourceX,
-    sourceY,
-    targetX,
-    targetY,
-    sourcePosition,
-    targetPosition,
-    borderRadius: back ? 16 : 8,
-    offset: back ? 48 : 20,
-  });
+  const [path, labelX, labelY] = back
+    ? getSmoothStepPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition, borderRadius: 16, offset: 48 })
+    : getBezierPath({ sourceX, sourceY, targetX, targetY, sourcePosition, targetPosition });
   const stroke = selected ? "var(--color-primary)" : back ? "var(--color-chart-3)" : "var(--color-muted-foreground)";
   return (
     <>

@@ -326,6 +326,11 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         setSelection({ nodes: new Set(), edge: issue.edgeId });
       } else if (issue.path?.[0] === "settings") {
         setSettingsOpen(true);
+      } else if (issue.code === "no_trigger") {
+        // Point at where triggers come from: the first trigger in the palette.
+        const first = document.querySelector<HTMLElement>('[data-testid="palette"] [data-category="trigger"]');
+        first?.scrollIntoView({ block: "nearest" });
+        first?.focus();
       }
     },
     [doc.draft.nodes, select, centerOn],

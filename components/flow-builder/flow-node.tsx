@@ -9,6 +9,7 @@ import type { FlowDraftNode } from "@/server/flows/definition";
 import { KindIcon } from "./icons";
 import type { Locale } from "@/lib/i18n/locale";
 import { nodeSize } from "@/server/flows/canvas";
+import { referenceNames, useFlowReferences } from "./nodes/references";
 import { categoryStyles, handleSize, hasBranchRow, nodeHeight, nodeSummary, type NodeView } from "./node-view";
 
 export type FlowNodeData = {
@@ -27,7 +28,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
   const { node, view, errors, warnings } = data;
   const style = categoryStyles[view.category];
   const isTrigger = view.category === "trigger";
-  const summary = nodeSummary(node, data.locale);
+  const summary = nodeSummary(node, data.locale, referenceNames(useFlowReferences()));
   const branches = view.branches;
   // React Flow caches handle positions: re-measure when branches are added, removed or renamed
   // (not on mount: React Flow measures new nodes itself, and 300 forced layouts would stall the open).

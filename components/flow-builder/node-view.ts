@@ -3,6 +3,7 @@
 // The view (kind, icon, handles) is cheap and needed for every node; the summary parses the
 // config, so it is computed only for the nodes the canvas actually draws.
 import { findNodeKindSpec } from "@/server/flows/kinds";
+import type { ReferenceNames } from "@/server/flows/kinds/spec";
 import type { NodeCategory } from "@/server/flows/kinds";
 import type { Locale } from "@/lib/i18n/locale";
 import type { FlowDraftNode, FlowEdge } from "@/server/flows/definition";
@@ -18,7 +19,10 @@ export type NodeView = {
 };
 
 const viewCache: Record<Locale, WeakMap<FlowDraftNode, NodeView>> = { en: new WeakMap(), "zh-CN": new WeakMap() };
-const summaryCache: Record<Locale, WeakMap<FlowDraftNode, string>> = { en: new WeakMap(), "zh-CN": new WeakMap() };
+const summaryCache: Record<Locale, WeakMap<FlowDraftNode, { names: ReferenceNames | undefined; text: string }>> = {
+  en: new WeakMap(),
+  "zh-CN": new WeakMap(),
+};
 
 /** Branch ids and labels; works on half-edited configs (falls back to what can be read). */
 export function nodeBranches(node: FlowDraftNode, locale: Locale): BranchView[] {
@@ -46,20 +50,20 @@ export function nodeView(node: FlowDraftNode, locale: Locale): NodeView {
 }
 
 /** The one-line description on the node; empty while the config is not valid. */
-export function nodeSummary(node: FlowDraftNode, locale: Locale): string {
+export function nodeSummary(node: FlowDraftNode, locale: Locale, names?: ReferenceNames): string {
   const hit = summaryCache[locale].get(node);
-  if (hit !== undefined) return hit;
+  if (hit && hit.names === names) return hit.text;
   const spec = findNodeKindSpec(node.kind);
   let summary = "";
   const parsed = spec?.configSchema.safeParse(node.config);
   if (spec && parsed?.success) {
     try {
-      summary = spec.summary(parsed.data, locale);
+      summary = spec.summary(parsed.data, locale, names);
     } catch {
       summary = "";
     }
   }
-  summaryCache[locale].set(node, summary);
+  summaryCache[locale].set(node, { names, text: summary });
   return summary;
 }
 

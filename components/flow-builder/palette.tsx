@@ -63,6 +63,7 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
                     draggable={!disabled}
                     disabled={disabled}
                     data-testid={`palette-item-${spec.kind}`}
+                    data-category={spec.category}
                     title={t("hint")}
                     onDragStart={(e) => {
                       e.dataTransfer.setData(PALETTE_MIME, spec.kind);

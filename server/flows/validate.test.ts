@@ -36,6 +36,23 @@ describe("validateFlow", () => {
     expect(validateFlow(goodFlow(), { existingIds: { couponTemplates: new Set(["tpl_1"]), audiences: new Set() } })).toEqual([]);
   });
 
+  it("warns when a message quotes a coupon some members were never issued", () => {
+    // t → n quotes {{coupon.code}} with no coupon before it.
+    const direct = validateFlow(flow([trigger, sms, exitNode], [edge("t", "n"), edge("n", "x")]));
+    expect(brief(direct)).toEqual([["missing_upstream", "n"]]);
+    expect(direct[0]!.severity).toBe("warning");
+    expect(direct[0]!.message.en).toContain('"Issue coupon"');
+    // One branch of a split gets a coupon, the other goes straight to the message.
+    const split = node("s", "random_split", { buckets: [{ id: "a", name: "A", percent: 50 }, { id: "b", name: "B", percent: 50 }], holdout: null });
+    const partly = validateFlow(
+      flow([trigger, split, coupon, sms, exitNode], [edge("t", "s"), edge("s", "c", "a"), edge("s", "n", "b"), edge("c", "n"), edge("n", "x")]),
+    );
+    expect(brief(partly)).toEqual([["missing_upstream", "n"]]);
+    // Every path through the coupon: nothing to say (see the good flow above); nor for plain text.
+    const plain = node("n", "send_notification", { channel: "sms", content: { mode: "inline", title: "", body: "Hi {{member.name}}" } });
+    expect(validateFlow(flow([trigger, plain, exitNode], [edge("t", "n"), edge("n", "x")]))).toEqual([]);
+  });
+
   it("reports config errors with the field path, in both languages", () => {
     const def = goodFlow();
     def.nodes[1] = node("c", "issue_coupon", { template: { mode: "existing", id: "" } });

@@ -241,6 +241,39 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
     });
   }
 
+  // Upstream needs: a path from a trigger that avoids every node of the needed kind reaches the
+  // node without it (e.g. an SMS quoting {{coupon.code}} to members who were issued no coupon).
+  for (const fact of facts.values()) {
+    if (!fact.spec || fact.config === undefined || !reached.has(fact.node.id)) continue;
+    for (const kind of new Set(fact.spec.needsUpstream(fact.config))) {
+      const avoid = (id: string) => facts.get(id)?.node.kind === kind;
+      const seen = new Set<string>();
+      const work = [...facts.keys()].filter((id) => isTrigger(id) && !avoid(id));
+      work.forEach((id) => seen.add(id));
+      let bypassed = false;
+      while (work.length > 0 && !bypassed) {
+        const id = work.pop() as string;
+        for (const next of successors.get(id) ?? []) {
+          if (next === fact.node.id) bypassed = true;
+          if (seen.has(next) || avoid(next)) continue;
+          seen.add(next);
+          work.push(next);
+        }
+      }
+      if (!bypassed) continue;
+      const needed = findNodeKindSpec(kind)?.label ?? { en: kind, "zh-CN": kind };
+      issues.push({
+        code: "missing_upstream",
+        severity: "warning",
+        nodeId: fact.node.id,
+        message: {
+          en: `Some members reach this step without a "${needed.en}" step before it: what it quotes from that step would be empty for them`,
+          "zh-CN": `部分会员到达此步骤前没有经过“${needed["zh-CN"]}”：对他们而言，引用自该步骤的内容将为空`,
+        },
+      });
+    }
+  }
+
   // Loops: every cycle must pass through a wait (else it spins instantly), and every node on a
   // loop needs a visit limit (else a member can circle forever).
   const order = [...facts.keys()];

@@ -1,6 +1,7 @@
 "use client";
 
 import { createContext, useContext } from "react";
+import type { ReferenceNames } from "@/server/flows/kinds/spec";
 
 /** Things a node can point at outside the flow, loaded once by the editor page. */
 export type FlowReferences = {
@@ -14,6 +15,21 @@ export type FlowReferences = {
 export const emptyReferences: FlowReferences = { couponTemplates: [], notificationTemplates: [], audiences: [], categories: [] };
 
 const ReferencesContext = createContext<FlowReferences>(emptyReferences);
+
+const namesByReferences = new WeakMap<FlowReferences, ReferenceNames>();
+/** Looks names up in the loaded references (one resolver per references object, so caches can key on it). */
+export function referenceNames(refs: FlowReferences): ReferenceNames {
+  let names = namesByReferences.get(refs);
+  if (!names) {
+    const index = <T extends { id: string; name: string }>(items: readonly T[]) => new Map(items.map((x) => [x.id, x.name]));
+    const coupons = index(refs.couponTemplates);
+    const audiences = index(refs.audiences);
+    const templates = index(refs.notificationTemplates);
+    names = { couponTemplate: (id) => coupons.get(id), audience: (id) => audiences.get(id), notificationTemplate: (id) => templates.get(id) };
+    namesByReferences.set(refs, names);
+  }
+  return names;
+}
 export const ReferencesProvider = ReferencesContext.Provider;
 export const useFlowReferences = () => useContext(ReferencesContext);
 

@@ -16,6 +16,10 @@ export const audienceTrigger = defineNodeKind({
   icon: "UsersRound",
   configSchema,
   defaults: (): AudienceTriggerConfig => ({ audienceId: "" }),
-  summary: (_c, locale) => (locale === "zh-CN" ? "进入已保存人群时" : "When a member enters the audience"),
+  summary: (c, locale, names) => {
+    const name = names?.audience(c.audienceId);
+    if (name) return locale === "zh-CN" ? `进入“${name}”时` : `On entering “${name}”`;
+    return locale === "zh-CN" ? "进入已保存人群时" : "When a member enters the audience";
+  },
   references: (c) => ({ ...noReferences(), audienceIds: [c.audienceId] }),
 });

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { conditionTreeSchema, emptyConditionTree } from "@/server/audiences/condition";
 import { msg, requiredId } from "./shared";
-import type { Locale } from "./spec";
+import type { Locale, ReferenceNames } from "./spec";
 
 export const entryAudienceSchema = z.discriminatedUnion(
   "mode",
@@ -25,8 +25,8 @@ export const defaultEntry = (): EntryAudience => ({ mode: "conditions", conditio
 export const entryReferences = (entry: EntryAudience): string[] =>
   entry.mode === "audience" ? [entry.audienceId] : [];
 
-export function entrySummary(entry: EntryAudience, locale: Locale): string {
-  if (entry.mode === "audience") return locale === "zh-CN" ? "已保存人群" : "saved audience";
+export function entrySummary(entry: EntryAudience, locale: Locale, names?: ReferenceNames): string {
+  if (entry.mode === "audience") return names?.audience(entry.audienceId) ?? (locale === "zh-CN" ? "已保存人群" : "saved audience");
   const n = entry.conditions.children.length;
   return locale === "zh-CN" ? `${n} 个条件` : `${n} condition${n === 1 ? "" : "s"}`;
 }

@@ -51,9 +51,9 @@ export const issueCoupon = defineNodeKind({
   icon: "TicketPercent",
   configSchema,
   defaults: (): IssueCouponConfig => ({ template: { mode: "existing", id: "" } }),
-  summary: (c, locale) => {
+  summary: (c, locale, names) => {
     const t = c.template;
-    if (t.mode === "existing") return locale === "zh-CN" ? "优惠券模板" : "Coupon template";
+    if (t.mode === "existing") return names?.couponTemplate(t.id) ?? (locale === "zh-CN" ? "优惠券模板" : "Coupon template");
     const value =
       t.type === "amount"
         ? locale === "zh-CN" ? `减 ¥${t.value}` : `¥${t.value} off`

@@ -316,6 +316,17 @@ describe("summaries", () => {
     const next = cronSchedule("0 9 * * 1", "Asia/Shanghai").nextRun(new Date("2026-11-25T00:00:00Z"));
     expect(next?.toISOString()).toBe("2026-11-30T01:00:00.000Z");
   });
+  it("names the coupon, audience or message template a node points at, when the names are known", () => {
+    const names = {
+      couponTemplate: (id: string) => (id === "tpl_1" ? "Gold ¥50" : undefined),
+      audience: (id: string) => (id === "aud_1" ? "East VIPs" : undefined),
+      notificationTemplate: (id: string) => (id === "msg_1" ? "Reminder" : undefined),
+    };
+    expect(nodeKindSpec("issue_coupon").summary({ template: { mode: "existing", id: "tpl_1" } }, "en", names)).toBe("Gold ¥50");
+    expect(nodeKindSpec("issue_coupon").summary({ template: { mode: "existing", id: "gone" } }, "en", names)).toBe("Coupon template");
+    expect(nodeKindSpec("audience_trigger").summary({ audienceId: "aud_1" }, "zh-CN", names)).toBe("进入“East VIPs”时");
+    expect(nodeKindSpec("send_notification").summary({ channel: "sms", content: { mode: "template", templateId: "msg_1" } }, "en", names)).toContain("Reminder");
+  });
   it("describes date offsets", () => {
     const spec = nodeKindSpec("date_trigger");
     expect(spec.summary({ date: "points_expiry", offsetDays: -30, time: "10:00" }, "en")).toBe("30 days before points expiry at 10:00");

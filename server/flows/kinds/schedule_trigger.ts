@@ -71,12 +71,12 @@ export const scheduleTrigger = defineNodeKind({
     timezone: "Asia/Shanghai",
     entry: defaultEntry(),
   }),
-  summary: (c, locale) => {
+  summary: (c, locale, names) => {
     const when =
       c.schedule.mode === "recurring"
         ? describeCron(c.schedule.cron, locale)
         : (locale === "zh-CN" ? "于 " : "Once at ") + c.schedule.at.slice(0, 16).replace("T", " ");
-    return `${when} (${c.timezone}) · ${entrySummary(c.entry, locale)}`;
+    return `${when} (${c.timezone}) · ${entrySummary(c.entry, locale, names)}`;
   },
   references: (c) => ({ ...noReferences(), audienceIds: entryReferences(c.entry) }),
 });

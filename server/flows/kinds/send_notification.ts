@@ -79,9 +79,14 @@ export const sendNotification = defineNodeKind({
   icon: "Send",
   configSchema,
   defaults: (): SendNotificationConfig => ({ channel: "sms", content: { mode: "inline", title: "", body: "" } }),
-  summary: (c, locale) => {
+  // {{coupon.*}} is the coupon this member was issued earlier in the flow.
+  needsUpstream: (c) =>
+    c.content.mode === "inline" && [c.content.title, c.content.body].some((text) => variablesIn(text).some((v) => v.startsWith("coupon.")))
+      ? ["issue_coupon"]
+      : [],
+  summary: (c, locale, names) => {
     const channel = channelLabels[c.channel][locale];
-    if (c.content.mode === "template") return `${channel} · ${locale === "zh-CN" ? "模板" : "template"}`;
+    if (c.content.mode === "template") return `${channel} · ${names?.notificationTemplate(c.content.templateId) ?? (locale === "zh-CN" ? "模板" : "template")}`;
     const text = c.content.title || c.content.body;
     return `${channel} · ${text.length > 24 ? `${text.slice(0, 24)}…` : text}`;
   },

@@ -29,6 +29,13 @@ export type KindCheckContext = {
   nodeKind(id: string): string | undefined;
 };
 
+/** Names of what a node points at, when the caller knows them (the canvas does). */
+export type ReferenceNames = {
+  couponTemplate(id: string): string | undefined;
+  audience(id: string): string | undefined;
+  notificationTemplate(id: string): string | undefined;
+};
+
 /** A problem a kind finds in a config that parsed; the validator attaches the node id. */
 export type KindIssue = {
   code: string;
@@ -50,13 +57,18 @@ export interface NodeKindSpec<K extends string = string, C = unknown> {
   defaults(): C;
   /** Outgoing handles, in display order. */
   branches(config: C): BranchSpec[];
-  /** Short text drawn on the node. */
-  summary(config: C, locale: Locale): string;
+  /** Short text drawn on the node; names the coupon, audience… it points at when `names` knows them. */
+  summary(config: C, locale: Locale, names?: ReferenceNames): string;
   /** Waits hold members over time; every cycle in a flow must pass through one. */
   readonly isWait: boolean;
   references(config: C): NodeReferences;
   /** Semantic checks the schema cannot express (e.g. they need the rest of the flow). */
   check(config: C, flow: KindCheckContext): KindIssue[];
+  /**
+   * Kinds that must come before this node on every path from a trigger (e.g. a message quoting
+   * {{coupon.code}} needs a coupon issued first); the validator warns about paths without one.
+   */
+  needsUpstream(config: C): string[];
 }
 
 type NodeKindInput<K extends string, C> = {
@@ -68,10 +80,11 @@ type NodeKindInput<K extends string, C> = {
   configSchema: z.ZodType<C>;
   defaults: () => C;
   branches?: (config: C) => BranchSpec[];
-  summary: (config: C, locale: Locale) => string;
+  summary: (config: C, locale: Locale, names?: ReferenceNames) => string;
   isWait?: boolean;
   references?: (config: C) => NodeReferences;
   check?: (config: C, flow: KindCheckContext) => KindIssue[];
+  needsUpstream?: (config: C) => string[];
 };
 
 export const outBranch: BranchSpec = { id: "out", label: { en: "Next", "zh-CN": "下一步" } };
@@ -93,6 +106,7 @@ export function defineNodeKind<const K extends string, C>(input: NodeKindInput<K
     isWait: input.isWait ?? input.category === "wait",
     references: input.references ?? noReferences,
     check: input.check ?? (() => []),
+    needsUpstream: input.needsUpstream ?? (() => []),
   };
 }
 
