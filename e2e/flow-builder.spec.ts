@@ -171,6 +171,23 @@ test("opens a template and publishes it", async ({ page }) => {
   await expect(page.getByTestId("unpublished-changes")).toHaveCount(0);
   await page.getByTestId("versions-button").click();
   await expect(page.getByTestId("version-1")).toBeVisible();
+  await page.keyboard.press("Escape");
+
+  // Edit the message: the draft now differs from v1, and the comparison says how, in words.
+  await selectNode(page, "winback_sms");
+  await page.getByTestId("notification-body").fill("We miss you: {{coupon.code}} is yours this week");
+  await expect(page.getByTestId("unpublished-changes")).toBeVisible();
+  await expect(page.getByTestId("publish-button")).toBeEnabled();
+  await page.getByTestId("versions-button").click();
+  await page.getByTestId("compare-1").click();
+  await expect(page.getByTestId("diff-detail").first()).toContainText("→");
+  await expect(page.getByTestId("diff-detail").first()).toContainText("We miss you");
+  await page.keyboard.press("Escape");
+  // Undo brings back the published draft: nothing to publish again.
+  await page.getByTestId("undo").click();
+  await expect(page.getByTestId("publish-button")).toBeDisabled();
+  await expect(page.getByTestId("undo")).toBeDisabled();
+  await expect(page.getByTestId("save-state")).toHaveAttribute("data-status", "saved");
   await page.reload();
   await expect(page.locator(".react-flow__node").first()).toBeVisible();
   await expect(page.getByTestId("publish-button")).toBeDisabled();

@@ -46,6 +46,9 @@ describe("editor model", () => {
     expect(doc.draft.nodes[1]).toEqual({ id: "delay", kind: "delay", name: "Cool off", visitLimit: 2, config: { amount: 3, unit: "hours" } });
     doc = updateNode(doc, "delay", { name: "", visitLimit: undefined });
     expect(doc.draft.nodes[1]).toEqual({ id: "delay", kind: "delay", config: { amount: 3, unit: "hours" } });
+    // The form echoing the same config back (as after an undo) is no edit: the same document.
+    expect(updateNode(doc, "delay", { config: { unit: "hours", amount: 3 } })).toBe(doc);
+    expect(updateNode(doc, "delay", { name: "" })).toBe(doc);
   });
 
   it("copies and pastes nodes with new ids, offset positions and their internal edges", () => {

@@ -2,6 +2,7 @@
 // function from one document to the next, so it can become a command in the history.
 import { findNodeKindSpec } from "@/server/flows/kinds";
 import { nodeSize, removeNodeKeepingChain } from "@/server/flows/canvas";
+import { deepEqual } from "@/server/flows/diff";
 import type { FlowLayout, CanvasPosition } from "@/server/flows/canvas";
 import type { FlowDraft, FlowDraftNode, FlowEdge, FlowSettings } from "@/server/flows/definition";
 
@@ -66,11 +67,14 @@ export function connect(doc: EditorDoc, source: string, branch: string, target: 
 
 export type NodePatch = { config?: unknown; name?: string | undefined; visitLimit?: number | undefined };
 
+/**
+ * Applies an inspector edit. An edit that changes nothing returns the same document, so it is no
+ * command: the form echoing a config back after an undo must not become a new step to undo.
+ */
 export function updateNode(doc: EditorDoc, id: string, patch: NodePatch): EditorDoc {
   let changed = false;
   const nodes = doc.draft.nodes.map((n) => {
     if (n.id !== id) return n;
-    changed = true;
     const next: FlowDraftNode = { ...n };
     if ("config" in patch) next.config = patch.config;
     if ("name" in patch) {
@@ -81,6 +85,8 @@ export function updateNode(doc: EditorDoc, id: string, patch: NodePatch): Editor
       if (patch.visitLimit === undefined || Number.isNaN(patch.visitLimit)) delete next.visitLimit;
       else next.visitLimit = patch.visitLimit;
     }
+    if (deepEqual(next, n)) return n;
+    changed = true;
     return next;
   });
   return changed ? { ...doc, draft: { ...doc.draft, nodes } } : doc;

@@ -7,7 +7,7 @@ import { useFormatter, useLocale, useTranslations } from "use-intl";
 
 import { useTRPC } from "@/trpc/react";
 import { findNodeKindSpec } from "@/server/flows/kinds";
-import type { FlowDraftNode } from "@/server/flows/definition";
+import type { FlowDraftNode, FlowEdge } from "@/server/flows/definition";
 import type { FlowDiff } from "@/server/flows/diff";
 import { Sheet, SheetBody, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
 import { Button } from "@/components/ui/button";
@@ -16,6 +16,8 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { EmptyState } from "@/components/ui/empty-state";
 import { toast } from "@/components/ui/toast";
+import { nodeBranches, nodeSummary } from "./node-view";
+import { referenceNames, useFlowReferences } from "./nodes/references";
 
 export type VersionRow = { id: string; version: number; publishedAt: Date; note: string };
 
@@ -204,18 +206,38 @@ function DiffView({
   nodes,
   title,
 }: {
-  diff: FlowDiff & { nodes?: Record<string, { kind: string; name?: string }> };
+  diff: FlowDiff & {
+    nodes?: Record<string, FlowDraftNode>;
+    changes?: Record<string, { before: FlowDraftNode; after: FlowDraftNode }>;
+  };
   nodes: readonly FlowDraftNode[];
   title: string;
 }) {
   const t = useTranslations("flowBuilder.versions");
   const locale = useLocale();
-  // The server names every node in the diff (removed ones exist only in the older version).
-  const byId = new Map<string, { kind: string; name?: string }>([...nodes.map((n) => [n.id, n] as const), ...Object.entries(diff.nodes ?? {})]);
+  const names = referenceNames(useFlowReferences());
+  // The server sends every node the diff mentions (removed ones exist only in the older version).
+  const byId = new Map<string, FlowDraftNode>([...nodes.map((n) => [n.id, n] as const), ...Object.entries(diff.nodes ?? {})]);
+  const nodeTitle = (id: string) => {
+    const n = byId.get(id);
+    return n?.name || `${n ? (findNodeKindSpec(n.kind)?.label[locale] ?? n.kind) : t("removedNode")} · ${id}`;
+  };
   const describe = (id: string) => {
     const n = byId.get(id);
     if (!n) return { name: id, kind: t("removedNode") };
     return { name: n.name || id, kind: findNodeKindSpec(n.kind)?.label[locale] ?? n.kind };
+  };
+  const branchLabel = (e: FlowEdge) => {
+    const source = byId.get(e.source);
+    const label = source ? nodeBranches(source, locale).find((b) => b.id === e.branch)?.label : undefined;
+    return label ?? e.branch;
+  };
+  // What a changed node did before and does now, in the words drawn on the canvas.
+  const change = (id: string, fields: string[]) => {
+    const pair = diff.changes?.[id];
+    const was = pair ? nodeSummary(pair.before, locale, names) : "";
+    const now = pair ? nodeSummary(pair.after, locale, names) : "";
+    return was !== now && (was || now) ? `${was || "—"} → ${now || "—"}` : fields.map((f) => fieldLabel(f, t)).join(", ");
   };
   const empty =
     diff.added.length + diff.removed.length + diff.changed.length + diff.edgesAdded.length + diff.edgesRemoved.length + diff.settingsChanged.length === 0;
@@ -223,7 +245,7 @@ function DiffView({
     <div className="flex flex-col gap-2 rounded-lg border p-3 text-sm" data-testid="version-diff">
       <h4 className="text-xs font-semibold text-muted-foreground">{title}</h4>
       {empty ? <p className="text-xs text-muted-foreground">{t("noChanges")}</p> : null}
-      <ul className="flex flex-col gap-1">
+      <ul className="flex flex-col gap-1.5">
         {diff.added.map((id) => (
           <DiffRow key={`a-${id}`} icon={<PlusIcon className="size-3.5 text-success" />} {...describe(id)} detail={t("added")} />
         ))}
@@ -231,17 +253,41 @@ function DiffView({
           <DiffRow key={`r-${id}`} icon={<MinusIcon className="size-3.5 text-destructive" />} {...describe(id)} detail={t("removed")} />
         ))}
         {diff.changed.map((c) => (
-          <DiffRow key={`c-${c.nodeId}`} icon={<PencilIcon className="size-3.5 text-chart-5" />} {...describe(c.nodeId)} detail={c.fields.join(", ")} />
+          <DiffRow key={`c-${c.nodeId}`} icon={<PencilIcon className="size-3.5 text-chart-5" />} {...describe(c.nodeId)} detail={change(c.nodeId, c.fields)} />
         ))}
       </ul>
       {diff.edgesAdded.length + diff.edgesRemoved.length > 0 ? (
-        <p className="text-xs text-muted-foreground">{t("connections", { added: diff.edgesAdded.length, removed: diff.edgesRemoved.length })}</p>
+        <div className="flex flex-col gap-1">
+          <p className="text-xs font-medium text-muted-foreground">{t("connectionsTitle")}</p>
+          <ul className="flex flex-col gap-0.5 text-xs" data-testid="diff-connections">
+            {diff.edgesAdded.map((e) => (
+              <li key={`ea-${e.id}`} className="flex items-center gap-1.5">
+                <PlusIcon className="size-3 shrink-0 text-success" aria-label={t("added")} />
+                <span className="truncate">{t("connection", { source: nodeTitle(e.source), branch: branchLabel(e), target: nodeTitle(e.target) })}</span>
+              </li>
+            ))}
+            {diff.edgesRemoved.map((e) => (
+              <li key={`er-${e.id}`} className="flex items-center gap-1.5 text-muted-foreground">
+                <MinusIcon className="size-3 shrink-0 text-destructive" aria-label={t("removed")} />
+                <span className="truncate line-through decoration-destructive/50">{t("connection", { source: nodeTitle(e.source), branch: branchLabel(e), target: nodeTitle(e.target) })}</span>
+              </li>
+            ))}
+          </ul>
+        </div>
       ) : null}
       {diff.settingsChanged.length > 0 ? (
         <p className="text-xs text-muted-foreground">{t("settingsChanged", { fields: diff.settingsChanged.join(", ") })}</p>
       ) : null}
     </div>
   );
+}
+
+/** A changed field in the marketer's words ("name", "visit limit"); config paths stay as they are. */
+function fieldLabel(field: string, t: (key: "fieldName" | "fieldVisitLimit" | "fieldKind") => string): string {
+  if (field === "name") return t("fieldName");
+  if (field === "visitLimit") return t("fieldVisitLimit");
+  if (field === "kind") return t("fieldKind");
+  return field;
 }
 
 function DiffRow({ icon, name, kind, detail }: { icon: React.ReactNode; name: string; kind: string; detail: string }) {
@@ -252,7 +298,7 @@ function DiffRow({ icon, name, kind, detail }: { icon: React.ReactNode; name: st
         <span className="truncate text-xs font-medium">
           {name} <span className="font-normal text-muted-foreground">· {kind}</span>
         </span>
-        <span className="truncate font-mono text-[10px] text-muted-foreground">{detail}</span>
+        <span className="text-[11px] leading-snug text-muted-foreground" data-testid="diff-detail">{detail}</span>
       </span>
     </li>
   );

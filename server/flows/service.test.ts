@@ -70,7 +70,10 @@ describe("flow drafts and versions", () => {
     const diff = await compareVersions(t.db, { flowId: flow.id, from: v1.versionId, to: v2.versionId });
     expect(diff.changed.map((c) => c.nodeId)).toEqual([edited.nodes[0]!.id]);
     expect(diff.added).toEqual([]);
-    expect(diff.nodes[edited.nodes[0]!.id]).toEqual({ kind: edited.nodes[0]!.kind, name: "Renamed entry" });
+    expect(diff.nodes[edited.nodes[0]!.id]).toMatchObject({ kind: edited.nodes[0]!.kind, name: "Renamed entry" });
+    // Both sides of a changed node, so the view can say what it was and what it became.
+    expect(diff.changes[edited.nodes[0]!.id]!.before.name).toBe(template.definition.nodes[0]!.name);
+    expect(diff.changes[edited.nodes[0]!.id]!.after.name).toBe("Renamed entry");
 
     await revertDraft(t.db, { flowId: flow.id, versionId: v1.versionId });
     const reverted = await getFlow(t.db, flow.id);

@@ -256,12 +256,20 @@ async function loadVersionDefinition(db: Db, flowId: string, versionId: string |
 export async function compareVersions(db: Db, input: { flowId: string; from: string | "draft"; to: string | "draft" }) {
   const [from, to] = await Promise.all([loadVersionDefinition(db, input.flowId, input.from), loadVersionDefinition(db, input.flowId, input.to)]);
   const diff = diffFlows(from, to);
-  const involved = new Set([...diff.added, ...diff.removed, ...diff.changed.map((c) => c.nodeId)]);
-  const nodes: Record<string, { kind: string; name?: string }> = {};
-  for (const node of [...from.nodes, ...to.nodes]) {
-    if (involved.has(node.id)) nodes[node.id] = { kind: node.kind, ...(node.name ? { name: node.name } : {}) };
-  }
-  return { ...diff, nodes };
+  // Every node the diff mentions, as it is in the newer side (removed ones from the older), so the
+  // view can name nodes and branches; changed nodes on both sides, to show what they became.
+  const involved = new Set([
+    ...diff.added,
+    ...diff.removed,
+    ...diff.changed.map((c) => c.nodeId),
+    ...[...diff.edgesAdded, ...diff.edgesRemoved].flatMap((e) => [e.source, e.target]),
+  ]);
+  const nodes: Record<string, FlowDraft["nodes"][number]> = {};
+  for (const node of [...from.nodes, ...to.nodes]) if (involved.has(node.id)) nodes[node.id] = node;
+  const before = new Map(from.nodes.map((n) => [n.id, n]));
+  const changes: Record<string, { before: FlowDraft["nodes"][number]; after: FlowDraft["nodes"][number] }> = {};
+  for (const c of diff.changed) changes[c.nodeId] = { before: before.get(c.nodeId)!, after: nodes[c.nodeId]! };
+  return { ...diff, nodes, changes };
 }
 
 export async function revertDraft(db: Db, input: { flowId: string; versionId: string }, actor = "system") {
