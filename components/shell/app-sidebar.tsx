@@ -1,7 +1,7 @@
 "use client";
 
 import Link from "next/link";
-import { usePathname } from "next/navigation";
+import { usePathname, useRouter } from "next/navigation";
 import { useTranslations } from "use-intl";
 
 import { cn } from "@/lib/utils";
@@ -13,9 +13,15 @@ function NavLink({ item, onNavigate }: { item: NavItem; onNavigate?: () => void 
   const pathname = usePathname() ?? "";
   const active = isActivePath(pathname, item.href);
   const Icon = item.icon;
+  const router = useRouter();
   return (
     <Link
       href={item.href}
+      // Prefetched on hover, not on sight: sight means every page load asks the server for all
+      // sections at once, while the page is still starting (costly on small machines).
+      prefetch={false}
+      onMouseEnter={() => router.prefetch(item.href)}
+      onFocus={() => router.prefetch(item.href)}
       onClick={onNavigate}
       aria-current={active ? "page" : undefined}
       className={cn(
