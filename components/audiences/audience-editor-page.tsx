@@ -165,7 +165,7 @@ function useArchive(audience: AudienceDto | undefined) {
       </Button>
     ) : null;
   const dialog = audience ? (
-    <ArchiveAudienceDialog name={audience.name} open={open} onOpenChange={setOpen} loading={archive.isPending} onConfirm={() => archive.mutate({ id: audience.id })} />
+    <ArchiveAudienceDialog audienceId={audience.id} name={audience.name} open={open} onOpenChange={setOpen} loading={archive.isPending} onConfirm={() => archive.mutate({ id: audience.id })} />
   ) : null;
   return { button, dialog };
 }

@@ -180,6 +180,7 @@ export function AudiencesList() {
       {list.data && list.data.total > PAGE_SIZE ? <Pagination page={page} pageSize={PAGE_SIZE} total={list.data.total} onPageChange={setPage} /> : null}
 
       <ArchiveAudienceDialog
+        audienceId={archiving?.id ?? null}
         name={archiving?.name ?? ""}
         open={archiving !== null}
         onOpenChange={(open) => (open ? null : setArchiving(null))}

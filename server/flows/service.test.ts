@@ -8,6 +8,7 @@ import {
   duplicateFlow,
   exportFlow,
   FlowError,
+  flowsUsingAudience,
   getFlow,
   importFlow,
   listFlows,
@@ -125,6 +126,29 @@ describe("flow drafts and versions", () => {
     const mine = opened.issues.filter((i) => i.nodeId === coupon.id);
     expect(mine.map((i) => [i.code, i.severity])).toEqual([["archived_reference", "warning"]]);
     expect((await publishFlow(t.db, { id: flow.id })).version).toBe(1);
+  });
+
+  it("lists the flows that use an audience, draft or live, leaving out archived flows", async () => {
+    const audience = await t.db.audience.create({ data: { name: "East VIPs", kind: "static" } });
+    const using = (name: string) =>
+      createFlow(t.db, {
+        name,
+        definition: {
+          nodes: [
+            { id: "enter", kind: "audience_trigger", config: { audienceId: audience.id } },
+            { id: "done", kind: "exit", config: {} },
+          ],
+          edges: [{ id: "e1", source: "enter", branch: "out", target: "done" }],
+          settings: winBack().definition.settings,
+        },
+      });
+    const a = await using("Uses it");
+    const gone = await using("Archived user");
+    await setFlowStatus(t.db, { id: gone.id, status: "archived" });
+    const other = winBack();
+    await createFlow(t.db, { name: "Does not", definition: other.definition, layout: other.layout });
+    expect((await flowsUsingAudience(t.db, audience.id)).map((f) => f.name)).toEqual([a.name]);
+    expect(await flowsUsingAudience(t.db, "no-such-audience")).toEqual([]);
   });
 
   it("moves through pause, resume and archive, and refuses what makes no sense", async () => {

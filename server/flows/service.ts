@@ -76,6 +76,27 @@ export async function referenceContext(db: Db, draft: FlowDraft): Promise<Valida
   };
 }
 
+/**
+ * Flows (not archived) whose draft or live version uses an audience: what archiving it concerns.
+ * The text search only narrows the rows; the node kinds' own references decide.
+ */
+export async function flowsUsingAudience(db: Db, audienceId: string) {
+  const rows = await db.$queryRaw<{ id: string }[]>`
+    SELECT f.id FROM flows f LEFT JOIN flow_versions v ON v.id = f.current_version_id
+    WHERE f.status <> 'archived' AND (strpos(f.draft::text, ${audienceId}) > 0 OR strpos(coalesce(v.definition::text, ''), ${audienceId}) > 0)`;
+  if (rows.length === 0) return [];
+  const flows = await db.flow.findMany({
+    where: { id: { in: rows.map((r) => r.id) } },
+    select: { id: true, name: true, status: true, draft: true, currentVersion: { select: { definition: true } } },
+    orderBy: { name: "asc" },
+  });
+  const uses = (definition: unknown) => {
+    const parsed = flowDraftSchema.safeParse(definition);
+    return parsed.success && draftReferences(parsed.data).audiences.has(audienceId);
+  };
+  return flows.filter((f) => uses(f.draft) || (f.currentVersion !== null && uses(f.currentVersion.definition))).map(({ id, name, status }) => ({ id, name, status }));
+}
+
 export async function listFlows(db: Db, options: { includeArchived?: boolean } = {}) {
   const flows = await db.flow.findMany({
     where: options.includeArchived ? {} : { status: { not: "archived" } },

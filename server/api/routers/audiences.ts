@@ -3,6 +3,7 @@
 import { TRPCError } from "@trpc/server";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
 import { actorOf } from "@/server/auth/roles";
+import { flowsUsingAudience } from "@/server/flows/service";
 import { countAudience, sampleAudience } from "@/server/audiences/compile";
 import { describeCatalog } from "@/server/audiences/fields";
 import {
@@ -61,6 +62,8 @@ export const audiencesRouter = createTRPCRouter({
     mapErrors(() => createAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id)),
   ),
   update: editors.input(audienceUpdateInput).mutation(({ ctx, input }) => mapErrors(() => updateAudience(ctx.db, input, actorOf(ctx.session)))),
+  /** The flows that use an audience (shown before archiving it: they keep using it). */
+  usage: protectedProcedure.input(audienceIdInput).query(({ ctx, input }) => flowsUsingAudience(ctx.db, input.id)),
   archive: editors.input(audienceIdInput).mutation(({ ctx, input }) => mapErrors(() => archiveAudience(ctx.db, input.id, actorOf(ctx.session)))),
   importCsv: editors.input(audienceImportCsvInput).mutation(({ ctx, input }) =>
     mapErrors(() => importCsvAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id)),
