@@ -13,6 +13,15 @@ async function newBlankFlow(page: Page, name: string) {
   await expect(page.getByTestId("flow-canvas")).toBeVisible();
 }
 
+async function newFlowFromTemplate(page: Page, template: string) {
+  await page.goto("/flows");
+  await page.getByTestId("new-flow").first().click();
+  await page.getByTestId(`template-${template}`).click();
+  await page.getByTestId("create-flow").click();
+  await page.waitForURL(/\/flows\/[^/]+$/);
+  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+}
+
 async function dragToCanvas(page: Page, kind: string, x: number, y: number) {
   const canvas = page.getByTestId("flow-canvas");
   await page.getByTestId(`palette-item-${kind}`).dragTo(canvas, { targetPosition: { x, y } });
@@ -154,12 +163,7 @@ test("opens a template and publishes it", async ({ page }) => {
   // A hydration mismatch (e.g. a relative time rendered on both sides) throws here.
   const pageErrors: string[] = [];
   page.on("pageerror", (error) => pageErrors.push(error.message));
-  await page.goto("/flows");
-  await page.getByTestId("new-flow").first().click();
-  await page.getByTestId("template-win-back-churned").click();
-  await page.getByTestId("create-flow").click();
-  await page.waitForURL(/\/flows\/[^/]+$/);
-  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+  await newFlowFromTemplate(page, "win-back-churned");
   await expect.poll(() => errorCount(page)).toBe(0);
   // A loop back to the earlier wait is drawn as a loop.
   await expect(page.getByText("Loop").first()).toBeVisible();
@@ -198,12 +202,7 @@ test("draws every node at the size and with the handles the canvas declares up f
   // The canvas tells React Flow each node's size and handle positions before measuring (so a big
   // flow mounts only the nodes in view). If the drawing drifted from that, edges would attach
   // beside their handles until measured: check what the browser actually draws.
-  await page.goto("/flows");
-  await page.getByTestId("new-flow").first().click();
-  await page.getByTestId("template-win-back-churned").click();
-  await page.getByTestId("create-flow").click();
-  await page.waitForURL(/\/flows\/[^/]+$/);
-  await expect(page.locator(".react-flow__node").first()).toBeVisible();
+  await newFlowFromTemplate(page, "win-back-churned");
   const nodes = await page.evaluate(() => {
     const viewport = document.querySelector<HTMLElement>(".react-flow__viewport")!;
     const zoom = Number(/scale\(([\d.]+)\)/.exec(viewport.style.transform)?.[1] ?? 1);

@@ -3,7 +3,7 @@
 import { CircleAlertIcon, CircleCheckIcon, TriangleAlertIcon } from "lucide-react";
 import { useLocale, useTranslations } from "use-intl";
 
-import { findNodeKindSpec } from "@/server/flows/kinds";
+import { nodeTitle } from "@/server/flows/kinds";
 import type { FlowDraftNode } from "@/server/flows/definition";
 import type { FlowIssue } from "@/server/flows/validate";
 import { ScrollArea } from "@/components/ui/scroll-area";
@@ -47,9 +47,8 @@ export function IssuesPanel({
           <ul className="flex flex-col p-2">
             {sorted.map((issue, i) => {
               const node = issue.nodeId ? byId.get(issue.nodeId) : undefined;
-              // Unnamed nodes of one kind look alike: their id tells them apart (it is on the inspector too).
               const where = node
-                ? node.name || `${findNodeKindSpec(node.kind)?.label[locale] ?? node.kind} · ${node.id}`
+                ? nodeTitle(node)[locale]
                 : issue.path?.[0] === "settings"
                   ? t("settings")
                   : t("flow");

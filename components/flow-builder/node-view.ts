@@ -95,8 +95,6 @@ export const categoryStyles: Record<NodeView["category"], { accent: string; tile
 const BORDER = 1;
 /** Handle diameters in px; FlowNodeView draws them at these sizes. */
 export const handleSize = { target: 10, source: 12 } as const;
-const TARGET_HANDLE = handleSize.target;
-const SOURCE_HANDLE = handleSize.source;
 
 /** Nodes with named ways out (split groups, responded / timeout…) label them in a row at the bottom. */
 export function hasBranchRow(view: NodeView): boolean {
@@ -121,10 +119,10 @@ export function nodeHandles(view: NodeView): NodeHandle[] {
       id: "in",
       type: "target",
       position: Position.Top,
-      x: BORDER + inner / 2 - TARGET_HANDLE / 2,
-      y: BORDER - TARGET_HANDLE / 2,
-      width: TARGET_HANDLE,
-      height: TARGET_HANDLE,
+      x: BORDER + inner / 2 - handleSize.target / 2,
+      y: BORDER - handleSize.target / 2,
+      width: handleSize.target,
+      height: handleSize.target,
     });
   }
   view.branches.forEach((branch, i) => {
@@ -132,10 +130,10 @@ export function nodeHandles(view: NodeView): NodeHandle[] {
       id: branch.id,
       type: "source",
       position: Position.Bottom,
-      x: BORDER + ((i + 0.5) / view.branches.length) * inner - SOURCE_HANDLE / 2,
-      y: height - BORDER - SOURCE_HANDLE / 2,
-      width: SOURCE_HANDLE,
-      height: SOURCE_HANDLE,
+      x: BORDER + ((i + 0.5) / view.branches.length) * inner - handleSize.source / 2,
+      y: height - BORDER - handleSize.source / 2,
+      width: handleSize.source,
+      height: handleSize.source,
     });
   });
   return handles;

@@ -6,7 +6,7 @@ import { GitCompareArrowsIcon, History, MinusIcon, PencilIcon, PlusIcon, RotateC
 import { useFormatter, useLocale, useTranslations } from "use-intl";
 
 import { useTRPC } from "@/trpc/react";
-import { findNodeKindSpec } from "@/server/flows/kinds";
+import { findNodeKindSpec, nodeTitle } from "@/server/flows/kinds";
 import type { FlowDraftNode, FlowEdge } from "@/server/flows/definition";
 import type { FlowDiff } from "@/server/flows/diff";
 import { Sheet, SheetBody, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
@@ -218,9 +218,9 @@ function DiffView({
   const names = referenceNames(useFlowReferences());
   // The server sends every node the diff mentions (removed ones exist only in the older version).
   const byId = new Map<string, FlowDraftNode>([...nodes.map((n) => [n.id, n] as const), ...Object.entries(diff.nodes ?? {})]);
-  const nodeTitle = (id: string) => {
+  const titleOf = (id: string) => {
     const n = byId.get(id);
-    return n?.name || `${n ? (findNodeKindSpec(n.kind)?.label[locale] ?? n.kind) : t("removedNode")} · ${id}`;
+    return n ? nodeTitle(n)[locale] : `${t("removedNode")} · ${id}`;
   };
   const describe = (id: string) => {
     const n = byId.get(id);
@@ -263,13 +263,13 @@ function DiffView({
             {diff.edgesAdded.map((e) => (
               <li key={`ea-${e.id}`} className="flex items-center gap-1.5">
                 <PlusIcon className="size-3 shrink-0 text-success" aria-label={t("added")} />
-                <span className="truncate">{t("connection", { source: nodeTitle(e.source), branch: branchLabel(e), target: nodeTitle(e.target) })}</span>
+                <span className="truncate">{t("connection", { source: titleOf(e.source), branch: branchLabel(e), target: titleOf(e.target) })}</span>
               </li>
             ))}
             {diff.edgesRemoved.map((e) => (
               <li key={`er-${e.id}`} className="flex items-center gap-1.5 text-muted-foreground">
                 <MinusIcon className="size-3 shrink-0 text-destructive" aria-label={t("removed")} />
-                <span className="truncate line-through decoration-destructive/50">{t("connection", { source: nodeTitle(e.source), branch: branchLabel(e), target: nodeTitle(e.target) })}</span>
+                <span className="truncate line-through decoration-destructive/50">{t("connection", { source: titleOf(e.source), branch: branchLabel(e), target: titleOf(e.target) })}</span>
               </li>
             ))}
           </ul>

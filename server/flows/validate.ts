@@ -1,7 +1,7 @@
 // The one graph validator: run inline by the canvas and again by the server on publish.
 // Pure and deterministic: issues come out in rule order, nodes and edges in definition order.
 import type { z } from "zod";
-import { findNodeKindSpec } from "./kinds";
+import { findNodeKindSpec, nodeTitle } from "./kinds";
 import type { UnknownNodeKindSpec } from "./kinds";
 import type { Localized } from "./kinds/spec";
 import { localizeSchemaMessage } from "./kinds/shared";
@@ -53,6 +53,7 @@ export type ValidationContext = {
   archivedIds?: {
     couponTemplates?: Set<string>;
     audiences?: Set<string>;
+    notificationTemplates?: Set<string>;
   };
 };
 
@@ -72,11 +73,18 @@ type NodeFacts = {
   config?: unknown;
 };
 
-/** A node as the marketer knows it: its name, else its kind and id ("Delay · delay-2"). */
-function nodeTitle(fact: NodeFacts | undefined, id: string): Localized {
-  if (fact?.node.name) return { en: fact.node.name, "zh-CN": fact.node.name };
-  if (!fact?.spec) return { en: id, "zh-CN": id };
-  return { en: `${fact.spec.label.en} · ${id}`, "zh-CN": `${fact.spec.label["zh-CN"]} · ${id}` };
+/** The nodes reachable from `starts` along `successors`, not passing through `blocked` ones. */
+function reachable(starts: readonly string[], successors: ReadonlyMap<string, string[]>, blocked: (id: string) => boolean = () => false): Set<string> {
+  const seen = new Set(starts.filter((id) => !blocked(id)));
+  const queue = [...seen];
+  while (queue.length > 0) {
+    for (const next of successors.get(queue.shift() as string) ?? []) {
+      if (seen.has(next) || blocked(next)) continue;
+      seen.add(next);
+      queue.push(next);
+    }
+  }
+  return seen;
 }
 
 const branchTitle = (fact: NodeFacts, branch: string): Localized => fact.branchLabels?.get(branch) ?? { en: branch, "zh-CN": branch };
@@ -219,18 +227,8 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   const successors = new Map<string, string[]>([...facts.keys()].map((id) => [id, []]));
   for (const e of graphEdges) successors.get(e.source)?.push(e.target);
 
-  const reached = new Set<string>();
-  const queue = [...facts.keys()].filter(isTrigger);
-  for (const id of queue) reached.add(id);
-  while (queue.length > 0) {
-    const id = queue.shift() as string;
-    for (const next of successors.get(id) ?? []) {
-      if (!reached.has(next)) {
-        reached.add(next);
-        queue.push(next);
-      }
-    }
-  }
+  const triggers = [...facts.keys()].filter(isTrigger);
+  const reached = reachable(triggers, successors);
   for (const id of facts.keys()) {
     if (reached.has(id)) continue;
     issues.push({
@@ -246,21 +244,8 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   for (const fact of facts.values()) {
     if (!fact.spec || fact.config === undefined || !reached.has(fact.node.id)) continue;
     for (const kind of new Set(fact.spec.needsUpstream(fact.config))) {
-      const avoid = (id: string) => facts.get(id)?.node.kind === kind;
-      const seen = new Set<string>();
-      const work = [...facts.keys()].filter((id) => isTrigger(id) && !avoid(id));
-      work.forEach((id) => seen.add(id));
-      let bypassed = false;
-      while (work.length > 0 && !bypassed) {
-        const id = work.pop() as string;
-        for (const next of successors.get(id) ?? []) {
-          if (next === fact.node.id) bypassed = true;
-          if (seen.has(next) || avoid(next)) continue;
-          seen.add(next);
-          work.push(next);
-        }
-      }
-      if (!bypassed) continue;
+      const isNeeded = (id: string) => facts.get(id)?.node.kind === kind;
+      if (!reachable(triggers, successors, isNeeded).has(fact.node.id)) continue;
       const needed = findNodeKindSpec(kind)?.label ?? { en: kind, "zh-CN": kind };
       issues.push({
         code: "missing_upstream",
@@ -283,7 +268,7 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   );
   for (const component of cyclicComponents(order.filter((id) => !isWait(id)), withoutWaits)) {
     const first = component[0] as string;
-    const names = component.map((id) => nodeTitle(facts.get(id), id));
+    const names = component.map((id) => nodeTitle(facts.get(id)!.node));
     issues.push({
       code: "cycle_without_wait",
       severity: "error",
@@ -352,7 +337,7 @@ function referenceIssues(nodeId: string, spec: UnknownNodeKindSpec, config: unkn
   for (const { key, set, what } of referenceKinds) {
     const existing = ctx.existingIds?.[set];
     if (!existing) continue;
-    const archived = set === "notificationTemplates" ? undefined : ctx.archivedIds?.[set];
+    const archived = ctx.archivedIds?.[set];
     for (const id of refs[key]) {
       if (existing.has(id)) {
         if (archived?.has(id)) {

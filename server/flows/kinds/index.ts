@@ -1,5 +1,5 @@
 // The public registry of node kinds. Adding a kind = one module + one line here.
-import type { NodeKindSpec } from "./spec";
+import type { Localized, NodeKindSpec } from "./spec";
 import { scheduleTrigger } from "./schedule_trigger";
 import { eventTrigger } from "./event_trigger";
 import { dateTrigger } from "./date_trigger";
@@ -63,5 +63,12 @@ export function findNodeKindSpec(kind: string): UnknownNodeKindSpec | undefined 
 }
 
 export const isNodeKind = (kind: string): kind is NodeKind => byKind.has(kind);
+
+/** A node as the marketer knows it: its name, else its kind and id ("Delay · delay-2"). */
+export function nodeTitle(node: { id: string; kind: string; name?: string }): Localized {
+  if (node.name) return { en: node.name, "zh-CN": node.name };
+  const label = byKind.get(node.kind)?.label ?? { en: node.kind, "zh-CN": node.kind };
+  return { en: `${label.en} · ${node.id}`, "zh-CN": `${label["zh-CN"]} · ${node.id}` };
+}
 
 export type { NodeKindSpec, NodeCategory, BranchSpec, Localized, Locale, NodeReferences } from "./spec";
