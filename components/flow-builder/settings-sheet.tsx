@@ -7,7 +7,7 @@ import { useLocale, useTranslations } from "use-intl";
 import type { z } from "zod";
 
 import { channelLabels, channels } from "@/server/flows/kinds/shared";
-import { memberEvents } from "@/server/flows/kinds/event_trigger";
+import { memberEvents } from "@/server/flows/kinds/event_trigger/spec";
 import { flowSettingsSchema, type FlowSettings } from "@/server/flows/definition";
 import { Sheet, SheetBody, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
 import { Input } from "@/components/ui/input";

@@ -1,23 +1,23 @@
 // The public registry of node kinds. Adding a kind = one module + one line here.
 import type { Localized, NodeKindSpec } from "./spec";
-import { scheduleTrigger } from "./schedule_trigger";
-import { eventTrigger } from "./event_trigger";
-import { dateTrigger } from "./date_trigger";
-import { audienceTrigger } from "./audience_trigger";
-import { manualTrigger } from "./manual_trigger";
-import { split } from "./split";
-import { randomSplit } from "./random_split";
-import { issueCoupon } from "./issue_coupon";
-import { memberPrice } from "./member_price";
-import { sendNotification } from "./send_notification";
-import { showBanner } from "./show_banner";
-import { tag } from "./tag";
-import { points } from "./points";
-import { webhook } from "./webhook";
-import { delay } from "./delay";
-import { waitUntil } from "./wait_until";
-import { waitForResponse } from "./wait_for_response";
-import { exit } from "./exit";
+import { scheduleTrigger } from "./schedule_trigger/spec";
+import { eventTrigger } from "./event_trigger/spec";
+import { dateTrigger } from "./date_trigger/spec";
+import { audienceTrigger } from "./audience_trigger/spec";
+import { manualTrigger } from "./manual_trigger/spec";
+import { split } from "./split/spec";
+import { randomSplit } from "./random_split/spec";
+import { issueCoupon } from "./issue_coupon/spec";
+import { memberPrice } from "./member_price/spec";
+import { sendNotification } from "./send_notification/spec";
+import { showBanner } from "./show_banner/spec";
+import { tag } from "./tag/spec";
+import { points } from "./points/spec";
+import { webhook } from "./webhook/spec";
+import { delay } from "./delay/spec";
+import { waitUntil } from "./wait_until/spec";
+import { waitForResponse } from "./wait_for_response/spec";
+import { exit } from "./exit/spec";
 
 /** In palette order. */
 export const nodeKinds = [

@@ -3,7 +3,7 @@
 import { useWatch } from "react-hook-form";
 import { useLocale, useTranslations } from "use-intl";
 
-import { memberDates } from "@/server/flows/kinds/date_trigger";
+import { memberDates } from "@/server/flows/kinds/date_trigger/spec";
 import { Input } from "@/components/ui/input";
 import { Field, Segmented, SelectField, TextField, setField, useKindForm, type InspectorProps } from "../fields";
 

@@ -3,7 +3,7 @@
 import { useWatch } from "react-hook-form";
 import { useLocale, useTranslations } from "use-intl";
 
-import { memberEvents } from "@/server/flows/kinds/event_trigger";
+import { memberEvents } from "@/server/flows/kinds/event_trigger/spec";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { Field, PropertyConditionsField, setField, useKindForm, type InspectorProps } from "../fields";

@@ -5,7 +5,7 @@ import { useWatch } from "react-hook-form";
 import { useLocale, useTranslations } from "use-intl";
 
 import { cn } from "@/lib/utils";
-import { describeCron, isValidCron } from "@/server/flows/kinds/schedule_trigger";
+import { describeCron, isValidCron } from "@/server/flows/kinds/schedule_trigger/spec";
 import { weekdayLabels, weekdays, type Weekday } from "@/server/flows/kinds/shared";
 import { Input } from "@/components/ui/input";
 import { EntryAudienceField, Field, FieldError, Segmented, TimezoneField, setField, useKindForm, type InspectorProps } from "../fields";

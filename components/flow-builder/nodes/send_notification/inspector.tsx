@@ -4,7 +4,7 @@ import { useWatch } from "react-hook-form";
 import { useLocale, useTranslations } from "use-intl";
 
 import { channelLabels, channels } from "@/server/flows/kinds/shared";
-import { notificationVariables } from "@/server/flows/kinds/send_notification";
+import { notificationVariables } from "@/server/flows/kinds/send_notification/spec";
 import type { Localized } from "@/lib/i18n/locale";
 import { Combobox } from "@/components/ui/combobox";
 import { Input } from "@/components/ui/input";

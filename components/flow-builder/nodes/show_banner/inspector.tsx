@@ -5,7 +5,7 @@ import { useWatch } from "react-hook-form";
 import { ImageOffIcon } from "lucide-react";
 import { useLocale, useTranslations } from "use-intl";
 
-import { bannerPlacements } from "@/server/flows/kinds/show_banner";
+import { bannerPlacements } from "@/server/flows/kinds/show_banner/spec";
 import { SelectField, TextField, useKindForm, type InspectorProps } from "../fields";
 
 export function ShowBannerInspector(props: InspectorProps) {

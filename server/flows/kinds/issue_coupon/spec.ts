@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind, noReferences } from "./spec";
-import { msg, requiredId, validDaysSchema } from "./shared";
+import { defineNodeKind, noReferences } from "../spec";
+import { msg, requiredId, validDaysSchema } from "../shared";
 
 const moneySchema = z
   .number({ error: msg("Enter an amount", "请输入金额") })

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import { msg } from "./shared";
+import { defineNodeKind } from "../spec";
+import { msg } from "../shared";
 
 const configSchema = z.object({
   action: z.enum(["award", "deduct"], { error: msg("Pick award or deduct", "请选择发放或扣减") }),

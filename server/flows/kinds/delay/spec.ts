@@ -1,6 +1,6 @@
-import { defineNodeKind } from "./spec";
-import { durationSchema, formatDuration } from "./shared";
-import type { Duration } from "./shared";
+import { defineNodeKind } from "../spec";
+import { durationSchema, formatDuration } from "../shared";
+import type { Duration } from "../shared";
 
 export type DelayConfig = Duration;
 

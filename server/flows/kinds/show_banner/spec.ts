@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import type { Localized } from "./spec";
-import { httpsUrlSchema, msg, validDaysSchema } from "./shared";
+import { defineNodeKind } from "../spec";
+import type { Localized } from "../spec";
+import { httpsUrlSchema, msg, validDaysSchema } from "../shared";
 
 /** Placements storefronts render today; others may be added by a storefront (same id format). */
 export const bannerPlacements = {

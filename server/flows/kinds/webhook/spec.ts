@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import { httpsUrlSchema, msg } from "./shared";
+import { defineNodeKind } from "../spec";
+import { httpsUrlSchema, msg } from "../shared";
 
 const headerSchema = z.object({
   name: z.string().regex(/^[A-Za-z0-9-]{1,64}$/, { error: msg("Use a header name like X-Source", "请使用请求头名称，例如 X-Source") }),

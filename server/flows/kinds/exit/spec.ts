@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
+import { defineNodeKind } from "../spec";
 
 const configSchema = z.object({});
 export type ExitConfig = z.infer<typeof configSchema>;

@@ -3,10 +3,10 @@ import { Cron } from "croner";
 import cronstrue from "cronstrue";
 // Registers the Chinese wording only (the all-locales bundle is ~300 kB in the browser).
 import "cronstrue/locales/zh_CN";
-import { defineNodeKind, noReferences } from "./spec";
-import type { Locale } from "./spec";
-import { dateTimeSchema, msg, timezoneSchema } from "./shared";
-import { defaultEntry, entryAudienceSchema, entryReferences, entrySummary } from "./entry";
+import { defineNodeKind, noReferences } from "../spec";
+import type { Locale } from "../spec";
+import { dateTimeSchema, msg, timezoneSchema } from "../shared";
+import { defaultEntry, entryAudienceSchema, entryReferences, entrySummary } from "../entry";
 
 /** Five-field cron (minute hour day-of-month month day-of-week), read in the trigger's time zone. */
 export function isValidCron(expression: string): boolean {

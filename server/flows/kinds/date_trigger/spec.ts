@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import type { Localized } from "./spec";
-import { msg, timeOfDaySchema } from "./shared";
+import { defineNodeKind } from "../spec";
+import type { Localized } from "../spec";
+import { msg, timeOfDaySchema } from "../shared";
 
 export const memberDates = {
   birthday: { en: "Birthday", "zh-CN": "生日" },

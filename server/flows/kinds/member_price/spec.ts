@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import { msg, validDaysSchema } from "./shared";
+import { defineNodeKind } from "../spec";
+import { msg, validDaysSchema } from "../shared";
 
 const idListSchema = (atLeastOne: string, atLeastOneZh: string) =>
   z

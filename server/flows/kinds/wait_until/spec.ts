@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import { dateTimeSchema, msg, timeOfDaySchema, weekdayLabels, weekdays } from "./shared";
+import { defineNodeKind } from "../spec";
+import { dateTimeSchema, msg, timeOfDaySchema, weekdayLabels, weekdays } from "../shared";
 
 const configSchema = z.discriminatedUnion(
   "mode",

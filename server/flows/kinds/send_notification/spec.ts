@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind, noReferences } from "./spec";
-import type { Localized } from "./spec";
-import { channelLabels, channelSchema, msg, requiredId } from "./shared";
+import { defineNodeKind, noReferences } from "../spec";
+import type { Localized } from "../spec";
+import { channelLabels, channelSchema, msg, requiredId } from "../shared";
 
 /** Variables a message may use, filled per member when it is rendered. */
 export const notificationVariables = {

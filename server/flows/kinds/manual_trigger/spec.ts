@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
+import { defineNodeKind } from "../spec";
 
 // The members are given at run time (run now, the API, or a chart selection).
 const configSchema = z.object({});

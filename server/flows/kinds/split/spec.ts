@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { conditionTreeSchema, emptyConditionTree } from "@/server/audiences/condition";
-import { defineNodeKind } from "./spec";
-import type { BranchSpec } from "./spec";
-import { countLabel, firstDuplicate, handleIdSchema, msg } from "./shared";
+import { defineNodeKind } from "../spec";
+import type { BranchSpec } from "../spec";
+import { countLabel, firstDuplicate, handleIdSchema, msg } from "../shared";
 
 export const elseBranchId = "else";
 

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import { firstDuplicate, msg } from "./shared";
+import { defineNodeKind } from "../spec";
+import { firstDuplicate, msg } from "../shared";
 
 const configSchema = z.object({
   action: z.enum(["add", "remove"], { error: msg("Pick add or remove", "请选择添加或移除") }),

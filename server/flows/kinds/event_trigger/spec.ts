@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import type { Localized } from "./spec";
-import { eventNameSchema, msg, propertyConditionSchema } from "./shared";
+import { defineNodeKind } from "../spec";
+import type { Localized } from "../spec";
+import { eventNameSchema, msg, propertyConditionSchema } from "../shared";
 
 /** Events the product itself emits; any other well-formed name is a custom storefront event. */
 export const memberEvents = {

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import type { KindIssue, Localized } from "./spec";
-import { durationSchema, eventNameSchema, formatDuration, msg, propertyConditionSchema, requiredId } from "./shared";
+import { defineNodeKind } from "../spec";
+import type { KindIssue, Localized } from "../spec";
+import { durationSchema, eventNameSchema, formatDuration, msg, propertyConditionSchema, requiredId } from "../shared";
 
 const conditionsSchema = z.array(propertyConditionSchema).max(20, { error: msg("At most 20 conditions", "最多 20 个条件") });
 const sourceNode = (what: Localized) => requiredId(what);

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind } from "./spec";
-import type { BranchSpec } from "./spec";
-import { firstDuplicate, handleIdSchema, msg } from "./shared";
+import { defineNodeKind } from "../spec";
+import type { BranchSpec } from "../spec";
+import { firstDuplicate, handleIdSchema, msg } from "../shared";
 
 /** The holdout branch: members who get nothing, so results can show uplift against them. */
 export const controlBranchId = "control";

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import { defineNodeKind, noReferences } from "./spec";
-import { requiredId } from "./shared";
+import { defineNodeKind, noReferences } from "../spec";
+import { requiredId } from "../shared";
 
 const configSchema = z.object({ audienceId: requiredId({ en: "audience", "zh-CN": "人群" }) });
 export type AudienceTriggerConfig = z.infer<typeof configSchema>;
