@@ -4,14 +4,12 @@ import Link from "next/link";
 import { ArrowLeftIcon, AwardIcon, CalendarIcon, CoinsIcon, EyeIcon, ShoppingBagIcon, SparklesIcon, TicketIcon, TrendingUpIcon, UserPlusIcon } from "lucide-react";
 import { useFormatter, useLocale, useTranslations } from "use-intl";
 
-import type { getMember } from "@/server/members/service";
+import type { MemberProfile } from "@/server/members/schemas";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { LifecycleBadge } from "@/components/members/lifecycle-badge";
-
-type Member = NonNullable<Awaited<ReturnType<typeof getMember>>>;
 
 const timelineIcons = {
   order: ShoppingBagIcon,
@@ -32,7 +30,7 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
   );
 }
 
-export function MemberDetail({ member }: { member: Member }) {
+export function MemberDetail({ member }: { member: MemberProfile }) {
   const t = useTranslations("members");
   const format = useFormatter();
   const locale = useLocale();

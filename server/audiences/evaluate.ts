@@ -5,7 +5,8 @@
 // only RFM scores and the lifecycle stage, which have no raw source, come from `stats`.
 import type { ConditionNode, ConditionTree } from "./condition";
 import { conditionTreeSchema } from "./condition";
-import { getOperatorSpec, type EventValue, type PropertyCondition, type Window } from "./fields";
+import { getOperatorSpec, type EventValue, type Window } from "./fields";
+import { propertyTest } from "@/server/events/property-conditions";
 
 export type EvalMember = {
   id: number;
@@ -147,44 +148,6 @@ export function daysUntilBirthday(birthday: string, now: Date): number {
   return Math.round((Date.parse(`${next}T00:00:00Z`) - Date.parse(`${today}T00:00:00Z`)) / DAY);
 }
 
-function property(props: unknown, path: string): { found: boolean; value: unknown } {
-  let cur: unknown = props;
-  for (const key of path.split(".")) {
-    if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) {
-      return { found: false, value: undefined };
-    }
-    cur = (cur as Record<string, unknown>)[key];
-  }
-  return { found: true, value: cur };
-}
-function propertyTest(props: unknown, c: PropertyCondition): boolean {
-  const { found, value } = property(props, c.path);
-  const scalar = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
-  switch (c.operator) {
-    case "exists":
-      return found;
-    case "not_exists":
-      return !found;
-    case "eq":
-      return found && scalar && value === c.value;
-    case "neq":
-      return !(found && scalar && value === c.value);
-    case "gt":
-      return typeof value === "number" && value > c.value;
-    case "gte":
-      return typeof value === "number" && value >= c.value;
-    case "lt":
-      return typeof value === "number" && value < c.value;
-    case "lte":
-      return typeof value === "number" && value <= c.value;
-    case "in":
-      return scalar && c.value.some((v) => v === value);
-    case "not_in":
-      return !(scalar && c.value.some((v) => v === value));
-    case "contains":
-      return typeof value === "string" && value.includes(c.value);
-  }
-}
 
 type WinValue = { window: Window; value: unknown };
 

@@ -54,3 +54,47 @@ export const propertyConditionSchema = z.discriminatedUnion(
   { error: msg("Pick an operator", "请选择运算符") },
 );
 export type PropertyCondition = z.infer<typeof propertyConditionSchema>;
+
+function property(props: unknown, path: string): { found: boolean; value: unknown } {
+  let cur: unknown = props;
+  for (const key of path.split(".")) {
+    if (cur === null || typeof cur !== "object" || Array.isArray(cur) || !Object.prototype.hasOwnProperty.call(cur, key)) {
+      return { found: false, value: undefined };
+    }
+    cur = (cur as Record<string, unknown>)[key];
+  }
+  return { found: true, value: cur };
+}
+/** Whether an event's properties satisfy one condition (the meaning documented above). */
+export function propertyTest(props: unknown, c: PropertyCondition): boolean {
+  const { found, value } = property(props, c.path);
+  const scalar = typeof value === "string" || typeof value === "number" || typeof value === "boolean";
+  switch (c.operator) {
+    case "exists":
+      return found;
+    case "not_exists":
+      return !found;
+    case "eq":
+      return found && scalar && value === c.value;
+    case "neq":
+      return !(found && scalar && value === c.value);
+    case "gt":
+      return typeof value === "number" && value > c.value;
+    case "gte":
+      return typeof value === "number" && value >= c.value;
+    case "lt":
+      return typeof value === "number" && value < c.value;
+    case "lte":
+      return typeof value === "number" && value <= c.value;
+    case "in":
+      return scalar && c.value.some((v) => v === value);
+    case "not_in":
+      return !(scalar && c.value.some((v) => v === value));
+    case "contains":
+      return typeof value === "string" && value.includes(c.value);
+  }
+}
+
+/** Whether an event's properties satisfy every condition (an empty list matches). */
+export const propertiesMatch = (props: unknown, conditions: readonly PropertyCondition[]): boolean =>
+  conditions.every((c) => propertyTest(props, c));

@@ -10,6 +10,10 @@ import { diffFlows } from "./diff";
 import type { FlowLayout } from "./canvas";
 import { autoLayout, completeLayout } from "./layout";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
+import { prismaTx } from "@/server/db/sql";
+import { archiveFlowEngine, armTriggers, migrateJourneys } from "@/server/engine/lifecycle";
+import { CURRENT_DEFINITION_SCHEMA } from "./upgrade";
+import type { FlowDefinition } from "./definition";
 
 type Db = PrismaClient;
 
@@ -202,7 +206,14 @@ export async function saveDraft(
 }
 
 /** Publishing refuses while any error remains; the server checks again whatever the UI said. */
-export async function publishFlow(db: Db, input: { id: string; note?: string }, actor = "system") {
+export type PublishInput = {
+  id: string;
+  note?: string;
+  /** Move members in flight onto the new version; members at removed nodes go to the node named here, else leave. */
+  migrate?: { removedNodeTargets: Record<string, string> };
+};
+
+export async function publishFlow(db: Db, input: PublishInput, actor = "system") {
   const flow = await db.flow.findUnique({ where: { id: input.id } });
   if (!flow) throw new FlowError("not_found", `Flow ${input.id} does not exist`);
   if (flow.status === "archived") throw new FlowError("archived", "An archived flow cannot be published");
@@ -218,20 +229,26 @@ export async function publishFlow(db: Db, input: { id: string; note?: string }, 
     throw new FlowError("conflict", `Nothing changed since v${latest.version}: the draft is the same as that version`);
   }
   return db.$transaction(async (tx) => {
+    // Two publishes at once: the second waits here, then numbers its version after the first.
+    await tx.$queryRaw`SELECT id FROM flows WHERE id = ${flow.id} FOR UPDATE`;
     const last = await tx.flowVersion.aggregate({ where: { flowId: flow.id }, _max: { version: true } });
     const version = await tx.flowVersion.create({
       data: {
         flowId: flow.id,
         version: (last._max.version ?? 0) + 1,
         definition: definition as unknown as Prisma.InputJsonValue,
+        definitionSchema: CURRENT_DEFINITION_SCHEMA,
         layout: flow.draftLayout as Prisma.InputJsonValue,
         note: input.note ?? "",
       },
     });
     await tx.flow.update({
       where: { id: flow.id },
-      data: { currentVersionId: version.id, status: flow.status === "paused" ? "paused" : "active" },
+      data: { currentVersionId: version.id, status: flow.status === "paused" ? "paused" : "active", lastError: null },
     });
+    const now = new Date();
+    await armTriggers(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, now);
+    if (input.migrate) await migrateJourneys(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, input.migrate.removedNodeTargets, now);
     await tx.auditLog.create({
       data: { actor, action: "flow.publish", entityType: "flow", entityId: flow.id, details: { version: version.version } },
     });
@@ -252,11 +269,16 @@ export async function setFlowStatus(db: Db, input: { id: string; status: "active
   if (!allowedTransitions[flow.status].includes(input.status)) {
     throw new FlowError("conflict", `A ${flow.status} flow cannot become ${input.status}`);
   }
-  const updated = await db.flow.update({ where: { id: input.id }, data: { status: input.status } });
-  await db.auditLog.create({
-    data: { actor, action: `flow.${input.status === "active" ? "resume" : input.status === "paused" ? "pause" : "archive"}`, entityType: "flow", entityId: input.id },
+  // Pausing only stops new entries and new work (the engine runs active flows only); resuming picks
+  // up what fell due meanwhile; archiving ends the journeys. One transaction with the status.
+  return db.$transaction(async (tx) => {
+    const updated = await tx.flow.update({ where: { id: input.id }, data: { status: input.status } });
+    if (input.status === "archived") await archiveFlowEngine(prismaTx(tx), input.id, new Date());
+    await tx.auditLog.create({
+      data: { actor, action: `flow.${input.status === "active" ? "resume" : input.status === "paused" ? "pause" : "archive"}`, entityType: "flow", entityId: input.id },
+    });
+    return updated;
   });
-  return updated;
 }
 
 async function loadVersionDefinition(db: Db, flowId: string, versionId: string | "draft") {

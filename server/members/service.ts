@@ -1,7 +1,7 @@
 // Reading members: the searchable list and one member's full picture.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { memberListInput } from "./schemas";
+import { memberListInput, type MemberProfile, type TimelineEntry } from "./schemas";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -97,15 +97,7 @@ function decimalsToNumbers<T extends object>(row: T): DecimalsAsNumbers<T> {
   ) as DecimalsAsNumbers<T>;
 }
 
-export type TimelineEntry = {
-  at: Date;
-  kind: "order" | "visit" | "event" | "points" | "tier" | "coupon" | "registered";
-  title: string;
-  detail: string | null;
-  amount: number | null;
-};
-
-export async function getMember(db: Db, id: number) {
+export async function getMember(db: Db, id: number): Promise<MemberProfile | null> {
   const member = await db.member.findUnique({
     where: { id },
     include: {

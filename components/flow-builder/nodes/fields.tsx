@@ -469,13 +469,24 @@ export function EntryAudienceField({ form, path }: { form: KindForm; path: strin
           options={[
             { value: "conditions", label: t("entryConditions") },
             { value: "audience", label: t("entryAudience") },
+            { value: "all", label: t("entryAll") },
           ]}
           onChange={(m) =>
-            setField(form, path, m === "audience" ? { mode: "audience", audienceId: "" } : { mode: "conditions", conditions: { type: "group", op: "and", children: [] } })
+            setField(
+              form,
+              path,
+              m === "audience"
+                ? { mode: "audience", audienceId: "" }
+                : m === "all"
+                  ? { mode: "all" }
+                  : { mode: "conditions", conditions: { type: "group", op: "and", children: [] } },
+            )
           }
         />
       </Field>
-      {mode === "audience" ? (
+      {mode === "all" ? (
+        <p className="text-muted-foreground text-sm" data-testid="entry-all-hint">{t("entryAllHint")}</p>
+      ) : mode === "audience" ? (
         <Field label={t("savedAudience")} form={form} path={`${path}.audienceId`}>
           <Combobox
             options={options}

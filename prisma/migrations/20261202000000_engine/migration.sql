@@ -45,7 +45,11 @@ ALTER COLUMN "code" SET DEFAULT mf_coupon_code();
 ALTER TABLE "coupon_redemptions" ALTER COLUMN "id" SET DEFAULT (gen_random_uuid())::text;
 
 -- AlterTable
-ALTER TABLE "member_prices" ADD COLUMN     "flow_id" TEXT,
+ALTER TABLE "member_prices" DROP CONSTRAINT IF EXISTS "member_prices_product_id_fkey";
+ALTER TABLE "member_prices" DROP COLUMN "product_id", DROP COLUMN "category_id",
+ADD COLUMN     "product_ids" INTEGER[] DEFAULT ARRAY[]::INTEGER[],
+ADD COLUMN     "category_ids" INTEGER[] DEFAULT ARRAY[]::INTEGER[],
+ADD COLUMN     "flow_id" TEXT,
 ADD COLUMN     "visit" INTEGER;
 
 -- AlterTable
@@ -254,3 +258,18 @@ CREATE INDEX "journeys_live_member_idx" ON "journeys" ("member_id", "flow_id") W
 CREATE INDEX "notifications_flow_member_channel_idx" ON "notifications" ("flow_id", "member_id", "channel", "created_at") WHERE "status" IN ('queued', 'deferred', 'sent');
 -- The sender picks what is due.
 CREATE INDEX "notifications_due_idx" ON "notifications" ("scheduled_for") WHERE "status" IN ('queued', 'deferred');
+
+-- Hand-written: the random split's stable bucket hash (FNV-1a, 32-bit), continued from the state
+-- of the key's constant prefix over the member id, so SQL and the builder's preview agree
+-- (server/flows/kinds/random_split/spec.ts, stableHash).
+CREATE OR REPLACE FUNCTION mf_fnv1a(state bigint, suffix text) RETURNS bigint
+LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE AS $$
+DECLARE
+  h bigint := state;
+BEGIN
+  FOR i IN 1..length(suffix) LOOP
+    h := ((h # ascii(substr(suffix, i, 1))) * 16777619) & 4294967295;
+  END LOOP;
+  RETURN h;
+END
+$$;

@@ -7,6 +7,8 @@ import type { Locale, ReferenceNames } from "./spec";
 export const entryAudienceSchema = z.discriminatedUnion(
   "mode",
   [
+    // Every member, said explicitly (an empty condition list is refused: too easy by accident).
+    z.object({ mode: z.literal("all") }),
     z.object({ mode: z.literal("audience"), audienceId: requiredId({ en: "audience", "zh-CN": "人群" }) }),
     z.object({
       mode: z.literal("conditions"),
@@ -26,6 +28,7 @@ export const entryReferences = (entry: EntryAudience): string[] =>
   entry.mode === "audience" ? [entry.audienceId] : [];
 
 export function entrySummary(entry: EntryAudience, locale: Locale, names?: ReferenceNames): string {
+  if (entry.mode === "all") return locale === "zh-CN" ? "全部会员" : "all members";
   if (entry.mode === "audience") return names?.audience(entry.audienceId) ?? (locale === "zh-CN" ? "已保存人群" : "saved audience");
   const n = entry.conditions.children.length;
   return locale === "zh-CN" ? `${n} 个条件` : `${n} condition${n === 1 ? "" : "s"}`;

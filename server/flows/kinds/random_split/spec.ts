@@ -44,14 +44,35 @@ export type RandomSplitConfig = z.infer<typeof configSchema>;
 export const totalPercent = (c: RandomSplitConfig): number =>
   c.buckets.reduce((sum, b) => sum + b.percent, 0) + (c.holdout?.percent ?? 0);
 
-/** FNV-1a, 32-bit: tiny, deterministic everywhere (browser, Node, tests). */
-export function stableHash(key: string): number {
-  let hash = 0x811c9dc5;
+const FNV_OFFSET = 0x811c9dc5;
+export const FNV_PRIME = 0x01000193;
+
+/**
+ * FNV-1a, 32-bit: tiny, deterministic everywhere (browser, Node, tests, and SQL: the engine
+ * continues the state of a key's constant prefix over the member id in SQL, mf_fnv1a).
+ * `state` continues a hash: stableHash(a + b) === stableHash(b, stableHash(a)).
+ */
+export function stableHash(key: string, state = FNV_OFFSET): number {
+  let hash = state;
   for (let i = 0; i < key.length; i++) {
     hash ^= key.charCodeAt(i);
-    hash = Math.imul(hash, 0x01000193);
+    hash = Math.imul(hash, FNV_PRIME);
   }
   return hash >>> 0;
+}
+
+/** The key a member's bucket is drawn from, split as the engine hashes it: a constant prefix + the member id. */
+export const bucketKeyPrefix = (flowId: string, nodeId: string): string => `${flowId}:${nodeId}:`;
+
+/** Basis-point slots [from, to) per branch, in the order assignBucket tests them. */
+export function bucketSlots(config: RandomSplitConfig): { branch: string; upTo: number }[] {
+  let upTo = 0;
+  const slots = config.buckets.map((b) => ({ branch: b.id, upTo: (upTo += b.percent * 100) }));
+  if (config.holdout) slots.push({ branch: controlBranchId, upTo: 10_000 });
+  // Percentages short of 100 (the validator refuses them): the last branch takes the rest.
+  const last = slots[slots.length - 1];
+  if (last) last.upTo = 10_000;
+  return slots;
 }
 
 /**
@@ -61,14 +82,8 @@ export function stableHash(key: string): number {
  */
 export function assignBucket(config: RandomSplitConfig, key: string): string {
   const slot = stableHash(key) % 10_000; // basis points
-  let upTo = 0;
-  for (const b of config.buckets) {
-    upTo += b.percent * 100;
-    if (slot < upTo) return b.id;
-  }
-  if (config.holdout) return controlBranchId;
-  // Only reachable when percentages are short of 100 (the validator refuses that); stay total.
-  return config.buckets[config.buckets.length - 1]?.id ?? controlBranchId;
+  const slots = bucketSlots(config);
+  return (slots.find((s) => slot < s.upTo) ?? slots[slots.length - 1])?.branch ?? controlBranchId;
 }
 
 export const randomSplit = defineNodeKind({
