@@ -267,7 +267,7 @@ export async function runOccurrenceChunk(pool: Pool, occurrenceId: number, optio
 }
 
 /** Runs an occurrence to the end (the worker runtime; Inngest runs a step per chunk instead). */
-export async function runOccurrence(pool: Pool, occurrenceId: number, options: { chunkSize?: number } = {}): Promise<number> {
+export async function runOccurrence(pool: Pool, occurrenceId: number, options: { chunkSize?: number; now?: Date } = {}): Promise<number> {
   let entered = 0;
   for (;;) {
     const r = await runOccurrenceChunk(pool, occurrenceId, options);
