@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { audiencesRouter } from "@/server/api/routers/audiences";
+import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
 import { membersRouter } from "@/server/api/routers/members";
@@ -13,6 +14,7 @@ export const appRouter = createTRPCRouter({
   flows: flowsRouter,
   members: membersRouter,
   audiences: audiencesRouter,
+  engine: engineRouter,
 });
 
 export type AppRouter = typeof appRouter;

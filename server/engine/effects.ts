@@ -16,6 +16,7 @@ export type EffectTable =
   | "suppressed_effects";
 
 export interface EffectWriter {
+  /** True when nothing is written at all (the forecast): executors skip writes outside effects too. */
   readonly recording: boolean;
   /**
    * Inserts the rows `select` yields (columns in `columns` order); rows whose (journey, node, visit)
@@ -30,7 +31,7 @@ const identifier = (name: string) => {
   if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`not a column name: ${name}`);
   return raw(`"${name}"`);
 };
-const list = (names: string[]) => raw(names.map((n) => identifier(n).text).join(", "));
+const list = (names: string[]) => raw(names.map((n) => (n === "*" ? "*" : identifier(n).text)).join(", "));
 
 export function databaseWriter(tx: Tx): EffectWriter {
   return {
@@ -48,19 +49,65 @@ export function databaseWriter(tx: Tx): EffectWriter {
   };
 }
 
-/** What a recording writer saw: every row it would have written, by table. */
-export type Recorded = Map<EffectTable, Record<string, unknown>[]>;
+/** What a forecast saw, per table: rows it would write, grouped by the columns that matter to it. */
+export type Tally = Map<EffectTable, { key: Record<string, unknown>; rows: number }[]>;
 
-export function recordingWriter(tx: Tx): EffectWriter & { recorded: Recorded } {
-  const recorded: Recorded = new Map();
+const tallyBy: Partial<Record<EffectTable, string[]>> = {
+  coupons: ["template_id"],
+  notifications: ["channel", "status", "suppressed_reason"],
+};
+
+/**
+ * The forecast's writer: runs each effect's SELECT as a grouped count and writes nothing, so a
+ * whole audience can be forecast without holding its rows in memory. (Rows a retry would skip
+ * are counted: a forecast runs on journeys that do not exist yet.)
+ */
+export function tallyingWriter(tx: Tx): EffectWriter & { tally: Tally } {
+  const tally: Tally = new Map();
   return {
     recording: true,
-    recorded,
-    async insert<T>(table: EffectTable, select: Sql, columns: string[], returning: string[] = []) {
-      const rows = await tx.query<Record<string, unknown>>(sql`SELECT * FROM (${select}) AS s(${list(columns)})`);
-      recorded.set(table, [...(recorded.get(table) ?? []), ...rows]);
-      return rows.map((r) => Object.fromEntries(returning.map((c) => [c, r[c]]))) as T[];
+    tally,
+    async insert<T>(table: EffectTable, select: Sql, columns: string[]) {
+      const keys = tallyBy[table] ?? [];
+      const groups = await tx.query<Record<string, unknown> & { rows: number }>(
+        keys.length > 0
+          ? sql`SELECT ${list(keys)}, count(*)::int AS rows FROM (${select}) AS s(${list(columns)}) GROUP BY ${list(keys)}`
+          : sql`SELECT count(*)::int AS rows FROM (${select}) AS s(${list(columns)})`,
+      );
+      const entries = tally.get(table) ?? [];
+      for (const g of groups) {
+        const { rows, ...key } = g;
+        const same = entries.find((e) => JSON.stringify(e.key) === JSON.stringify(key));
+        if (same) same.rows += rows;
+        else entries.push({ key, rows });
+      }
+      tally.set(table, entries);
+      return [] as T[];
     },
     async apply() {},
+  };
+}
+
+/** What a test run wrote, by table, in the transaction it then rolls back. */
+export type Recorded = Map<EffectTable, Record<string, unknown>[]>;
+
+/**
+ * The test run's writer: writes each effect inside a transaction the caller always rolls back, and
+ * keeps the rows (codes and message values included), so one member's path shows exactly what it
+ * would receive while nothing is issued, and nothing reaches the sender.
+ */
+export function recordingWriter(tx: Tx): EffectWriter & { recorded: Recorded } {
+  const real = databaseWriter(tx);
+  const recorded: Recorded = new Map();
+  return {
+    // It writes (in a transaction that never commits), so follow-ups run as they would for real.
+    recording: false,
+    recorded,
+    async insert<T>(table: EffectTable, select: Sql, columns: string[]) {
+      const rows = await real.insert<Record<string, unknown>>(table, select, columns, ["*"]);
+      recorded.set(table, [...(recorded.get(table) ?? []), ...rows]);
+      return rows as T[];
+    },
+    apply: (statement: Sql) => real.apply(statement),
   };
 }

@@ -41,6 +41,10 @@ export class NodeCounts {
     const key = `${versionId}\u0000${nodeId}\u0000${metric}`;
     this.counts.set(key, (this.counts.get(key) ?? 0) + n);
   }
+  /** [versionId, nodeId, metric] and the count, for callers that read counts instead of writing them. */
+  *entries(): Generator<[[string, string, string], number]> {
+    for (const [k, n] of this.counts) yield [k.split("\u0000") as [string, string, string], n];
+  }
   async flush(tx: Tx) {
     if (this.counts.size === 0) return;
     // Sorted, so concurrent transactions lock the counter rows in one order (no deadlocks).

@@ -203,7 +203,7 @@ export async function enterMembers(
 }
 
 /** The members an occurrence enters, after `cursor`, at most `limit`. */
-async function occurrenceCandidates(
+export async function entryCandidates(
   tx: Tx,
   flow: RunningFlow,
   node: FlowNode,
@@ -253,7 +253,7 @@ export async function runOccurrenceChunk(pool: Pool, occurrenceId: number, optio
     const node = flow.definition.nodes.find((n) => n.id === o.node_id);
     if (!node) throw new Error(`trigger node ${o.node_id} is not in version ${o.flow_version_id}`);
     const counts = new NodeCounts();
-    const candidates = await occurrenceCandidates(tx, flow, node, o, o.cursor_member_id, chunkSize, now);
+    const candidates = await entryCandidates(tx, flow, node, o, o.cursor_member_id, chunkSize, now);
     const result = await enterMembers(tx, flow, node.id, `occ:${o.id}`, candidates, { now, counts });
     await counts.flush(tx);
     const done = result.scanned < chunkSize;
