@@ -15,6 +15,8 @@ import { advanceJourneys, loadVersion, NodeCounts, saveJourneys, type JourneySta
 import type { EffectWriter } from "./effects";
 
 const AUDIENCE_POLL_MINUTES = 15;
+/** Members entered per transaction of a broadcast (MEMBERFLOW_CHUNK_SIZE). */
+export const DEFAULT_CHUNK_SIZE = Number(process.env.MEMBERFLOW_CHUNK_SIZE ?? 10_000);
 
 /** When a trigger next fires after `now`, or null if never again. */
 export function nextRunAt(node: FlowNode, timezone: string, now: Date, previous?: Date): Date | null {
@@ -240,7 +242,7 @@ export type ChunkResult = { status: "done" | "more" | "busy" | "paused"; entered
  * committed chunk. The occurrence row is locked, so two workers never run the same chunk.
  */
 export async function runOccurrenceChunk(pool: Pool, occurrenceId: number, options: { chunkSize?: number; now?: Date } = {}): Promise<ChunkResult> {
-  const chunkSize = options.chunkSize ?? 10_000;
+  const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   return withTransaction(pool, async (tx) => {
     const [o] = await tx.query<{ id: number; flow_version_id: string; node_id: string; occurrence_key: string; member_ids: number[]; status: string; cursor_member_id: number; flow_status: string }>(sql`
       SELECT o.id, o.flow_version_id, o.node_id, o.occurrence_key, o.member_ids, o.status, o.cursor_member_id, f.status::text AS flow_status
