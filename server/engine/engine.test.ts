@@ -3,18 +3,14 @@
 // independent SQL over the rows they wrote.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { createPool, sql, withTransaction, type Pool } from "@/server/db/sql";
-import { ingestEvents } from "@/server/events/ingest";
-import { setFlowStatus, publishFlow, saveDraft } from "@/server/flows/service";
+import { createPool, type Pool } from "@/server/db/sql";
 import { assignBucket, bucketKeyPrefix, stableHash, type RandomSplitConfig } from "@/server/flows/kinds/random_split/spec";
-import { runOccurrence, startManualRun, tick } from "./triggers";
-import { sweepDueWaits } from "./waits";
+import { runOccurrence, tick } from "./triggers";
 import { flowDraft, inlineCoupon, onceNow, publishDraft, sms } from "./testing";
 
 let t: TestDatabase;
 let pool: Pool;
 const MEMBERS = 240;
-const province = (i: number) => ["江苏省", "浙江省", "上海市", "广东省"][i % 4]!;
 
 beforeAll(async () => {
   t = await createTestDatabase();
