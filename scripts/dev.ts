@@ -2,12 +2,15 @@
 // 1. a database: DATABASE_URL if set, else the embedded PostgreSQL under .data/pg;
 // 2. migrations applied (prisma migrate deploy);
 // 3. demo data loaded when the database has no members;
-// 4. Next.js, with this process owning the embedded server for as long as the app runs.
+// 4. the engine's runtime: with MEMBERFLOW_RUNTIME=worker (the default) a graphile-worker runs in
+//    this process, so flows execute; with "inngest" an Inngest server calls /api/inngest instead;
+// 5. Next.js, with this process owning the embedded server for as long as the app runs.
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
 import pg from "pg";
+import { runtime } from "../server/env";
 import { startEmbeddedPostgres, type EmbeddedDatabase } from "./lib/embedded-postgres";
 import { migrateDatabase } from "./lib/migrate";
 
@@ -76,7 +79,18 @@ async function refreshStaleStats(url: string) {
   }
 }
 
+// The Inngest SDK runs in dev mode (no keys needed) unless keys for Inngest Cloud or a
+// self-hosted server are given.
+const INNGEST_DEV = process.env.INNGEST_DEV ?? (process.env.INNGEST_SIGNING_KEY ? undefined : "1");
+const appEnv = (url: string): NodeJS.ProcessEnv => {
+  const vars: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
+  if (INNGEST_DEV !== undefined) vars.INNGEST_DEV = INNGEST_DEV;
+  return vars;
+};
+
 async function main() {
+  // Fails before anything starts when the runtime setting is wrong (e.g. "inngest" with half its keys).
+  const engineRuntime = runtime({ ...process.env, INNGEST_DEV });
   const { url, embedded } = await database();
   let started = Date.now();
   await migrateDatabase(url, { quiet: true });
@@ -92,11 +106,22 @@ async function main() {
 
   await refreshStaleStats(url);
 
+  // Before Next: the worker installs its queue schema, which the app's transactions add jobs to.
+  let worker: { stop(): Promise<void> } | undefined;
+  if (engineRuntime === "worker") {
+    started = Date.now();
+    const { startWorker } = await import("../server/engine/runtimes/worker/start");
+    worker = await startWorker({ connectionString: url });
+    log(`flow engine running on graphile-worker in ${Date.now() - started} ms`);
+  } else {
+    log("flow engine runs on Inngest: it calls /api/inngest (see README \"How flows run\")");
+  }
+
   const nextBin = require.resolve("next/dist/bin/next");
   const args = production ? ["start", "-p", APP_PORT] : ["dev", "-p", APP_PORT];
   const app = spawn(process.execPath, [nextBin, ...args], {
     stdio: "inherit",
-    env: { ...process.env, DATABASE_URL: url, INNGEST_DEV: process.env.INNGEST_DEV ?? "1" },
+    env: appEnv(url),
   });
   log(`starting Next.js on http://localhost:${APP_PORT}`);
 
@@ -105,6 +130,7 @@ async function main() {
     if (stopping) return;
     stopping = true;
     app.kill("SIGTERM");
+    await worker?.stop().catch((error: unknown) => console.error(`[memberflow] worker did not stop cleanly: ${String(error)}`));
     await embedded?.stop();
     process.exit(code);
   };

@@ -13,6 +13,7 @@ import { readStoredDefinition } from "@/server/flows/upgrade";
 import { sql, type Sql, type Tx } from "@/server/db/sql";
 import type { BatchJourney, RunningFlow, WaitSpec } from "./executor";
 import { databaseWriter, type EffectWriter } from "./effects";
+import { wakeEngine } from "./runtimes/worker/jobs";
 
 export type JourneyStatus = "active" | "waiting" | "completed" | "exited" | "failed";
 export type EndReason = "end_of_path" | "exit_node" | "goal" | "visit_limit" | "migrated" | "archived";
@@ -178,6 +179,9 @@ export async function advanceJourneys(
 /** Writes journeys back in one statement, guarded on where each stood when it was read. */
 export async function saveJourneys(tx: Tx, states: JourneyState[], now: Date): Promise<number> {
   if (states.length === 0) return 0;
+  // The sweeper runs every minute; a wait ending sooner gets a timer of its own (added in this transaction).
+  const soonest = states.reduce((min, s) => (s.status === "waiting" && s.wait ? Math.min(min, s.wait.until.getTime()) : min), Infinity);
+  if (soonest < now.getTime() + 60_000) await wakeEngine(tx, new Date(soonest));
   const col = <T>(pick: (s: JourneyState) => T) => states.map(pick);
   const ended = (s: JourneyState) => s.status === "completed" || s.status === "exited" || s.status === "failed";
   return tx.execute(sql`

@@ -1,4 +1,11 @@
-// Every Inngest function the app serves at /api/inngest; add new ones here.
+// Every Inngest function the app serves at /api/inngest; add new ones here. The engine's are a
+// fixed set (flows are data): a minute tick, one run per trigger occurrence, batched event
+// ingestion, the wait sweeper and the sender (README "How flows run").
+import { deliverOutboxRun } from "./deliver-outbox";
+import { engineTick } from "./engine-tick";
+import { ingestEventsBatch } from "./ingest-events";
 import { refreshMemberStatsNightly } from "./refresh-member-stats";
+import { runOccurrence } from "./run-occurrence";
+import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [refreshMemberStatsNightly];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsNightly];

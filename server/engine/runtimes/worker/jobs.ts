@@ -1,0 +1,54 @@
+// The graphile-worker jobs the engine may add inside its own transactions (a job exists only if
+// the transaction commits). No graphile-worker import: the engine can use this without a cycle
+// (start.ts → tasks.ts → the engine → here).
+import { raw, sql, type Tx } from "@/server/db/sql";
+
+/** graphile-worker's schema (its default; the SQL here and in start.ts names it). */
+export const WORKER_SCHEMA = "graphile_worker";
+
+export const TASKS = {
+  engineTick: "engine_tick",
+  runOccurrence: "run_occurrence",
+  sweepWaits: "sweep_waits",
+  deliverOutbox: "deliver_outbox",
+  releaseDeadWorkers: "release_dead_workers",
+} as const;
+
+/** The job key of an occurrence's run: one pending job per occurrence. */
+export const occurrenceJobKey = (occurrenceId: number) => `occ:${occurrenceId}`;
+
+/**
+ * Whether graphile-worker jobs can be added here: not when the Inngest runtime drives the engine,
+ * and not before a worker has installed its schema in this database. The runtimes' minute ticks
+ * and sweeps pick the work up then.
+ */
+async function queueInstalled(tx: Tx): Promise<boolean> {
+  if (process.env.MEMBERFLOW_RUNTIME === "inngest") return false;
+  const [row] = await tx.query<{ installed: boolean }>(sql`SELECT to_regnamespace(${raw(`'${WORKER_SCHEMA}'`)}) IS NOT NULL AS installed`);
+  return row?.installed === true;
+}
+
+/**
+ * Wakes the wait sweeper at `at` (default: now), inside the caller's transaction. Call it when
+ * journeys start waiting with a deadline the minute sweep would catch late, or when something made
+ * waits due now. Keyed per second: many calls for one second add one job, and a later wake never
+ * pushes back an earlier one. A no-op under the Inngest runtime (its sweep runs every minute).
+ */
+export async function wakeEngine(tx: Tx, at: Date = new Date()): Promise<void> {
+  if (!(await queueInstalled(tx))) return;
+  const second = Math.ceil(at.getTime() / 1000);
+  await tx.execute(sql`
+    SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.sweepWaits}, job_key := ${`${TASKS.sweepWaits}:${second}`},
+      run_at := to_timestamp(${second}::bigint), max_attempts := 5)`);
+}
+
+/**
+ * Runs an occurrence now, inside the caller's transaction: e.g. after `startManualRun`, so "run
+ * now" does not wait for the next minute's tick. A no-op under the Inngest runtime.
+ */
+export async function enqueueOccurrence(tx: Tx, occurrenceId: number): Promise<void> {
+  if (!(await queueInstalled(tx))) return;
+  await tx.execute(sql`
+    SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.runOccurrence}, json_build_object('occurrenceId', ${occurrenceId}::int),
+      job_key := ${occurrenceJobKey(occurrenceId)})`);
+}

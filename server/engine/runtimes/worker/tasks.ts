@@ -1,0 +1,106 @@
+// The graphile-worker runtime's tasks: each calls one engine operation and leaves scheduling,
+// retries (a throwing task is retried with exponential back-off), timers (`runAt`) and
+// de-duplication (`jobKey`) to graphile-worker. What happens to members is in server/engine/.
+import { parseCrontab, type JobHelpers, type TaskList } from "graphile-worker";
+import type { Pool } from "@/server/db/sql";
+import { deliverOutbox, deliverWebhooks } from "@/server/engine/messaging/deliver";
+import { providersFromEnv, type Providers } from "@/server/engine/messaging/providers";
+import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
+import { sweepDueWaits } from "@/server/engine/waits";
+import { occurrenceJobKey, TASKS } from "./jobs";
+
+/** How long a `busy` occurrence (another job holds its row) waits before it tries again. */
+const BUSY_RETRY_MS = 2_000;
+
+// Every minute (graphile-worker's own cron, in UTC; `?jobKey` keeps one pending job per line and
+// revives a failed one instead of piling up rows, `?max` bounds retries: the next minute runs anyway).
+export const CRONTAB = [
+  `* * * * * ${TASKS.engineTick} ?jobKey=${TASKS.engineTick}&max=5`,
+  `* * * * * ${TASKS.sweepWaits} ?jobKey=${TASKS.sweepWaits}&max=5`,
+  `* * * * * ${TASKS.deliverOutbox} ?jobKey=${TASKS.deliverOutbox}&max=5`,
+  `* * * * * ${TASKS.releaseDeadWorkers} ?jobKey=${TASKS.releaseDeadWorkers}&max=3`,
+].join("\n");
+
+export const cronItems = () => parseCrontab(CRONTAB);
+
+/** The periodic tasks, which the worker also enqueues when it starts. */
+export const PERIODIC_TASKS = [TASKS.engineTick, TASKS.sweepWaits, TASKS.deliverOutbox] as const;
+
+export type TaskOptions = {
+  /** The engine's pool (server/db/sql `createPool`: its type parsers), not graphile-worker's own. */
+  pool: Pool;
+  /** Members per occurrence chunk (default: the engine's). */
+  chunkSize?: number;
+  /** How long one run_occurrence job keeps taking chunks before it re-queues itself (default 20 s). */
+  occurrenceSliceMs?: number;
+  /** True once the worker is stopping: long tasks stop between steps and re-queue what is left. */
+  stopping: () => boolean;
+  /** Releases the jobs of worker pools that are gone (start.ts). */
+  releaseDeadWorkers: (helpers: JobHelpers) => Promise<number>;
+  providers?: Providers;
+  /** Signs webhook deliveries; when unset they stay queued (and a warning is logged once). */
+  webhookSecret?: string;
+};
+
+function occurrenceIdOf(payload: unknown): number {
+  const id = (payload as { occurrenceId?: unknown } | null)?.occurrenceId;
+  if (typeof id !== "number" || !Number.isInteger(id)) throw new Error(`run_occurrence needs { occurrenceId: number }, got ${JSON.stringify(payload)}`);
+  return id;
+}
+
+export function createTaskList(options: TaskOptions): TaskList {
+  const { pool } = options;
+  const sliceMs = options.occurrenceSliceMs ?? 20_000;
+  const mustYield = (helpers: JobHelpers) => options.stopping() || helpers.abortSignal.aborted;
+  let providers = options.providers;
+  let warnedNoSecret = false;
+
+  return {
+    [TASKS.engineTick]: async (_payload, helpers) => {
+      const ids = await tick(pool);
+      if (ids.length === 0) return;
+      // `replace` semantics: a pending run is moved to now; a running one keeps running and a
+      // second is queued (the occurrence row lock makes it wait its turn: status "busy").
+      await helpers.addJobs(ids.map((occurrenceId) => ({ identifier: TASKS.runOccurrence, payload: { occurrenceId }, jobKey: occurrenceJobKey(occurrenceId) })));
+    },
+
+    [TASKS.runOccurrence]: async (payload, helpers) => {
+      const occurrenceId = occurrenceIdOf(payload);
+      const started = Date.now();
+      for (;;) {
+        const { status } = await runOccurrenceChunk(pool, occurrenceId, { chunkSize: options.chunkSize });
+        if (status === "done" || status === "paused") return; // paused: the tick re-queues it on resume
+        const jobKey = occurrenceJobKey(occurrenceId);
+        if (status === "busy") {
+          await helpers.addJob(TASKS.runOccurrence, { occurrenceId }, { jobKey, runAt: new Date(Date.now() + BUSY_RETRY_MS) });
+          return;
+        }
+        if (mustYield(helpers) || Date.now() - started >= sliceMs) {
+          // Give the slot back: the rest of the audience continues in a new job (other jobs run between).
+          await helpers.addJob(TASKS.runOccurrence, { occurrenceId }, { jobKey });
+          return;
+        }
+      }
+    },
+
+    [TASKS.sweepWaits]: async () => {
+      // Each call moves one batch in one transaction; stopping between batches loses nothing.
+      while (!options.stopping() && (await sweepDueWaits(pool)) > 0);
+    },
+
+    [TASKS.deliverOutbox]: async (_payload, helpers) => {
+      providers ??= providersFromEnv(process.env);
+      await deliverOutbox(pool, { providers, untilEmpty: true });
+      if (options.webhookSecret) {
+        await deliverWebhooks(pool, { secret: options.webhookSecret, untilEmpty: true });
+      } else if (!warnedNoSecret) {
+        warnedNoSecret = true;
+        helpers.logger.warn("MEMBERFLOW_WEBHOOK_SECRET is not set: webhook deliveries stay queued until it is");
+      }
+    },
+
+    [TASKS.releaseDeadWorkers]: async (_payload, helpers) => {
+      await options.releaseDeadWorkers(helpers);
+    },
+  };
+}
