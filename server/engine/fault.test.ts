@@ -52,9 +52,14 @@ describe("a broadcast survives workers killed with SIGKILL", () => {
     );
     const { flowId } = await publishDraft(t.db, "Fault test", draft);
     const progress: number[] = [];
+    const entered = () => scalar(`SELECT count(*) AS n FROM journeys WHERE flow_id = $1`, [flowId]);
     for (let kill = 0; kill < KILLS; kill++) {
       const worker = startWorker();
-      await sleep(2_500 + Math.random() * 4_000);
+      // Kill at a random point once this worker has committed a chunk of its own.
+      const before = await entered();
+      const waitUntil = Date.now() + 120_000;
+      while ((await entered()) === before && Date.now() < waitUntil) await sleep(100);
+      await sleep(Math.random() * 1_500);
       worker.kill("SIGKILL");
       await exited(worker);
       progress.push(await scalar(`SELECT count(*) AS n FROM journeys WHERE flow_id = $1`, [flowId]));
