@@ -58,6 +58,8 @@ import { ReferencesProvider, type FlowReferences } from "./nodes/references";
 import { useFlowEditor } from "./use-flow-editor";
 import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
+import { LiveCountsProvider } from "./live/live-counts";
+import { FlowLiveSummary } from "./live/live-summary";
 import {
   addNode,
   connect,
@@ -101,7 +103,10 @@ export function FlowEditor({ flowId, references }: { flowId: string; references:
   return (
     <ReferencesProvider value={references}>
       <ReactFlowProvider>
-        <EditorInner key={flow.id} flow={flow} references={references} />
+        {/* Once published, the canvas shows who is where, refreshed every few seconds. */}
+        <LiveCountsProvider flowId={flow.id} published={flow.currentVersion !== null}>
+          <EditorInner key={flow.id} flow={flow} references={references} />
+        </LiveCountsProvider>
       </ReactFlowProvider>
     </ReferencesProvider>
   );
@@ -634,6 +639,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
             </SimpleTooltip>
             <ShortcutsHelp />
           </div>
+          <FlowLiveSummary />
           {doc.draft.nodes.length === 0 ? (
             <div className="pointer-events-none absolute inset-0 flex items-center justify-center">
               <div className="max-w-sm rounded-xl border border-dashed bg-background/90 p-6 text-center shadow-sm">

@@ -11,6 +11,8 @@ import type { Locale } from "@/lib/i18n/locale";
 import { nodeSize } from "@/server/flows/canvas";
 import { referenceNames, useFlowReferences } from "./nodes/references";
 import { categoryStyles, handleSize, hasBranchRow, nodeHeight, nodeSummary, type NodeView } from "./node-view";
+import { useNodeLive } from "./live/live-counts";
+import { BranchLiveCount, NodeLiveFigures } from "./live/node-figures";
 
 export type FlowNodeData = {
   node: FlowDraftNode;
@@ -23,13 +25,17 @@ export type FlowNodeData = {
 };
 export type FlowCanvasNode = Node<FlowNodeData, "flow">;
 
-/** One node on the canvas: icon, kind, name, summary, issue badge, and a handle per branch. */
+/**
+ * One node on the canvas: icon, kind, name, summary, issue badge, and a handle per branch; once the
+ * flow is published, its live figures on the kind line and beside each branch label (same box size).
+ */
 export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: NodeProps<FlowCanvasNode>) {
   const { node, view, errors, warnings } = data;
   const style = categoryStyles[view.category];
   const isTrigger = view.category === "trigger";
   const summary = nodeSummary(node, data.locale, referenceNames(useFlowReferences()));
   const branches = view.branches;
+  const live = useNodeLive(id);
   // React Flow caches handle positions: re-measure when branches are added, removed or renamed
   // (not on mount: React Flow measures new nodes itself, and 300 forced layouts would stall the open).
   const updateNodeInternals = useUpdateNodeInternals();
@@ -69,7 +75,10 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
           <KindIcon name={view.icon} className="size-4" />
         </span>
         <div className="flex min-w-0 flex-1 flex-col">
-          <span className="truncate text-[11px] leading-4 font-medium tracking-wide text-muted-foreground uppercase">{view.kindLabel}</span>
+          <div className="flex h-4 min-w-0 items-center gap-1">
+            <span className="min-w-0 flex-1 truncate text-[11px] leading-4 font-medium tracking-wide text-muted-foreground uppercase">{view.kindLabel}</span>
+            {live ? <NodeLiveFigures nodeId={id} name={node.name || view.kindLabel} live={live} isWait={view.category === "wait"} /> : null}
+          </div>
           <span className="truncate text-sm leading-5 font-semibold" data-testid="flow-node-name">
             {node.name || view.kindLabel}
           </span>
@@ -94,12 +103,11 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
       {hasBranchRow(view) ? (
         <div data-testid="branch-row" className="flex h-5 border-t bg-muted/40 text-[10px] leading-5 text-muted-foreground">
           {branches.map((b) => (
-            <span
-              key={b.id}
-              title={b.label}
-              className={cn("min-w-0 flex-1 truncate px-1 text-center", b.unknown && "text-destructive line-through")}
-            >
-              {b.label}
+            <span key={b.id} className="flex min-w-0 flex-1 items-center justify-center gap-1 px-1" data-branch={b.id}>
+              <span title={b.label} className={cn("min-w-0 truncate", b.unknown && "text-destructive line-through")}>
+                {b.label}
+              </span>
+              {live ? <BranchLiveCount count={live.byBranch[b.id] ?? 0} label={b.label} /> : null}
             </span>
           ))}
         </div>

@@ -25,6 +25,7 @@ import {
 import { toast } from "@/components/ui/toast";
 import { FlowStatusBadge } from "./status-badge";
 import { downloadJson, flowFileName } from "./download";
+import { FlowListLiveSummary } from "./live/live-summary";
 
 /** Opens the "new flow" dialog from anywhere on the page (header button, empty state). */
 const openNewFlowEvent = "memberflow:new-flow";
@@ -137,6 +138,7 @@ export function FlowsList() {
                 </TableCell>
                 <TableCell>
                   <FlowStatusBadge status={flow.status} />
+                  <FlowListLiveSummary summary={flow.live} published={flow.currentVersion !== null} />
                 </TableCell>
                 <TableCell className="text-sm">
                   {flow.currentVersion ? `v${flow.currentVersion.version}` : <span className="text-muted-foreground">{t("unpublished")}</span>}

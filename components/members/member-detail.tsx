@@ -10,6 +10,7 @@ import { Badge } from "@/components/ui/badge";
 import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { LifecycleBadge } from "@/components/members/lifecycle-badge";
+import { MemberJourneys } from "@/components/members/member-journeys";
 
 const timelineIcons = {
   order: ShoppingBagIcon,
@@ -149,6 +150,8 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
             </CardContent>
           </Card>
         </div>
+
+        <MemberJourneys memberId={member.id} />
 
         <div className="grid gap-4 xl:grid-cols-5">
           <Card className="xl:col-span-3">

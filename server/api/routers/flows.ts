@@ -4,6 +4,7 @@ import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/ap
 import { flowDraftSchema } from "@/server/flows/definition";
 import { flowTemplates } from "@/server/flows/templates";
 import * as flows from "@/server/flows/service";
+import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/live";
 import { actorOf } from "@/server/auth/roles";
 
 const editor = roleProcedure("admin", "marketer");
@@ -13,7 +14,12 @@ const flowId = z.object({ id: z.string().min(1) });
 export const flowsRouter = createTRPCRouter({
   list: protectedProcedure
     .input(z.object({ includeArchived: z.boolean().default(false) }).default({ includeArchived: false }))
-    .query(({ ctx, input }) => flows.listFlows(ctx.db, input)),
+    .query(async ({ ctx, input }) => {
+      const list = await flows.listFlows(ctx.db, input);
+      // In flight, completed and the last run beside each flow's status.
+      const live = await flowSummaries(ctx.db, list.map((f) => f.id));
+      return list.map((f) => ({ ...f, live: live.get(f.id)! }));
+    }),
 
   templates: protectedProcedure.query(() =>
     flowTemplates.map((t) => ({ id: t.id, name: t.name, description: t.description, nodeCount: t.definition.nodes.length })),
@@ -59,6 +65,20 @@ export const flowsRouter = createTRPCRouter({
   setStatus: editor
     .input(z.object({ id: z.string().min(1), status: z.enum(["active", "paused", "archived"]) }))
     .mutation(({ ctx, input }) => flows.setFlowStatus(ctx.db, input, actorOf(ctx.session))),
+
+  /** The canvas's live figures: members per node and branch, who stands where now, totals, last run. */
+  liveCounts: protectedProcedure.input(flowId).query(({ ctx, input }) => flowLiveCounts(ctx.db, input.id)),
+
+  membersAtNode: protectedProcedure
+    .input(
+      z.object({
+        flowId: z.string().min(1),
+        nodeId: z.string().min(1).max(64),
+        cursor: z.number().int().nonnegative().nullish(),
+        limit: z.number().int().min(1).max(200).default(50),
+      }),
+    )
+    .query(({ ctx, input }) => membersAtNode(ctx.db, input)),
 
   compare: protectedProcedure
     .input(z.object({ flowId: z.string().min(1), from: z.string().min(1), to: z.string().min(1) }))

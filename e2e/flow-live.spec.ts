@@ -1,0 +1,109 @@
+import { expect, test } from "@playwright/test";
+import { runHook } from "./engine-hook";
+
+// A running flow seen live: a flow imported and published in the browser, run for three members
+// (by the engine's own operations, through the hook in engine-hook.ts), its counts moving on the open canvas without
+// a reload, the members waiting at the delay listed from the node, and the coupon the flow issued
+// found on a member's page.
+
+const flowFile = (name: string) => ({
+  format: "memberflow.flow",
+  formatVersion: 1,
+  name,
+  description: "",
+  definition: {
+    nodes: [
+      { id: "start", kind: "manual_trigger", name: "Run by hand", config: {} },
+      {
+        id: "split",
+        kind: "split",
+        name: "Everyone in",
+        config: {
+          groups: [{ id: "all", name: "Everyone", conditions: { type: "group", op: "and", children: [{ type: "rule", field: "points_balance", operator: "gte", value: 0 }] } }],
+          elseName: "Nobody",
+        },
+      },
+      { id: "coupon", kind: "issue_coupon", name: "E2E coupon", config: { template: { mode: "inline", name: "E2E ¥15 off", type: "amount", value: 15, minSpend: 0, validDays: 7 } } },
+      { id: "wait", kind: "delay", name: "Wait a week", config: { amount: 7, unit: "days" } },
+      { id: "out", kind: "exit", name: "Leave", config: {} },
+    ],
+    edges: [
+      { id: "e0", source: "start", branch: "out", target: "split" },
+      { id: "e1", source: "split", branch: "all", target: "coupon" },
+      { id: "e2", source: "coupon", branch: "out", target: "wait" },
+      { id: "e3", source: "split", branch: "else", target: "out" },
+    ],
+    settings: {
+      timezone: "Asia/Shanghai",
+      reEntry: { mode: "once" },
+      frequencyCaps: {},
+      quietHours: null,
+      sendRateLimits: {},
+      goal: null,
+      conversionWindowDays: 7,
+    },
+  },
+  layout: {},
+});
+
+test("a published flow's counts move on the canvas as it runs, and the coupon shows on the member's page", async ({ page }) => {
+  test.setTimeout(120_000);
+  const name = `E2E live ${Date.now()}`;
+  await page.goto("/flows");
+  await page.getByTestId("import-input").setInputFiles({ name: "flow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(flowFile(name))) });
+  await page.waitForURL(/\/flows\/[^/]+$/);
+  const flowId = new URL(page.url()).pathname.split("/").pop()!;
+  await expect(page.getByTestId("flow-node-wait")).toBeVisible();
+  // Never published: no live figures.
+  await expect(page.getByTestId("node-live-start")).toHaveCount(0);
+
+  await page.getByTestId("publish-button").click();
+  await page.getByTestId("publish-confirm").click();
+  await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
+  await expect(page.getByTestId("node-live-start")).toHaveAttribute("data-entered", "0");
+  await expect(page.getByTestId("flow-live-summary")).toContainText("Not run yet");
+
+  // Run it for three members; the canvas refreshes on its own.
+  const members = await runHook<number[]>("pick", flowId, "3");
+  expect(members).toHaveLength(3);
+  await runHook("run", flowId, members.join(","));
+  const timeout = 20_000;
+  await expect(page.getByTestId("node-live-start")).toHaveAttribute("data-entered", "3", { timeout });
+  await expect(page.getByTestId("node-live-coupon")).toHaveAttribute("data-entered", "3");
+  await expect(page.getByTestId("node-live-wait")).toHaveAttribute("data-waiting", "3");
+  await expect(page.getByTestId("flow-node-wait").getByTestId("node-waiting")).toHaveText("3");
+  // Per branch, beside each branch label of the split.
+  const split = page.getByTestId("flow-node-split");
+  await expect(split.locator('[data-branch="all"]').getByTestId("branch-count")).toHaveText("3");
+  await expect(split.locator('[data-branch="else"]').getByTestId("branch-count")).toHaveText("0");
+  await expect(page.getByTestId("live-in-flight")).toHaveAttribute("data-count", "3");
+  // The figures fit inside the nodes' declared sizes (server/flows/canvas.ts nodeSize).
+  for (const [id, height] of [["split", 94], ["wait", 74]] as const) {
+    const drawn = await page.getByTestId(`flow-node-${id}`).evaluate((el) => ({
+      height: (el as HTMLElement).offsetHeight,
+      content: el.querySelector<HTMLElement>('[data-testid="node-body"]')!.scrollHeight + (el.querySelector<HTMLElement>('[data-testid="branch-row"]')?.offsetHeight ?? 0) + 2,
+    }));
+    expect(drawn.height, id).toBe(height);
+    expect(drawn.content, `${id} content fits`).toBeLessThanOrEqual(height);
+  }
+  await expect(page.getByTestId("live-last-run")).toContainText("3 entered");
+
+  // The delay's figures list who waits there; a click does not select the node.
+  await page.getByTestId("node-live-wait").click();
+  const sheet = page.getByTestId("node-members-sheet");
+  await expect(sheet).toHaveAttribute("data-node-id", "wait");
+  await expect(sheet.getByTestId("node-member")).toHaveCount(3);
+  await expect(page.getByTestId("inspector")).toHaveCount(0);
+  const first = sheet.getByTestId("node-member").first().getByRole("link");
+  const memberId = Number((await first.getAttribute("href"))!.split("/").pop());
+  expect(members).toContain(memberId);
+
+  await first.click();
+  await page.waitForURL(new RegExp(`/members/${memberId}$`));
+  const journey = page.getByTestId("member-journey").filter({ hasText: name });
+  await expect(journey).toHaveAttribute("data-status", "waiting");
+  await expect(journey.getByTestId("journey-step")).toHaveText(["Run by hand", "Everyone in", "E2E coupon", "Wait a week"]);
+  const code = await runHook<string | null>("coupon", flowId, String(memberId));
+  expect(code).toMatch(/^[0-9A-F]{15}$/);
+  await expect(journey.getByTestId("journey-coupon-code")).toHaveText(code!);
+});
