@@ -18,7 +18,7 @@ import { createPool, join, raw, sql, type Pool, type Sql } from "../server/db/sq
 import { runOccurrenceChunk, tick } from "../server/engine/triggers";
 import { deliverOutbox } from "../server/engine/messaging/deliver";
 import { localProvider, type Providers } from "../server/engine/messaging/providers";
-import { flowDraft, inlineCoupon, onceNow, publishDraft, sms, type NodeInput } from "../server/engine/testing";
+import { flowDraft, inlineCoupon, onceNow, publishDraft, sms, type NodeInput } from "../server/flows/build";
 import { createPrismaClient } from "../server/prisma-client";
 
 const USAGE = "usage: npm run bench:broadcast [-- --members N] [--chunk 10000] [--deliver-batch 1000] [--no-delivery] [--keep]";

@@ -12,7 +12,7 @@ import { parseArgs } from "node:util";
 import { withDatabase } from "../scripts/lib/dev-database";
 import { createPool, raw, sql, type Pool, type Sql } from "../server/db/sql";
 import { ingestEvents, MAX_EVENTS_PER_CALL, type IngestEvent } from "../server/events/ingest";
-import { flowDraft, inlineCoupon, publishDraft } from "../server/engine/testing";
+import { flowDraft, inlineCoupon, publishDraft } from "../server/flows/build";
 import { createPrismaClient } from "../server/prisma-client";
 
 const USAGE = "usage: npm run bench:events [-- --rate 500 --seconds 60] [--batch-ms 20] [--pool 10] [--keep]";

@@ -2,7 +2,7 @@
 // working at once: coupons on member pages, members waiting for a response, messages in the
 // local outbox. Published only into a database that has no flows yet.
 import type { PrismaClient } from "@prisma/client";
-import { flowDraft, inlineCoupon, publishDraft, sms } from "./testing";
+import { flowDraft, inlineCoupon, publishDraft, sms } from "@/server/flows/build";
 
 const lifecycle = (stage: string) => ({ type: "group", op: "and", children: [{ type: "rule", field: "lifecycle_stage", operator: "in", value: [stage] }] });
 

@@ -6,7 +6,7 @@ import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { createPool, type Pool } from "@/server/db/sql";
 import { assignBucket, bucketKeyPrefix, stableHash, type RandomSplitConfig } from "@/server/flows/kinds/random_split/spec";
 import { runOccurrence, tick } from "./triggers";
-import { flowDraft, inlineCoupon, onceNow, publishDraft, sms } from "./testing";
+import { flowDraft, inlineCoupon, onceNow, publishDraft, sms } from "@/server/flows/build";
 
 let t: TestDatabase;
 let pool: Pool;

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { flowDraft, inlineCoupon, onceNow, publishDraft, sms } from "./testing";
+import { flowDraft, inlineCoupon, onceNow, publishDraft, sms } from "@/server/flows/build";
 
 const MEMBERS = Number(process.env.FAULT_TEST_MEMBERS ?? 100_000);
 const KILLS = Number(process.env.FAULT_TEST_KILLS ?? 5);

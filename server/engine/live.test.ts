@@ -7,7 +7,7 @@ import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { ingestEvents } from "@/server/events/ingest";
 import { publishFlow, saveDraft, setFlowStatus } from "@/server/flows/service";
 import { DomainError } from "@/server/errors";
-import { flowDraft, inlineCoupon, onceNow, publishDraft, sms, type NodeInput } from "./testing";
+import { flowDraft, inlineCoupon, onceNow, publishDraft, sms, type NodeInput } from "@/server/flows/build";
 import { runOccurrence, startManualRun, tick } from "./triggers";
 import { sweepDueWaits } from "./waits";
 import { flowLiveCounts, flowSummaries, memberJourneys, membersAtNode } from "./live";

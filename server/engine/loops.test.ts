@@ -6,7 +6,7 @@ import { ingestEvents } from "@/server/events/ingest";
 import { publishFlow, saveDraft, setFlowStatus } from "@/server/flows/service";
 import { runOccurrence, startManualRun } from "./triggers";
 import { sweepDueWaits } from "./waits";
-import { flowDraft, inlineCoupon, publishDraft, sms } from "./testing";
+import { flowDraft, inlineCoupon, publishDraft, sms } from "@/server/flows/build";
 
 let t: TestDatabase;
 let pool: Pool;

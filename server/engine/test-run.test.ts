@@ -4,7 +4,7 @@ import { createPool, type Pool } from "@/server/db/sql";
 import type { FlowDefinition } from "@/server/flows/definition";
 import { createFlow } from "@/server/flows/service";
 import { forecast, testRun } from "./test-run";
-import { flowDraft, inlineCoupon, onceNow, sms } from "./testing";
+import { flowDraft, inlineCoupon, onceNow, sms } from "@/server/flows/build";
 
 let t: TestDatabase;
 let pool: Pool;

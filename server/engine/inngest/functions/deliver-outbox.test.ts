@@ -2,7 +2,7 @@ import { InngestTestEngine } from "@inngest/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { deliverOutboxRun } from "./deliver-outbox";
-import { createMembers } from "./test-fixtures";
+import { createMembers } from "@/server/testing/runtime-fixtures";
 
 let t: TestDatabase;
 let memberId: number;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, type Pool } from "@/server/db/sql";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { engineTick } from "./engine-tick";
-import { createMembers, exitNode, inlineCoupon, linearFlow, publishFlow, scheduledOnceForAll } from "./test-fixtures";
+import { createMembers, exitNode, inlineCoupon, linearFlow, publishFlow, scheduledOnceForAll } from "@/server/testing/runtime-fixtures";
 
 let t: TestDatabase;
 let pool: Pool;

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { ingestEventPayloads } from "./events";
 import { ingestEventsBatch } from "./ingest-events";
-import { createMembers } from "./test-fixtures";
+import { createMembers } from "@/server/testing/runtime-fixtures";
 
 let t: TestDatabase;
 let memberIds: number[];

@@ -4,7 +4,7 @@ import { createPool, type Pool } from "@/server/db/sql";
 import { runOccurrence, tick } from "@/server/engine/triggers";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { sweepWaits } from "./sweep-waits";
-import { createMembers, exitNode, inlineCoupon, linearFlow, publishFlow, scheduledOnceForAll } from "./test-fixtures";
+import { createMembers, exitNode, inlineCoupon, linearFlow, publishFlow, scheduledOnceForAll } from "@/server/testing/runtime-fixtures";
 
 const MEMBERS = 5;
 

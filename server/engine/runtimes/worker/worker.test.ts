@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { runtime } from "@/server/env";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { createMembers, exitNode, inlineCoupon, linearFlow, publishFlow, scheduledOnceForAll } from "@/server/engine/inngest/functions/test-fixtures";
+import { createMembers, exitNode, inlineCoupon, linearFlow, publishFlow, scheduledOnceForAll } from "@/server/testing/runtime-fixtures";
 import { PRESENCE_PREFIX, startWorker, wakeEngine, type RunningWorker } from "./start";
 
 const MEMBERS = 25;

@@ -1,4 +1,4 @@
-// Test and benchmark support: small flows built in code, published through the real service.
+// Flows built in code (the demo flows, tests and benchmarks), published through the real service.
 import type { PrismaClient } from "@prisma/client";
 import type { FlowDraft, FlowEdge, FlowSettings } from "@/server/flows/definition";
 import { defaultFlowSettings } from "@/server/flows/definition";

@@ -1,11 +1,11 @@
 // Test fixtures for the runtimes' tests (Inngest functions and the graphile-worker runtime):
-// members, and flows published the way the app publishes them (a flow row pointing at its
-// version, the version's triggers armed), written with plain SQL.
+// members, and flows published through the flows service.
 import { randomUUID } from "node:crypto";
 import type pg from "pg";
-import { sql, withTransaction, type Pool } from "@/server/db/sql";
+import type { Pool } from "@/server/db/sql";
+import { createPrismaClient } from "@/server/prisma-client";
+import { publishDraft } from "@/server/flows/build";
 import { defaultFlowSettings, flowDefinitionSchema, type FlowDefinition, type FlowEdge, type FlowNode } from "@/server/flows/definition";
-import { armTriggers } from "@/server/engine/triggers";
 
 /** A tier and `count` members; returns their ids in order. */
 export async function createMembers(pool: pg.Pool, count: number, prefix = "M"): Promise<number[]> {
@@ -41,16 +41,12 @@ export const inlineCoupon = (id = "coupon"): FlowNode => ({
 
 export const exitNode = (id = "done"): FlowNode => ({ id, kind: "exit", config: {} });
 
-/** Publishes `definition` as an active flow's current version and arms its triggers. */
-export async function publishFlow(pool: Pool, definition: FlowDefinition, now = new Date()): Promise<{ flowId: string; versionId: string }> {
-  const flowId = `flow_${randomUUID().slice(0, 8)}`;
-  const versionId = `${flowId}_v1`;
-  await withTransaction(pool, async (tx) => {
-    const json = JSON.stringify(definition);
-    await tx.execute(sql`INSERT INTO flows (id, name, status, draft) VALUES (${flowId}, ${"Test flow"}, 'active', ${json}::jsonb)`);
-    await tx.execute(sql`INSERT INTO flow_versions (id, flow_id, version, definition) VALUES (${versionId}, ${flowId}, 1, ${json}::jsonb)`);
-    await tx.execute(sql`UPDATE flows SET current_version_id = ${versionId} WHERE id = ${flowId}`);
-    await armTriggers(tx, flowId, versionId, definition, now);
-  });
-  return { flowId, versionId };
+/** Publishes `definition` through the flows service, as the app does (version row, triggers armed). */
+export async function publishFlow(pool: Pool, definition: FlowDefinition): Promise<{ flowId: string; versionId: string }> {
+  const db = createPrismaClient((pool as unknown as { options: { connectionString: string } }).options.connectionString, 1);
+  try {
+    return await publishDraft(db, `Test flow ${randomUUID().slice(0, 8)}`, definition);
+  } finally {
+    await db.$disconnect();
+  }
 }
