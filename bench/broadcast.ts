@@ -14,7 +14,7 @@
 // Last line: every figure as key=value. DATABASE_URL, or the embedded dev database.
 import { parseArgs } from "node:util";
 import { withDatabase } from "../scripts/lib/dev-database";
-import { createPool, join, raw, sql, type Pool, type Sql } from "../server/db/sql";
+import { createPool, join, raw, sql, statementProfile, type Pool, type Sql } from "../server/db/sql";
 import { runOccurrenceChunk, tick } from "../server/engine/triggers";
 import { deliverOutbox } from "../server/engine/messaging/deliver";
 import { localProvider, type Providers } from "../server/engine/messaging/providers";
@@ -226,6 +226,12 @@ async function run(url: string, options: Options) {
       process.exitCode = 1;
       return;
     }
+    // An interrupted earlier run leaves its flow behind: its rows would skew this one.
+    for (const left of await q<{ id: string }>(pool, sql`SELECT id FROM flows WHERE name LIKE 'bench:broadcast %'`)) {
+      console.log(`removing the rows of an interrupted earlier run (flow ${left.id}) …`);
+      await deleteFlow(pool, left.id);
+    }
+    await exec(pool, sql`VACUUM ANALYZE coupons, notifications, journeys`);
     const otherDue = (await q<{ n: number }>(pool, sql`SELECT count(*)::int AS n FROM notifications WHERE status IN ('queued', 'deferred')`))[0]!.n;
     console.log(`database: ${members} members; chunk ${options.chunk}, delivery batch ${options.deliverBatch}`);
     if (otherDue > 0) console.log(`note: ${otherDue} other notifications are queued: the delivery timing sends them too`);
@@ -259,6 +265,11 @@ async function run(url: string, options: Options) {
     }
     const totalS = seconds(t0);
     console.log(`engine: ${entered} members entered in ${totalS.toFixed(1)} s, ${chunkMs.length} chunks (p50 ${pct(chunkMs, 50).toFixed(0)} ms, max ${Math.max(...chunkMs).toFixed(0)} ms)`);
+    if (statementProfile) {
+      // MEMBERFLOW_SQL_PROFILE=1: where the engine's time went, by statement.
+      const top = [...statementProfile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
+      for (const [text, p] of top) console.log(`  ${(p.ms / 1000).toFixed(1).padStart(6)} s ${String(p.calls).padStart(5)}× ${text}`);
+    }
 
     const { missing, duplicates } = await checkEveryMember(pool, flowId);
     const mismatched = await countMismatched(pool, flowId, now);

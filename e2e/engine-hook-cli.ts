@@ -1,5 +1,5 @@
 // The engine side of e2e/engine-hook.ts, run by tsx: one command, its answer as JSON on stdout.
-//   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | coupon <flowId> <memberId>
+//   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | coupon <flowId> <memberId> | coupons <flowId>
 import { createPool, sql, withTransaction } from "@/server/db/sql";
 import { runOccurrence, startManualRun } from "@/server/engine/triggers";
 
@@ -25,6 +25,10 @@ async function main(command: string, flowId: string, arg: string) {
         tx.query<{ code: string }>(sql`SELECT code FROM coupons WHERE flow_id = ${flowId} AND member_id = ${Number(arg)}::int ORDER BY issued_at DESC LIMIT 1`),
       );
       return row?.code ?? null;
+    }
+    if (command === "coupons") {
+      const [row] = await withTransaction(pool, (tx) => tx.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM coupons WHERE flow_id = ${flowId}`));
+      return row!.n;
     }
     throw new Error(`unknown hook command: ${command}`);
   } finally {

@@ -13,6 +13,7 @@
 //   runHook("pick", flowId, "3")          → the first 3 member ids never in the flow
 //   runHook("run", flowId, "1,2,3")       → how many entered
 //   runHook("coupon", flowId, memberId)   → the code of the coupon the flow issued to the member
+//   runHook("coupons", flowId)            → how many coupons the flow has issued
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import path from "node:path";

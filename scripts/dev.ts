@@ -1,7 +1,7 @@
 // `npm run dev` (and `npm start` with --prod): one command from a fresh clone to a running app.
 // 1. a database: DATABASE_URL if set, else the embedded PostgreSQL under .data/pg;
 // 2. migrations applied (prisma migrate deploy);
-// 3. demo data loaded when the database has no members;
+// 3. demo data loaded when the database has no members, and demo flows published on it;
 // 4. the engine's runtime: with MEMBERFLOW_RUNTIME=worker (the default) a graphile-worker runs in
 //    this process, so flows execute; with "inngest" an Inngest server calls /api/inngest instead;
 // 5. Next.js, with this process owning the embedded server for as long as the app runs.
@@ -96,7 +96,8 @@ async function main() {
   await migrateDatabase(url, { quiet: true });
   log(`migrations applied in ${Date.now() - started} ms`);
 
-  if ((await memberCount(url)) === 0) {
+  const freshDatabase = (await memberCount(url)) === 0;
+  if (freshDatabase) {
     started = Date.now();
     log(`loading demo data: ${DEMO_MEMBERS.toLocaleString("en")} members …`);
     const { seedDemoData } = await import("../prisma/seed/index");
@@ -115,6 +116,20 @@ async function main() {
     log(`flow engine running on graphile-worker in ${Date.now() - started} ms`);
   } else {
     log("flow engine runs on Inngest: it calls /api/inngest (see README \"How flows run\")");
+  }
+
+  // A newcomer sees the engine at work at once: two demo flows published on the fresh demo data
+  // (after the worker, whose queue the publish adds jobs to).
+  if (freshDatabase) {
+    const { createPrismaClient } = await import("../server/prisma-client");
+    const { publishDemoFlows } = await import("../server/engine/demo");
+    const db = createPrismaClient(url);
+    try {
+      const flows = await publishDemoFlows(db);
+      if (flows.length) log(`${flows.length} demo flows published; the first runs in 30 s (see Flows)`);
+    } finally {
+      await db.$disconnect();
+    }
   }
 
   const nextBin = require.resolve("next/dist/bin/next");

@@ -23,6 +23,7 @@ import {
   PlayIcon,
   Redo2Icon,
   RocketIcon,
+  FlaskConicalIcon,
   SettingsIcon,
   TriangleAlertIcon,
   Undo2Icon,
@@ -37,8 +38,6 @@ import { validateFlow, cyclicComponents, type FlowIssue, type ValidationContext 
 import type { FlowSettings } from "@/server/flows/definition";
 import { Button } from "@/components/ui/button";
 import { SimpleTooltip } from "@/components/ui/tooltip";
-import { Textarea } from "@/components/ui/textarea";
-import { Label } from "@/components/ui/label";
 import {
   DropdownMenu,
   DropdownMenuContent,
@@ -58,6 +57,8 @@ import { ReferencesProvider, type FlowReferences } from "./nodes/references";
 import { useFlowEditor } from "./use-flow-editor";
 import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
+import { PublishDialog, type PublishChoice } from "./publish-dialog";
+import { TrySheet } from "./try-sheet";
 import { LiveCountsProvider } from "./live/live-counts";
 import { FlowLiveSummary } from "./live/live-summary";
 import {
@@ -189,6 +190,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
+  const [tryOpen, setTryOpen] = useState(false);
   const [archiveOpen, setArchiveOpen] = useState(false);
   const clipboard = useRef<Clipboard | null>(null);
   const pasteCount = useRef(0);
@@ -410,11 +412,11 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
     [queryClient, trpc, flow.id, autosave, editor, t],
   );
 
-  const doPublish = async (note: string) => {
+  const doPublish = async ({ note, migrate }: PublishChoice) => {
     await autosave.flush();
     const publishing = doc.draft;
     try {
-      const result = await publish.mutateAsync({ id: flow.id, ...(note.trim() ? { note: note.trim() } : {}) });
+      const result = await publish.mutateAsync({ id: flow.id, ...(note.trim() ? { note: note.trim() } : {}), ...(migrate ? { migrate } : {}) });
       setPublishedDraft(publishing);
       setServerIssues(null);
       setPublishOpen(false);
@@ -527,6 +529,9 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
               : warningCount > 0
                 ? t("header.warnings", { count: warningCount })
                 : t("header.valid")}
+          </Button>
+          <Button variant="ghost" size="sm" onClick={() => setTryOpen(true)} disabled={doc.draft.nodes.length === 0 || readOnly} data-testid="try-button">
+            <FlaskConicalIcon /> <span className="hidden lg:inline">{t("header.try")}</span>
           </Button>
           <Button variant="ghost" size="sm" onClick={() => setVersionsOpen(true)} data-testid="versions-button">
             <HistoryIcon /> <span className="hidden lg:inline">{t("header.versions")}</span>
@@ -691,9 +696,15 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
           />
         ) : null}
       </Suspense>
+      {tryOpen ? (
+        <TrySheet open={tryOpen} onOpenChange={setTryOpen} flowId={flow.id} nodes={doc.draft.nodes} blocked={errorCount > 0} beforeRun={autosave.flush} />
+      ) : null}
       <PublishDialog
         open={publishOpen}
         onOpenChange={setPublishOpen}
+        flowId={flow.id}
+        liveVersion={flow.currentVersion?.version ?? null}
+        nodes={doc.draft.nodes}
         nextVersion={(flow.versions[0]?.version ?? 0) + 1}
         warnings={warningCount}
         pending={publish.isPending}
@@ -754,51 +765,5 @@ function SaveIndicator({ state, readOnly }: { state: SaveState; readOnly: boolea
     <span className="hidden text-xs whitespace-nowrap sm:inline" data-testid="save-state" data-status={state.status} aria-live="polite">
       {content}
     </span>
-  );
-}
-
-function PublishDialog({
-  open,
-  onOpenChange,
-  nextVersion,
-  warnings,
-  pending,
-  onPublish,
-}: {
-  open: boolean;
-  onOpenChange: (open: boolean) => void;
-  nextVersion: number;
-  warnings: number;
-  pending: boolean;
-  onPublish: (note: string) => Promise<void>;
-}) {
-  const t = useTranslations("flowBuilder.publish");
-  const [note, setNote] = useState("");
-  return (
-    <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent>
-        <DialogHeader>
-          <DialogTitle>{t("title", { version: nextVersion })}</DialogTitle>
-          <DialogDescription>{t("description")}</DialogDescription>
-        </DialogHeader>
-        {warnings > 0 ? (
-          <p className="flex items-center gap-2 rounded-md bg-warning/15 px-3 py-2 text-xs text-warning-foreground">
-            <TriangleAlertIcon className="size-4 shrink-0" aria-hidden /> {t("warnings", { count: warnings })}
-          </p>
-        ) : null}
-        <div className="flex flex-col gap-1.5">
-          <Label htmlFor="publish-note">{t("note")}</Label>
-          <Textarea id="publish-note" value={note} maxLength={500} onChange={(e) => setNote(e.target.value)} placeholder={t("notePlaceholder")} data-testid="publish-note" />
-        </div>
-        <DialogFooter>
-          <Button variant="outline" onClick={() => onOpenChange(false)}>
-            {t("cancel")}
-          </Button>
-          <Button loading={pending} data-testid="publish-confirm" onClick={() => void onPublish(note).then(() => setNote(""))}>
-            <RocketIcon /> {t("confirm")}
-          </Button>
-        </DialogFooter>
-      </DialogContent>
-    </Dialog>
   );
 }

@@ -149,7 +149,7 @@ function JourneyItem({ journey: j }: { journey: Journey }) {
         ) : (
           <ul className="flex min-w-0 flex-1 flex-col gap-1.5" data-testid="journey-effects">
             {j.effects.map((e, i) => (
-              <EffectRow key={i} effect={e} nodeName={nodeName(e.nodeId)} />
+              <JourneyEffectItem key={i} effect={e} nodeName={nodeName(e.nodeId)} />
             ))}
           </ul>
         )}
@@ -158,7 +158,7 @@ function JourneyItem({ journey: j }: { journey: Journey }) {
   );
 }
 
-function EffectRow({ effect: e, nodeName }: { effect: Effect; nodeName: string | null }) {
+export function JourneyEffectItem({ effect: e, nodeName }: { effect: Effect; nodeName: string | null }) {
   const t = useTranslations("flowBuilder.journeys");
   const format = useFormatter();
   const date = (d: Date) => format.dateTime(d, { dateStyle: "medium" });

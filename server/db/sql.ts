@@ -41,15 +41,33 @@ export function createPool(connectionString: string, max = 10): Pool {
   return pool;
 }
 
+/**
+ * Time spent per statement (by its first words), kept only when MEMBERFLOW_SQL_PROFILE is set:
+ * the benchmarks print where an engine run spends its time.
+ */
+export const statementProfile: Map<string, { calls: number; ms: number }> | null = process.env.MEMBERFLOW_SQL_PROFILE ? new Map() : null;
+
+async function run(client: pg.Pool | pg.PoolClient, statement: Sql) {
+  if (!statementProfile) return client.query(statement.text, statement.values as unknown[]);
+  const started = performance.now();
+  try {
+    return await client.query(statement.text, statement.values as unknown[]);
+  } finally {
+    const key = statement.text.replace(/\s+/g, " ").trim().slice(0, 120);
+    const entry = statementProfile.get(key) ?? { calls: 0, ms: 0 };
+    entry.calls += 1;
+    entry.ms += performance.now() - started;
+    statementProfile.set(key, entry);
+  }
+}
+
 export function runnerFor(client: pg.Pool | pg.PoolClient): Tx {
   return {
     async query<T>(statement: Sql) {
-      const result = await client.query(statement.text, statement.values as unknown[]);
-      return result.rows as T[];
+      return (await run(client, statement)).rows as T[];
     },
     async execute(statement: Sql) {
-      const result = await client.query(statement.text, statement.values as unknown[]);
-      return result.rowCount ?? 0;
+      return (await run(client, statement)).rowCount ?? 0;
     },
   };
 }

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { createPool, type Pool } from "@/server/db/sql";
+import { flowDraftSchema } from "@/server/flows/definition";
+import { referenceContext } from "@/server/flows/service";
+import { validateFlow } from "@/server/flows/validate";
 import { publishDemoFlows } from "./demo";
 import { runOccurrence, tick } from "./triggers";
 
@@ -24,6 +27,11 @@ describe("demo flows", () => {
     const ids = await publishDemoFlows(t.db);
     expect(ids).toHaveLength(2);
     expect(await publishDemoFlows(t.db)).toEqual([]);
+    // A newcomer's first sight of the builder: the demo flows carry no errors or warnings.
+    for (const id of ids) {
+      const draft = flowDraftSchema.parse((await t.db.flow.findUniqueOrThrow({ where: { id } })).draft);
+      expect(validateFlow(draft, await referenceContext(t.db, draft))).toEqual([]);
+    }
     for (const id of await tick(pool, new Date(Date.now() + 60_000))) await runOccurrence(pool, id);
     const { rows } = await t.pool.query(`SELECT count(*)::int AS n FROM journeys WHERE flow_id = $1 AND status = 'waiting' AND current_node_id = 'wait'`, [ids[0]]);
     expect(rows[0].n).toBe(15);

@@ -21,8 +21,10 @@ export async function publishDemoFlows(db: PrismaClient, now = new Date()): Prom
       { id: "wait", kind: "wait_for_response", name: "Redeemed within 7 days?", config: { event: { type: "coupon.redeemed", sourceNodeId: "coupon" }, window: { amount: 7, unit: "days" } } },
       { id: "thanks", kind: "points", name: "Thank-you points", config: { action: "award", amount: 200, reason: "回归奖励" } },
       { id: "remind", kind: "send_notification", name: "Reminder", config: { channel: "in_app", content: { mode: "inline", title: "您的优惠券即将过期", body: "{{member.name}}，券码 {{coupon.code}} 还未使用哦。" } } },
+      { id: "won", kind: "exit", name: "Came back", config: {} },
+      { id: "reminded", kind: "exit", name: "Reminded", config: {} },
     ],
-    ["start>coupon", "coupon>sms", "sms>wait", "wait:responded>thanks", "wait:timeout>remind"],
+    ["start>coupon", "coupon>sms", "sms>wait", "wait:responded>thanks", "wait:timeout>remind", "thanks>won", "remind>reminded"],
     { goal: null, quietHours: null },
   );
   const thankOrders = flowDraft(
@@ -30,8 +32,9 @@ export async function publishDemoFlows(db: PrismaClient, now = new Date()): Prom
       { id: "start", kind: "event_trigger", name: "Big order", config: { event: "order.placed", conditions: [{ path: "amount", operator: "gte", value: 300 }] } },
       { id: "points", kind: "points", name: "Bonus points", config: { action: "award", amount: 100, reason: "大额订单奖励" } },
       { id: "tag", kind: "tag", name: "Big spender", config: { action: "add", tags: ["大额订单"] } },
+      { id: "done", kind: "exit", name: "Thanked", config: {} },
     ],
-    ["start>points", "points>tag"],
+    ["start>points", "points>tag", "tag>done"],
     { reEntry: { mode: "after_exit" } },
   );
   const a = await publishDraft(db, "Demo · Wake silent members with a coupon", wakeSilent);

@@ -8,6 +8,7 @@
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { renderTemplate, type TemplateVariables } from "@/server/engine/messaging/render";
 import { DomainError } from "@/server/errors";
+import type { EffectTable } from "@/server/engine/effects";
 
 type Db = PrismaClient | Prisma.TransactionClient;
 
@@ -57,6 +58,8 @@ export type FlowLive = {
   version: { id: string; version: number } | null;
   /** By node id of the current version. */
   nodes: Record<string, NodeLive>;
+  /** Members standing at each node id now, on any version (a node only an older version has included). */
+  standing: Record<string, { members: number; name: string; kind: string }>;
   totals: FlowTotals;
   lastRun: LastRun | null;
   /** When an armed trigger of the current version fires next. */
@@ -158,8 +161,8 @@ export async function flowLiveCounts(db: Db, flowId: string): Promise<FlowLive> 
     db.$queryRaw<{ id: string; version_id: string | null; version: number | null }[]>(Prisma.sql`
       SELECT f.id, v.id AS version_id, v.version FROM flows f LEFT JOIN flow_versions v ON v.id = f.current_version_id WHERE f.id = ${flowId}`),
     // Every version's nodes (ids and kinds only): members of older versions stand at their nodes.
-    db.$queryRaw<{ version_id: string; node_id: string; kind: string }[]>(Prisma.sql`
-      SELECT v.id AS version_id, n->>'id' AS node_id, n->>'kind' AS kind
+    db.$queryRaw<{ version_id: string; node_id: string; kind: string; name: string | null; version: number }[]>(Prisma.sql`
+      SELECT v.id AS version_id, v.version, n->>'id' AS node_id, n->>'kind' AS kind, n->>'name' AS name
       FROM flow_versions v CROSS JOIN LATERAL jsonb_array_elements(v.definition->'nodes') n WHERE v.flow_id = ${flowId}`),
   ]);
   if (!flow) throw new DomainError("not_found", `Flow ${flowId} does not exist`);
@@ -205,8 +208,15 @@ export async function flowLiveCounts(db: Db, flowId: string): Promise<FlowLive> 
     }
   }
   let inFlight = 0;
+  const standingByNode: FlowLive["standing"] = {};
   for (const s of standing) {
     inFlight += s.members;
+    if (s.members > 0) {
+      // Named as the latest version that has the node names it.
+      const known = versionNodes.filter((n) => n.node_id === s.node_id).sort((a, b) => b.version - a.version)[0];
+      const entry = (standingByNode[s.node_id] ??= { members: 0, name: known?.name ?? "", kind: known?.kind ?? "" });
+      entry.members += s.members;
+    }
     const node = nodes[s.node_id];
     if (node) node[s.status] += s.members;
   }
@@ -214,6 +224,7 @@ export async function flowLiveCounts(db: Db, flowId: string): Promise<FlowLive> 
     flowId,
     version: flow.version_id ? { id: flow.version_id, version: flow.version! } : null,
     nodes,
+    standing: standingByNode,
     totals: totalsFrom(counted, inFlight),
     lastRun: runs.last.get(flowId) ?? null,
     nextRunAt: runs.next.get(flowId) ?? null,
@@ -307,6 +318,62 @@ export type MemberJourney = {
 
 const JOURNEY_LIMIT = 50;
 
+/** An effect row as its table stores it (snake_case); a coupon's joined with its template's name, type and value. */
+export type EffectRow = Record<string, unknown> & { journey_id?: unknown; node_id?: unknown; visit?: unknown };
+
+const text = (v: unknown) => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown) => (v === null || v === undefined ? null : Number(v));
+const date = (v: unknown) => (v instanceof Date ? v : new Date(String(v)));
+const dateOrNull = (v: unknown) => (v === null || v === undefined ? null : date(v));
+
+/**
+ * What an effect row means to the marketer, one place for the member page and the test run.
+ * Tag changes and webhook calls are not shown (null).
+ */
+export function journeyEffect(table: EffectTable, r: EffectRow): JourneyEffect | null {
+  const nodeId = text(r.node_id);
+  switch (table) {
+    case "coupons":
+      return { type: "coupon", nodeId, at: date(r.issued_at), code: String(r.code), templateName: String(r.template_name ?? ""), couponType: r.type === "percent" ? "percent" : "amount", value: Number(r.value ?? 0), status: String(r.status), validTo: date(r.valid_to) };
+    case "notifications": {
+      // Title and body are stored as written, with the values they are sent with beside them.
+      const variables = (r.variables && typeof r.variables === "object" ? r.variables : {}) as TemplateVariables;
+      return {
+        type: "notification",
+        nodeId,
+        at: date(r.created_at),
+        channel: String(r.channel),
+        status: String(r.status),
+        suppressedReason: text(r.suppressed_reason),
+        title: renderTemplate(String(r.title ?? ""), variables),
+        body: renderTemplate(String(r.body ?? ""), variables),
+        scheduledFor: date(r.scheduled_for),
+        sentAt: dateOrNull(r.sent_at),
+      };
+    }
+    case "banners":
+      return { type: "banner", nodeId, at: date(r.created_at), title: String(r.title), placement: String(r.placement), link: text(r.link), validFrom: date(r.valid_from), validTo: date(r.valid_to) };
+    case "member_prices":
+      return {
+        type: "member_price",
+        nodeId,
+        at: date(r.created_at),
+        price: num(r.price),
+        percentOff: num(r.percent_off),
+        productIds: ((r.product_ids as unknown[]) ?? []).map(Number),
+        categoryIds: ((r.category_ids as unknown[]) ?? []).map(Number),
+        validTo: date(r.valid_to),
+      };
+    case "points_entries":
+      return { type: "points", nodeId, at: date(r.created_at), pointsType: String(r.type), amount: Number(r.amount), reason: String(r.reason), expiresAt: dateOrNull(r.expires_at) };
+    case "suppressed_effects":
+      return { type: "withheld", nodeId, at: date(r.created_at), kind: String(r.kind), reason: String(r.reason) };
+    case "tag_changes":
+    case "webhook_deliveries":
+      return null;
+  }
+}
+
 /** A member's journeys, newest first, with the path each took and the effects it wrote. */
 export async function memberJourneys(db: Db, memberId: number): Promise<MemberJourney[]> {
   // journeys (member_id, status) index; effects by their (journey_id, node_id, visit) unique indexes.
@@ -346,26 +413,26 @@ export async function memberJourneys(db: Db, memberId: number): Promise<MemberJo
       SELECT v.flow_id, v.id AS version_id, v.version, n->>'id' AS node_id, n->>'kind' AS kind, nullif(n->>'name', '') AS name
       FROM flow_versions v CROSS JOIN LATERAL jsonb_array_elements(v.definition->'nodes') n
       WHERE v.flow_id = ANY(${flowIds}::text[])`),
-    db.$queryRaw<{ journey_id: number; node_id: string | null; visit: number | null; issued_at: Date; code: string; template_name: string; type: "amount" | "percent"; value: number; status: string; valid_to: Date }[]>(Prisma.sql`
+    db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT c.journey_id::float8 AS journey_id, c.node_id, c.visit, c.issued_at, c.code, t.name AS template_name, t.type::text AS type, t.value::float8 AS value,
              c.status::text AS status, c.valid_to
       FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
       WHERE c.journey_id = ANY(${ids}::bigint[]) AND c.member_id = ${memberId}`),
-    db.$queryRaw<{ journey_id: number; node_id: string | null; visit: number | null; created_at: Date; channel: string; status: string; suppressed_reason: string | null; title: string; body: string; variables: unknown; scheduled_for: Date; sent_at: Date | null }[]>(Prisma.sql`
+    db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT n.journey_id::float8 AS journey_id, n.node_id, n.visit, n.created_at, n.channel::text AS channel, n.status::text AS status, n.suppressed_reason,
              n.title, n.body, n.variables, n.scheduled_for, n.sent_at
       FROM notifications n WHERE n.journey_id = ANY(${ids}::bigint[]) AND n.member_id = ${memberId}`),
-    db.$queryRaw<{ journey_id: number; node_id: string | null; visit: number | null; created_at: Date; title: string; placement: string; link: string | null; valid_from: Date; valid_to: Date }[]>(Prisma.sql`
+    db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT b.journey_id::float8 AS journey_id, b.node_id, b.visit, b.created_at, b.title, b.placement, b.link, b.valid_from, b.valid_to
       FROM banners b WHERE b.journey_id = ANY(${ids}::bigint[]) AND b.member_id = ${memberId}`),
-    db.$queryRaw<{ journey_id: number; node_id: string | null; visit: number | null; created_at: Date; price: number | null; percent_off: number | null; product_ids: number[]; category_ids: number[]; valid_to: Date }[]>(Prisma.sql`
+    db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT p.journey_id::float8 AS journey_id, p.node_id, p.visit, p.created_at, p.price::float8 AS price, p.percent_off::float8 AS percent_off,
              p.product_ids, p.category_ids, p.valid_to
       FROM member_prices p WHERE p.journey_id = ANY(${ids}::bigint[]) AND p.member_id = ${memberId}`),
-    db.$queryRaw<{ journey_id: number; node_id: string | null; visit: number | null; created_at: Date; type: string; amount: number; reason: string; expires_at: Date | null }[]>(Prisma.sql`
+    db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT p.journey_id::float8 AS journey_id, p.node_id, p.visit, p.created_at, p.type::text AS type, p.amount, p.reason, p.expires_at
       FROM points_entries p WHERE p.journey_id = ANY(${ids}::bigint[]) AND p.member_id = ${memberId}`),
-    db.$queryRaw<{ journey_id: number; node_id: string; visit: number; created_at: Date; kind: string; reason: string }[]>(Prisma.sql`
+    db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT s.journey_id::float8 AS journey_id, s.node_id, s.visit, s.created_at, s.kind, s.reason
       FROM suppressed_effects s WHERE s.journey_id = ANY(${ids}::bigint[]) AND s.member_id = ${memberId}`),
   ]);
@@ -397,39 +464,16 @@ export async function memberJourneys(db: Db, memberId: number): Promise<MemberJo
     position.set(j.id, at);
   }
   const effects = new Map<number, { order: number; effect: JourneyEffect }[]>(ids.map((id) => [id, []]));
-  const add = (row: { journey_id: number; node_id: string | null; visit: number | null }, effect: JourneyEffect) => {
+  const add = (row: EffectRow, effect: JourneyEffect) => {
     const order = position.get(Number(row.journey_id))?.get(`${row.node_id}#${row.visit}`) ?? Number.MAX_SAFE_INTEGER;
     effects.get(Number(row.journey_id))?.push({ order, effect });
   };
-  for (const c of coupons) {
-    add(c, { type: "coupon", nodeId: c.node_id, at: c.issued_at, code: c.code, templateName: c.template_name, couponType: c.type, value: c.value, status: c.status, validTo: c.valid_to });
+  for (const [table, rows] of [["coupons", coupons], ["notifications", notifications], ["banners", banners], ["member_prices", prices], ["points_entries", points], ["suppressed_effects", withheld]] as const) {
+    for (const row of rows) {
+      const effect = journeyEffect(table, row);
+      if (effect) add(row, effect);
+    }
   }
-  for (const n of notifications) {
-    // Title and body are stored as written, with the values they are sent with beside them.
-    const variables = (n.variables && typeof n.variables === "object" ? n.variables : {}) as TemplateVariables;
-    add(n, {
-      type: "notification",
-      nodeId: n.node_id,
-      at: n.created_at,
-      channel: n.channel,
-      status: n.status,
-      suppressedReason: n.suppressed_reason,
-      title: renderTemplate(n.title, variables),
-      body: renderTemplate(n.body, variables),
-      scheduledFor: n.scheduled_for,
-      sentAt: n.sent_at,
-    });
-  }
-  for (const b of banners) {
-    add(b, { type: "banner", nodeId: b.node_id, at: b.created_at, title: b.title, placement: b.placement, link: b.link, validFrom: b.valid_from, validTo: b.valid_to });
-  }
-  for (const p of prices) {
-    add(p, { type: "member_price", nodeId: p.node_id, at: p.created_at, price: p.price, percentOff: p.percent_off, productIds: p.product_ids, categoryIds: p.category_ids, validTo: p.valid_to });
-  }
-  for (const p of points) {
-    add(p, { type: "points", nodeId: p.node_id, at: p.created_at, pointsType: p.type, amount: p.amount, reason: p.reason, expiresAt: p.expires_at });
-  }
-  for (const s of withheld) add(s, { type: "withheld", nodeId: s.node_id, at: s.created_at, kind: s.kind, reason: s.reason });
 
   return journeys.map((j) => ({
     journeyId: j.id,

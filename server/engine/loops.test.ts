@@ -190,6 +190,12 @@ describe("pause, resume and migration", () => {
     );
     const flow = await t.db.flow.findUniqueOrThrow({ where: { id: flowId } });
     await saveDraft(t.db, { id: flowId, draft: v2, layout: {}, baseUpdatedAt: flow.draftUpdatedAt });
+    // A destination that is not a step of the new version is refused, naming the field; nothing is published.
+    await expect(publishFlow(t.db, { id: flowId, migrate: { removedNodeTargets: { d1: "start" } } })).rejects.toMatchObject({
+      code: "invalid",
+      details: { field: "migrate.removedNodeTargets.d1" },
+    });
+    expect(await count(`SELECT count(*) AS n FROM flow_versions WHERE flow_id = $1`, [flowId])).toBe(1);
     const published = await publishFlow(t.db, { id: flowId, migrate: { removedNodeTargets: { d1: "d2" } } });
     expect(await count(`SELECT count(*) AS n FROM journeys WHERE flow_id = $1 AND flow_version_id = $2 AND current_node_id = 'd2'`, [flowId, published.versionId])).toBe(2);
     await setFlowStatus(t.db, { id: flowId, status: "active" });

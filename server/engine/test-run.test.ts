@@ -40,11 +40,15 @@ describe("test run and forecast", () => {
     const before = await totals();
     const run = await testRun(pool, { flowId, definition, memberId: 2, triggerNodeId: "start", responses: { wait: "responded" } });
     expect(run.steps.map((s) => s.nodeId)).toEqual(["start", "coupon", "sms", "wait", "thanks"]);
-    const coupon = run.steps[1]!.effects[0]!.row;
-    const message = run.steps[2]!.effects[0]!.row as { body: string; variables: Record<string, string>; status: string };
-    expect(message.variables["coupon.code"]).toBe(coupon.code);
+    const [coupon] = run.steps[1]!.effects;
+    const [message] = run.steps[2]!.effects;
+    if (coupon?.type !== "coupon" || message?.type !== "notification") throw new Error("expected a coupon, then a message");
+    expect(coupon).toMatchObject({ couponType: "amount", value: 25, status: "issued" });
+    // The message as the member would read it: the name and the very code the coupon step issued.
+    expect(message.body).toBe(`会员2 的券码 ${coupon.code}`);
     expect(message.status).toBe("queued");
-    expect(run.steps[4]!.effects[0]!.row.amount).toBe(50);
+    expect(run.steps[3]!.waited).toMatchObject({ answered: "responded" });
+    expect(run.steps[4]!.effects[0]).toMatchObject({ type: "points", amount: 50 });
     expect(run.ended).toEqual({ status: "completed", reason: "end_of_path" });
     expect(await totals()).toBe(before);
   });
@@ -58,6 +62,19 @@ describe("test run and forecast", () => {
     expect(f.coupons).toMatchObject({ count: 50, faceValue: 50 * 25 });
     const bySatus = Object.fromEntries(f.messages.map((m) => [m.status, m.count]));
     expect(bySatus).toEqual({ queued: 25, suppressed: 25 });
+    expect(await totals()).toBe(before);
+  });
+
+  it("scales a sample of a large audience to the exact audience count", async () => {
+    const before = await totals();
+    const f = await forecast(pool, { flowId, definition, triggerNodeId: "start", sample: 20 });
+    expect(f).toMatchObject({ sample: 20, audience: 50, entering: 50 });
+    expect(f.nodes.coupon!.entered).toBe(50);
+    expect(f.coupons).toMatchObject({ count: 50, faceValue: 50 * 25 });
+    // Consent splits the sample, not exactly in half: the scaled figures add up to the audience,
+    // give or take the rounding of each group.
+    const messages = f.messages.reduce((sum, m) => sum + m.count, 0);
+    expect(Math.abs(messages - 50)).toBeLessThanOrEqual(f.messages.length);
     expect(await totals()).toBe(before);
   });
 });

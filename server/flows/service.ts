@@ -224,6 +224,14 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
     throw new FlowError("invalid", `The flow has ${count} error${count === 1 ? "" : "s"} to fix before it can be published`, issues);
   }
   const definition = flowDefinitionSchema.parse(draft);
+  for (const [from, to] of Object.entries(input.migrate?.removedNodeTargets ?? {})) {
+    const target = definition.nodes.find((n) => n.id === to);
+    if (!target || findNodeKindSpec(target.kind)?.category === "trigger") {
+      throw new DomainError("invalid", `Members at "${from}" cannot be moved to "${to}": it is not a step of the new version`, {
+        field: `migrate.removedNodeTargets.${from}`,
+      });
+    }
+  }
   const latest = await db.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
   if (latest && sameDefinition(draft, flowDraftSchema.parse(latest.definition))) {
     throw new FlowError("conflict", `Nothing changed since v${latest.version}: the draft is the same as that version`);

@@ -59,7 +59,14 @@ export const flowsRouter = createTRPCRouter({
     .mutation(({ ctx, input }) => flows.saveDraft(ctx.db, input)),
 
   publish: editor
-    .input(z.object({ id: z.string().min(1), note: z.string().max(500).optional() }))
+    .input(
+      z.object({
+        id: z.string().min(1),
+        note: z.string().max(500).optional(),
+        // Move members in flight onto the new version; those at removed nodes go where this says (else they leave).
+        migrate: z.object({ removedNodeTargets: z.record(z.string().min(1).max(64), z.string().min(1).max(64)) }).optional(),
+      }),
+    )
     .mutation(({ ctx, input }) => flows.publishFlow(ctx.db, input, actorOf(ctx.session))),
 
   setStatus: editor
