@@ -176,14 +176,53 @@ export async function advanceJourneys(
   }
 }
 
+/** The engine wants waking before the next sweep: a wait ending within the minute gets a timer of its own (in this transaction). */
+async function wakeForSoonWaits(tx: Tx, states: JourneyState[], now: Date) {
+  const soonest = states.reduce((min, s) => (s.status === "waiting" && s.wait ? Math.min(min, s.wait.until.getTime()) : min), Infinity);
+  if (soonest < now.getTime() + 60_000) await wakeEngine(tx, new Date(soonest));
+}
+
+/** The columns a journey's state is written to, as arrays for one `unnest`. */
+function stateColumns(states: JourneyState[]) {
+  const col = <T>(pick: (s: JourneyState) => T) => states.map(pick);
+  const ended = (s: JourneyState) => s.status === "completed" || s.status === "exited" || s.status === "failed";
+  return sql`
+      ${col((s) => s.journeyId)}::bigint[], ${col((s) => s.status)}::text[], ${col((s) => s.nodeId)}::text[], ${col((s) => s.visit)}::int[],
+      ${col((s) => JSON.stringify(s.visits))}::text[], ${col((s) => s.added.join(","))}::text[], ${col((s) => s.isControl)}::boolean[],
+      ${col((s) => (s.status === "waiting" ? s.wait!.until.toISOString() : null))}::timestamptz[],
+      ${col((s) => (s.status === "waiting" ? (s.wait!.event?.name ?? null) : null))}::text[],
+      ${col((s) => (s.status === "waiting" ? JSON.stringify({ ...(s.wait!.event?.match ?? {}), onDeadline: s.wait!.onDeadline }) : null))}::text[],
+      ${col(ended)}::boolean[], ${col((s) => s.endReason ?? null)}::text[],
+      ${col((s) => s.from.nodeId)}::text[], ${col((s) => s.from.visit)}::int[], ${col((s) => s.from.status)}::text[], ${col((s) => s.memberId)}::int[]
+    ) AS u(id, status, node_id, visit, visits, added, is_control, wait_until, wait_event, waiting_for, ended, end_reason, from_node, from_visit, from_status, member_id`;
+}
+
+/**
+ * Writes journeys that entered in this transaction, in the state their first advance left them.
+ * A member another transaction entered meanwhile makes the live index refuse the row: the whole
+ * transaction is then retried as a serialization failure (withTransaction), and the retry skips them.
+ */
+export async function insertJourneys(tx: Tx, flow: RunningFlow, triggerNodeId: string, entryKey: string, states: JourneyState[], now: Date): Promise<void> {
+  await wakeForSoonWaits(tx, states, now);
+  const at = now.toISOString();
+  try {
+    await tx.execute(sql`
+      INSERT INTO journeys (id, flow_id, flow_version_id, member_id, entry_key, status, current_node_id, current_visit, visits, path, is_control,
+                            node_entered_at, entered_at, wait_until, wait_event, waiting_for, ended_at, end_reason)
+      SELECT u.id, ${flow.flowId}, ${flow.versionId}, u.member_id, ${entryKey}, u.status::"JourneyStatus", u.node_id, u.visit, u.visits::jsonb,
+             ARRAY[${triggerNodeId}]::text[] || string_to_array(u.added, ','), u.is_control, ${at}::timestamptz, ${at}::timestamptz,
+             u.wait_until, u.wait_event, u.waiting_for::jsonb, CASE WHEN u.ended THEN ${at}::timestamptz END, u.end_reason
+      FROM unnest(${stateColumns(states)})`);
+  } catch (error) {
+    if ((error as { code?: string }).code !== "23505") throw error;
+    throw Object.assign(new Error("a member entered this flow in another transaction meanwhile"), { code: "40001", cause: error });
+  }
+}
+
 /** Writes journeys back in one statement, guarded on where each stood when it was read. */
 export async function saveJourneys(tx: Tx, states: JourneyState[], now: Date): Promise<number> {
   if (states.length === 0) return 0;
-  // The sweeper runs every minute; a wait ending sooner gets a timer of its own (added in this transaction).
-  const soonest = states.reduce((min, s) => (s.status === "waiting" && s.wait ? Math.min(min, s.wait.until.getTime()) : min), Infinity);
-  if (soonest < now.getTime() + 60_000) await wakeEngine(tx, new Date(soonest));
-  const col = <T>(pick: (s: JourneyState) => T) => states.map(pick);
-  const ended = (s: JourneyState) => s.status === "completed" || s.status === "exited" || s.status === "failed";
+  await wakeForSoonWaits(tx, states, now);
   return tx.execute(sql`
     UPDATE journeys j SET
       status = u.status::"JourneyStatus", current_node_id = u.node_id, current_visit = u.visit, visits = u.visits::jsonb,
@@ -191,15 +230,7 @@ export async function saveJourneys(tx: Tx, states: JourneyState[], now: Date): P
       node_entered_at = CASE WHEN u.node_id IS DISTINCT FROM j.current_node_id OR u.visit <> j.current_visit THEN ${now.toISOString()}::timestamptz ELSE j.node_entered_at END,
       wait_until = u.wait_until, wait_event = u.wait_event, waiting_for = u.waiting_for::jsonb,
       ended_at = CASE WHEN u.ended THEN ${now.toISOString()}::timestamptz END, end_reason = u.end_reason
-    FROM unnest(
-      ${col((s) => s.journeyId)}::bigint[], ${col((s) => s.status)}::text[], ${col((s) => s.nodeId)}::text[], ${col((s) => s.visit)}::int[],
-      ${col((s) => JSON.stringify(s.visits))}::text[], ${col((s) => s.added.join(","))}::text[], ${col((s) => s.isControl)}::boolean[],
-      ${col((s) => (s.status === "waiting" ? s.wait!.until.toISOString() : null))}::timestamptz[],
-      ${col((s) => (s.status === "waiting" ? (s.wait!.event?.name ?? null) : null))}::text[],
-      ${col((s) => (s.status === "waiting" ? JSON.stringify({ ...(s.wait!.event?.match ?? {}), onDeadline: s.wait!.onDeadline }) : null))}::text[],
-      ${col(ended)}::boolean[], ${col((s) => s.endReason ?? null)}::text[],
-      ${col((s) => s.from.nodeId)}::text[], ${col((s) => s.from.visit)}::int[], ${col((s) => s.from.status)}::text[]
-    ) AS u(id, status, node_id, visit, visits, added, is_control, wait_until, wait_event, waiting_for, ended, end_reason, from_node, from_visit, from_status)
+    FROM unnest(${stateColumns(states)})
     WHERE j.id = u.id AND j.current_node_id = u.from_node AND j.current_visit = u.from_visit AND j.status = u.from_status::"JourneyStatus"`);
 }
 

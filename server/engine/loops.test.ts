@@ -126,6 +126,30 @@ describe("the goal", () => {
   });
 });
 
+describe("concurrent entries", () => {
+  it("enter a member once when its events arrive in parallel transactions", async () => {
+    const draft = flowDraft(
+      [
+        { id: "start", kind: "event_trigger", config: { event: "custom.burst", conditions: [] } },
+        { id: "coupon", kind: "issue_coupon", config: inlineCoupon(8) },
+        { id: "delay", kind: "delay", config: { amount: 1, unit: "days" } },
+      ],
+      ["start>coupon", "coupon>delay"],
+      { reEntry: { mode: "after_exit" } },
+    );
+    const { flowId } = await publishDraft(t.db, "Burst", draft);
+    // Eight transactions at once, each with its own event for member 40: the first to commit enters
+    // it; the others find it in the flow (the live index refuses a second journey; they retry).
+    const results = await Promise.all(
+      Array.from({ length: 8 }, (_, i) => ingestEvents(pool, [{ id: `burst-${i}`, memberId: 40, name: "custom.burst", occurredAt: new Date() }])),
+    );
+    expect(results.reduce((sum, r) => sum + r.entered, 0)).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM journeys WHERE flow_id = $1 AND member_id = 40`, [flowId])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM coupons WHERE flow_id = $1 AND member_id = 40`, [flowId])).toBe(1);
+    expect(await count(`SELECT count(*) AS n FROM member_events WHERE name = 'custom.burst'`)).toBe(8);
+  });
+});
+
 describe("re-entry", () => {
   it.each([
     ["once", { mode: "once" }, 1],

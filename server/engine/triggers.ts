@@ -11,7 +11,7 @@ import type { EntryAudience } from "@/server/flows/kinds/entry";
 import type { DateTriggerConfig } from "@/server/flows/kinds/date_trigger/spec";
 import { raw, sql, withTransaction, type Pool, type Sql, type Tx } from "@/server/db/sql";
 import type { RunningFlow } from "./executor";
-import { advanceJourneys, loadVersion, NodeCounts, saveJourneys, type JourneyState } from "./journeys";
+import { advanceJourneys, insertJourneys, loadVersion, NodeCounts, type JourneyState } from "./journeys";
 import type { EffectWriter } from "./effects";
 
 const AUDIENCE_POLL_MINUTES = 15;
@@ -170,17 +170,13 @@ export async function enterMembers(
   options: { now: Date; counts: NodeCounts; effects?: EffectWriter },
 ): Promise<{ entered: number; scanned: number; lastMemberId: number | null }> {
   const { now } = options;
+  // Ids are drawn now and the journeys written once, after the advance, in the state it left them:
+  // a broadcast writes each journey row once instead of inserting it and updating it at once.
   const rows = await tx.query<{ t: string; id: number | null; member_id: number | null }>(sql`
-    WITH picked AS MATERIALIZED (${candidates}),
-    ins AS (
-      INSERT INTO journeys (flow_id, flow_version_id, member_id, entry_key, status, current_node_id, current_visit, visits, path, node_entered_at, entered_at)
-      SELECT ${flow.flowId}, ${flow.versionId}, m.id, ${entryKey}, 'active', ${triggerNodeId}, 1, ${JSON.stringify({ [triggerNodeId]: 1 })}::jsonb,
-             ARRAY[${triggerNodeId}]::text[], ${now.toISOString()}::timestamptz, ${now.toISOString()}::timestamptz
-      FROM picked m WHERE ${reEntryPredicate(flow, now)}
-      ON CONFLICT DO NOTHING
-      RETURNING id, member_id
-    )
-    SELECT 'j' AS t, id, member_id FROM ins
+    WITH picked AS MATERIALIZED (${candidates})
+    SELECT 'j' AS t, nextval(pg_get_serial_sequence('journeys', 'id')) AS id, m.id AS member_id FROM picked m
+    WHERE ${reEntryPredicate(flow, now)}
+      AND NOT EXISTS (SELECT 1 FROM journeys l WHERE l.flow_id = ${flow.flowId} AND l.member_id = m.id AND (l.status IN ('active', 'waiting') OR l.entry_key = ${entryKey}))
     UNION ALL SELECT 'c', max(id), count(*)::int FROM picked`);
   const summary = rows.find((r) => r.t === "c")!;
   const states: JourneyState[] = rows
@@ -199,7 +195,7 @@ export async function enterMembers(
   options.counts.add(flow.versionId, triggerNodeId, "entered", states.length);
   if (states.length > 0) {
     await advanceJourneys(tx, flow, states, { now, counts: options.counts, effects: options.effects });
-    await saveJourneys(tx, states, now);
+    await insertJourneys(tx, flow, triggerNodeId, entryKey, states, now);
   }
   return { entered: states.length, scanned: summary.member_id ?? 0, lastMemberId: summary.id };
 }
