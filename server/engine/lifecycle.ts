@@ -3,6 +3,8 @@
 import type { FlowDefinition } from "@/server/flows/definition";
 import { sql, type Tx } from "@/server/db/sql";
 import { armTriggers } from "./triggers";
+import { runtime } from "@/server/env";
+import { FLOW_PAUSED, type FlowPausedData } from "./inngest/functions/events";
 
 export { armTriggers };
 
@@ -51,4 +53,17 @@ export async function migrateJourneys(
     UPDATE journeys SET status = 'exited', end_reason = 'migrated', ended_at = ${now.toISOString()}::timestamptz
     WHERE flow_id = ${flowId} AND status IN ('active', 'waiting') AND flow_version_id <> ${toVersionId}`);
   return { moved, exited };
+}
+
+/**
+ * After a pause or an archive commits: in the Inngest runtime, cancels the flow's occurrence runs
+ * at once (`memberflow/flow.paused`). Best effort — a run that misses it stops at its next chunk,
+ * which reads the flow's status. graphile-worker's chunk jobs read it the same way.
+ */
+export async function announceFlowStopped(flowId: string): Promise<void> {
+  if (runtime() !== "inngest") return;
+  const { inngest } = await import("./inngest/client");
+  await inngest.send({ name: FLOW_PAUSED, data: { flowId } satisfies FlowPausedData }).catch((error: unknown) => {
+    console.warn(`[memberflow] could not announce that flow ${flowId} stopped: ${error instanceof Error ? error.message : String(error)}`);
+  });
 }

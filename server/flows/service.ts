@@ -11,7 +11,7 @@ import type { FlowLayout } from "./canvas";
 import { autoLayout, completeLayout } from "./layout";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 import { prismaTx } from "@/server/db/sql";
-import { archiveFlowEngine, armTriggers, migrateJourneys } from "@/server/engine/lifecycle";
+import { announceFlowStopped, archiveFlowEngine, armTriggers, migrateJourneys } from "@/server/engine/lifecycle";
 import { CURRENT_DEFINITION_SCHEMA } from "./upgrade";
 import type { FlowDefinition } from "./definition";
 
@@ -279,14 +279,16 @@ export async function setFlowStatus(db: Db, input: { id: string; status: "active
   }
   // Pausing only stops new entries and new work (the engine runs active flows only); resuming picks
   // up what fell due meanwhile; archiving ends the journeys. One transaction with the status.
-  return db.$transaction(async (tx) => {
-    const updated = await tx.flow.update({ where: { id: input.id }, data: { status: input.status } });
+  const updated = await db.$transaction(async (tx) => {
+    const row = await tx.flow.update({ where: { id: input.id }, data: { status: input.status } });
     if (input.status === "archived") await archiveFlowEngine(prismaTx(tx), input.id, new Date());
     await tx.auditLog.create({
       data: { actor, action: `flow.${input.status === "active" ? "resume" : input.status === "paused" ? "pause" : "archive"}`, entityType: "flow", entityId: input.id },
     });
-    return updated;
+    return row;
   });
+  if (input.status !== "active") await announceFlowStopped(input.id);
+  return updated;
 }
 
 async function loadVersionDefinition(db: Db, flowId: string, versionId: string | "draft") {
