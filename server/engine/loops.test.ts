@@ -132,7 +132,8 @@ describe("concurrent entries", () => {
       [
         { id: "start", kind: "event_trigger", config: { event: "custom.burst", conditions: [] } },
         { id: "coupon", kind: "issue_coupon", config: inlineCoupon(8) },
-        { id: "delay", kind: "delay", config: { amount: 1, unit: "days" } },
+        // Long enough that the other tests' sweeps (days ahead) leave the member waiting here.
+        { id: "delay", kind: "delay", config: { amount: 365, unit: "days" } },
       ],
       ["start>coupon", "coupon>delay"],
       { reEntry: { mode: "after_exit" } },
