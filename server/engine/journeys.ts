@@ -35,6 +35,9 @@ export type JourneyState = {
   endReason?: EndReason;
 };
 
+/** Rows each counter is split over (flow_node_counts.shard): transactions on different connections rarely share one. */
+const COUNTER_SHARDS = 16;
+
 /** Members per node and outcome, flushed to flow_node_counts with the journeys. */
 export class NodeCounts {
   private readonly counts = new Map<string, number>();
@@ -52,10 +55,11 @@ export class NodeCounts {
     const keys = [...this.counts.keys()].sort();
     const parts = keys.map((k) => k.split("\u0000") as [string, string, string]);
     await tx.execute(sql`
-      INSERT INTO flow_node_counts (flow_version_id, node_id, metric, members)
-      SELECT * FROM unnest(${parts.map((p) => p[0])}::text[], ${parts.map((p) => p[1])}::text[], ${parts.map((p) => p[2])}::text[],
-                           ${keys.map((k) => this.counts.get(k)!)}::bigint[])
-      ON CONFLICT (flow_version_id, node_id, metric) DO UPDATE SET members = flow_node_counts.members + EXCLUDED.members`);
+      INSERT INTO flow_node_counts (flow_version_id, node_id, metric, shard, members)
+      SELECT c.version_id, c.node_id, c.metric, pg_backend_pid() % ${COUNTER_SHARDS}::int, c.members
+      FROM unnest(${parts.map((p) => p[0])}::text[], ${parts.map((p) => p[1])}::text[], ${parts.map((p) => p[2])}::text[],
+                  ${keys.map((k) => this.counts.get(k)!)}::bigint[]) AS c(version_id, node_id, metric, members)
+      ON CONFLICT (flow_version_id, node_id, metric, shard) DO UPDATE SET members = flow_node_counts.members + EXCLUDED.members`);
     this.counts.clear();
   }
 }
@@ -202,17 +206,17 @@ function stateColumns(states: JourneyState[]) {
  * A member another transaction entered meanwhile makes the live index refuse the row: the whole
  * transaction is then retried as a serialization failure (withTransaction), and the retry skips them.
  */
-export async function insertJourneys(tx: Tx, flow: RunningFlow, triggerNodeId: string, entryKey: string, states: JourneyState[], now: Date): Promise<void> {
+export async function insertJourneys(tx: Tx, flow: RunningFlow, triggerNodeId: string, entryKeys: string[], states: JourneyState[], now: Date): Promise<void> {
   await wakeForSoonWaits(tx, states, now);
   const at = now.toISOString();
   try {
     await tx.execute(sql`
       INSERT INTO journeys (id, flow_id, flow_version_id, member_id, entry_key, status, current_node_id, current_visit, visits, path, is_control,
                             node_entered_at, entered_at, wait_until, wait_event, waiting_for, ended_at, end_reason)
-      SELECT u.id, ${flow.flowId}, ${flow.versionId}, u.member_id, ${entryKey}, u.status::"JourneyStatus", u.node_id, u.visit, u.visits::jsonb,
+      SELECT u.id, ${flow.flowId}, ${flow.versionId}, u.member_id, k.entry_key, u.status::"JourneyStatus", u.node_id, u.visit, u.visits::jsonb,
              ARRAY[${triggerNodeId}]::text[] || string_to_array(u.added, ','), u.is_control, ${at}::timestamptz, ${at}::timestamptz,
              u.wait_until, u.wait_event, u.waiting_for::jsonb, CASE WHEN u.ended THEN ${at}::timestamptz END, u.end_reason
-      FROM unnest(${stateColumns(states)})`);
+      FROM unnest(${stateColumns(states)}) JOIN unnest(${states.map((s) => s.journeyId)}::bigint[], ${entryKeys}::text[]) AS k(id, entry_key) ON k.id = u.id`);
   } catch (error) {
     if ((error as { code?: string }).code !== "23505") throw error;
     throw Object.assign(new Error("a member entered this flow in another transaction meanwhile"), { code: "40001", cause: error });

@@ -151,6 +151,38 @@ describe("concurrent entries", () => {
   });
 });
 
+describe("coupon limits under concurrency", () => {
+  const eventFlow = (event: string, templateId: string) =>
+    flowDraft(
+      [
+        { id: "start", kind: "event_trigger", config: { event, conditions: [] } },
+        { id: "coupon", kind: "issue_coupon", config: { template: { mode: "existing", id: templateId } } },
+      ],
+      ["start>coupon"],
+      { reEntry: { mode: "after_exit" } },
+    );
+  const burst = (event: string, members: number[], tag: string) =>
+    Promise.all(members.map((m, i) => ingestEvents(pool, [{ id: `${tag}-${i}`, memberId: m, name: event, occurredAt: new Date() }])));
+
+  it("holds the per-member maximum across flows issuing the same template at once", async () => {
+    await t.pool.query(`INSERT INTO coupon_templates (id, name, type, value, min_spend, valid_days, per_member_max) VALUES ('tpl_once', 'Once', 'amount', 5, 0, 7, 1)`);
+    await publishDraft(t.db, "Limit A", eventFlow("custom.limit_pm", "tpl_once"));
+    await publishDraft(t.db, "Limit B", eventFlow("custom.limit_pm", "tpl_once"));
+    // Each event enters member 39 into both flows; eight at once, in parallel transactions.
+    await burst("custom.limit_pm", Array(8).fill(39), "pm");
+    expect(await count(`SELECT count(*) AS n FROM journeys j JOIN flows f ON f.id = j.flow_id WHERE f.name LIKE 'Limit %' AND j.member_id = 39`)).toBeGreaterThanOrEqual(2);
+    expect(await count(`SELECT count(*) AS n FROM coupons WHERE template_id = 'tpl_once' AND member_id = 39`)).toBe(1);
+  });
+
+  it("never issues past a template's total stock", async () => {
+    await t.pool.query(`INSERT INTO coupon_templates (id, name, type, value, min_spend, valid_days, per_member_max, total_limit) VALUES ('tpl_stock', 'Stock', 'amount', 5, 0, 7, 1, 3)`);
+    await publishDraft(t.db, "Stock", eventFlow("custom.limit_stock", "tpl_stock"));
+    await burst("custom.limit_stock", [31, 32, 33, 34, 35, 36, 37, 38], "st");
+    expect(await count(`SELECT count(*) AS n FROM coupons WHERE template_id = 'tpl_stock'`)).toBe(3);
+    expect(await count(`SELECT issued_count AS n FROM coupon_templates WHERE id = 'tpl_stock'`)).toBe(3);
+  });
+});
+
 describe("re-entry", () => {
   it.each([
     ["once", { mode: "once" }, 1],

@@ -158,26 +158,28 @@ function reEntryPredicate(flow: RunningFlow, now: Date): Sql {
 }
 
 /**
- * Enters the members `candidates` selects (a query yielding `m.id`, in id order) at a trigger
+ * Enters the members `candidates` selects (a query yielding `id`, each member once) at a trigger
  * node and advances them. Entries are keyed (flow, member, entry key): a retry enters no one twice.
+ * `entryKey` null: the candidates yield each member's own `entry_key` too (one per event).
  */
 export async function enterMembers(
   tx: Tx,
   flow: RunningFlow,
   triggerNodeId: string,
-  entryKey: string,
+  entryKey: string | null,
   candidates: Sql,
   options: { now: Date; counts: NodeCounts; effects?: EffectWriter },
 ): Promise<{ entered: number; scanned: number; lastMemberId: number | null }> {
   const { now } = options;
   // Ids are drawn now and the journeys written once, after the advance, in the state it left them:
   // a broadcast writes each journey row once instead of inserting it and updating it at once.
-  const rows = await tx.query<{ t: string; id: number | null; member_id: number | null }>(sql`
+  const key = entryKey === null ? sql`m.entry_key` : sql`${entryKey}::text`;
+  const rows = await tx.query<{ t: string; id: number | null; member_id: number | null; entry_key: string | null }>(sql`
     WITH picked AS MATERIALIZED (${candidates})
-    SELECT 'j' AS t, nextval(pg_get_serial_sequence('journeys', 'id')) AS id, m.id AS member_id FROM picked m
+    SELECT 'j' AS t, nextval(pg_get_serial_sequence('journeys', 'id')) AS id, m.id AS member_id, ${key} AS entry_key FROM picked m
     WHERE ${reEntryPredicate(flow, now)}
-      AND NOT EXISTS (SELECT 1 FROM journeys l WHERE l.flow_id = ${flow.flowId} AND l.member_id = m.id AND (l.status IN ('active', 'waiting') OR l.entry_key = ${entryKey}))
-    UNION ALL SELECT 'c', max(id), count(*)::int FROM picked`);
+      AND NOT EXISTS (SELECT 1 FROM journeys l WHERE l.flow_id = ${flow.flowId} AND l.member_id = m.id AND (l.status IN ('active', 'waiting') OR l.entry_key = ${key}))
+    UNION ALL SELECT 'c', max(id), count(*)::int, NULL FROM picked`);
   const summary = rows.find((r) => r.t === "c")!;
   const states: JourneyState[] = rows
     .filter((r) => r.t === "j")
@@ -195,7 +197,8 @@ export async function enterMembers(
   options.counts.add(flow.versionId, triggerNodeId, "entered", states.length);
   if (states.length > 0) {
     await advanceJourneys(tx, flow, states, { now, counts: options.counts, effects: options.effects });
-    await insertJourneys(tx, flow, triggerNodeId, entryKey, states, now);
+    const keys = rows.filter((r) => r.t === "j").map((r) => r.entry_key!);
+    await insertJourneys(tx, flow, triggerNodeId, keys, states, now);
   }
   return { entered: states.length, scanned: summary.member_id ?? 0, lastMemberId: summary.id };
 }

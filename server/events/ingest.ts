@@ -70,12 +70,22 @@ async function enterEventTriggered(tx: Tx, events: RecordedEvent[], source: stri
     const node = flow.definition.nodes.find((n) => n.id === t.node_id);
     if (node?.kind !== "event_trigger") continue;
     const conditions = node.config.conditions as PropertyCondition[];
-    for (const e of events) {
-      if (e.name !== t.event_name || !propertiesMatch(e.properties, conditions)) continue;
-      const result = await enterMembers(tx, flow, node.id, `evt:${source}:${e.eventId}`, sql`SELECT m.id FROM members m WHERE m.id = ${e.memberId}::int`, {
-        now,
-        counts,
-      });
+    // Set-based: one entry per round for all the matching events' members; a member with several
+    // matching events in this batch has its next one in the next round, after the first has entered.
+    let pending = events.filter((e) => e.name === t.event_name && propertiesMatch(e.properties, conditions));
+    while (pending.length > 0) {
+      const seen = new Set<number>();
+      const round = pending.filter((e) => !seen.has(e.memberId) && (seen.add(e.memberId), true));
+      pending = pending.filter((e) => !round.includes(e));
+      const result = await enterMembers(
+        tx,
+        flow,
+        node.id,
+        null,
+        sql`SELECT m.id, k.entry_key FROM unnest(${round.map((e) => e.memberId)}::int[], ${round.map((e) => `evt:${source}:${e.eventId}`)}::text[]) AS k(member_id, entry_key)
+            JOIN members m ON m.id = k.member_id`,
+        { now, counts },
+      );
       entered += result.entered;
     }
   }

@@ -17,17 +17,32 @@ async function templateIdFor(ctx: ExecContext<"issue_coupon">, config: IssueCoup
   return id;
 }
 
-// One INSERT … SELECT for the batch. The template row is locked for the statement's transaction,
-// so the total stock and the per-member maximum hold when several batches issue at once; members
-// over either limit get no coupon and move on. Codes and ids come from the database's defaults.
+/** Up to this many members, a batch locks each (template, member) rather than the template row. */
+const MEMBER_LOCKS_UP_TO = 64;
+
+// One INSERT … SELECT for the batch. The limits hold when several transactions issue at once:
+// - a template with a total stock is locked (FOR UPDATE) and its issued count kept, so the stock
+//   is counted exactly;
+// - otherwise only the per-member maximum needs guarding: a large batch (a broadcast chunk) locks
+//   the template row, while a small one (an event) takes a key-share lock on it, which the large
+//   batch's lock excludes, and an advisory lock per (template, member) — so events for different
+//   members issue in parallel instead of queueing behind one row.
+// Members over either limit get no coupon and move on. Codes and ids come from the database's defaults.
 export const execute: Executor<"issue_coupon"> = async (ctx) => {
   const batch = await suppressHoldout(ctx, "coupon");
   if (batch.length === 0) return { type: "branch", branch: "out" };
   const templateId = await templateIdFor(ctx, ctx.node.config);
+  const [limits] = await ctx.tx.query<{ limited: boolean }>(sql`SELECT total_limit IS NOT NULL AS limited FROM coupon_templates WHERE id = ${templateId}`);
+  if (!limits) throw new Error(`coupon template ${templateId} does not exist`);
+  const perMember = !limits.limited && batch.length <= MEMBER_LOCKS_UP_TO;
   const [template] = await ctx.tx.query<{ remaining: number | null }>(sql`
     SELECT CASE WHEN total_limit IS NULL THEN NULL ELSE greatest(total_limit - issued_count, 0) END AS remaining
-    FROM coupon_templates WHERE id = ${templateId} FOR UPDATE`);
+    FROM coupon_templates WHERE id = ${templateId} ${perMember ? sql`FOR KEY SHARE` : sql`FOR UPDATE`}`);
   if (!template) throw new Error(`coupon template ${templateId} does not exist`);
+  if (perMember) {
+    const members = [...new Set(batch.map((b) => b.memberId))].sort((a, b) => a - b);
+    await ctx.tx.query(sql`SELECT pg_advisory_xact_lock(hashtext(${templateId}), m) FROM unnest(${members}::int[]) AS m ORDER BY m`);
+  }
   const now = ctx.now.toISOString();
   const issued = await ctx.effects.insert<{ id: string }>(
     "coupons",
@@ -44,7 +59,9 @@ export const execute: Executor<"issue_coupon"> = async (ctx) => {
     ["code", "template_id", "member_id", "valid_from", "valid_to", "issued_at", "journey_id", "node_id", "visit", "flow_id"],
     ["id"],
   );
-  if (issued.length > 0) {
+  // The issued count is the stock's: kept for templates with a total stock only (an update of the
+  // template row would queue every issuing transaction behind the previous one).
+  if (issued.length > 0 && limits.limited) {
     await ctx.effects.apply(sql`UPDATE coupon_templates SET issued_count = issued_count + ${issued.length}::int WHERE id = ${templateId}`);
   }
   return { type: "branch", branch: "out" };
