@@ -68,10 +68,10 @@ export function PublishDialog({
 
   return (
     <Dialog open={open} onOpenChange={onOpenChange}>
-      <DialogContent className="max-w-lg">
+      <DialogContent>
         <DialogHeader>
           <DialogTitle>{t("title", { version: nextVersion })}</DialogTitle>
-          <DialogDescription>{liveVersion === null || inFlight === 0 ? t("descriptionFirst") : t("description")}</DialogDescription>
+          <DialogDescription>{t("description")}</DialogDescription>
         </DialogHeader>
         {warnings > 0 ? (
           <p className="flex items-center gap-2 rounded-md bg-warning/15 px-3 py-2 text-xs text-warning-foreground">
@@ -79,7 +79,7 @@ export function PublishDialog({
           </p>
         ) : null}
         {liveVersion !== null && inFlight > 0 ? (
-          <fieldset className="flex flex-col gap-2 rounded-md border p-3" data-testid="publish-in-flight">
+          <fieldset className="flex min-w-0 flex-col gap-2 rounded-md border p-3" data-testid="publish-in-flight">
             <legend className="px-1 text-xs font-medium">{t("inFlight.title", { count: format.number(inFlight) })}</legend>
             <label className="flex items-start gap-2 text-sm">
               <input type="radio" name="in-flight" className="mt-1" checked={!move} onChange={() => setMove(false)} data-testid="publish-keep" />
@@ -100,12 +100,12 @@ export function PublishDialog({
                 <p className="text-xs text-muted-foreground">{t("inFlight.removedHint")}</p>
                 {removed.map(([id, s]) => (
                   <div key={id} className="flex items-center gap-2 text-sm" data-testid={`publish-removed-${id}`}>
-                    <span className="min-w-0 flex-1 truncate" title={id}>
-                      {nodeTitle({ id, kind: s.kind, name: s.name })[locale]}
-                      <span className="ml-1 text-xs text-muted-foreground">· {t("inFlight.members", { count: s.members })}</span>
+                    <span className="flex min-w-0 flex-1 flex-col" title={id}>
+                      <span className="truncate">{nodeTitle({ id, kind: s.kind, name: s.name })[locale]}</span>
+                      <span className="text-xs text-muted-foreground">{t("inFlight.members", { count: s.members })}</span>
                     </span>
                     <Select value={targets[id] ?? LEAVE} onValueChange={(v) => setTargets((prev) => ({ ...prev, [id]: v }))}>
-                      <SelectTrigger className="w-48" aria-label={t("inFlight.targetLabel", { name: s.name || id })}>
+                      <SelectTrigger className="w-40 shrink-0" aria-label={t("inFlight.targetLabel", { name: s.name || id })}>
                         <SelectValue />
                       </SelectTrigger>
                       <SelectContent>
