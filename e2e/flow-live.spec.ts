@@ -1,56 +1,39 @@
 import { expect, test } from "@playwright/test";
 import { runHook } from "./engine-hook";
+import { flowFile, flowUpload } from "./flow-file";
 
 // A running flow seen live: a flow imported and published in the browser, run for three members
 // (by the engine's own operations, through the hook in engine-hook.ts), its counts moving on the open canvas without
 // a reload, the members waiting at the delay listed from the node, and the coupon the flow issued
 // found on a member's page.
 
-const flowFile = (name: string) => ({
-  format: "memberflow.flow",
-  formatVersion: 1,
-  name,
-  description: "",
-  definition: {
-    nodes: [
-      { id: "start", kind: "manual_trigger", name: "Run by hand", config: {} },
-      {
-        id: "split",
-        kind: "split",
-        name: "Everyone in",
-        config: {
-          groups: [{ id: "all", name: "Everyone", conditions: { type: "group", op: "and", children: [{ type: "rule", field: "points_balance", operator: "gte", value: 0 }] } }],
-          elseName: "Nobody",
-        },
-      },
-      { id: "coupon", kind: "issue_coupon", name: "E2E coupon", config: { template: { mode: "inline", name: "E2E ¥15 off", type: "amount", value: 15, minSpend: 0, validDays: 7 } } },
-      { id: "wait", kind: "delay", name: "Wait a week", config: { amount: 7, unit: "days" } },
-      { id: "out", kind: "exit", name: "Leave", config: {} },
-    ],
-    edges: [
-      { id: "e0", source: "start", branch: "out", target: "split" },
-      { id: "e1", source: "split", branch: "all", target: "coupon" },
-      { id: "e2", source: "coupon", branch: "out", target: "wait" },
-      { id: "e3", source: "split", branch: "else", target: "out" },
-    ],
-    settings: {
-      timezone: "Asia/Shanghai",
-      reEntry: { mode: "once" },
-      frequencyCaps: {},
-      quietHours: null,
-      sendRateLimits: {},
-      goal: null,
-      conversionWindowDays: 7,
+const flowNodes = [
+  { id: "start", kind: "manual_trigger", name: "Run by hand", config: {} },
+  {
+    id: "split",
+    kind: "split",
+    name: "Everyone in",
+    config: {
+      groups: [{ id: "all", name: "Everyone", conditions: { type: "group", op: "and", children: [{ type: "rule", field: "points_balance", operator: "gte", value: 0 }] } }],
+      elseName: "Nobody",
     },
   },
-  layout: {},
-});
+  { id: "coupon", kind: "issue_coupon", name: "E2E coupon", config: { template: { mode: "inline", name: "E2E ¥15 off", type: "amount", value: 15, minSpend: 0, validDays: 7 } } },
+  { id: "wait", kind: "delay", name: "Wait a week", config: { amount: 7, unit: "days" } },
+  { id: "out", kind: "exit", name: "Leave", config: {} },
+];
+const flowEdges = [
+  { id: "e0", source: "start", branch: "out", target: "split" },
+  { id: "e1", source: "split", branch: "all", target: "coupon" },
+  { id: "e2", source: "coupon", branch: "out", target: "wait" },
+  { id: "e3", source: "split", branch: "else", target: "out" },
+];
 
 test("a published flow's counts move on the canvas as it runs, and the coupon shows on the member's page", async ({ page }) => {
   test.setTimeout(120_000);
   const name = `E2E live ${Date.now()}`;
   await page.goto("/flows");
-  await page.getByTestId("import-input").setInputFiles({ name: "flow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(flowFile(name))) });
+  await page.getByTestId("import-input").setInputFiles(flowUpload(flowFile(name, flowNodes, flowEdges)));
   await page.waitForURL(/\/flows\/[^/]+$/);
   const flowId = new URL(page.url()).pathname.split("/").pop()!;
   await expect(page.getByTestId("flow-node-wait")).toBeVisible();

@@ -1,41 +1,32 @@
 import { expect, test } from "@playwright/test";
 import { runHook } from "./engine-hook";
+import { flowFile, flowUpload } from "./flow-file";
 
 // Trying a draft before publishing: one member's path with the coupon code and message it would
 // get, the response wait answered by choice; and the forecast over the whole entry audience.
 // Nothing is issued: the member has no coupon from the flow afterwards.
 
-const flowFile = (name: string) => ({
-  format: "memberflow.flow",
-  formatVersion: 1,
-  name,
-  description: "",
-  definition: {
-    nodes: [
-      // A schedule a year ahead: the draft is tried, never run.
-      { id: "start", kind: "schedule_trigger", name: "Everyone, next year", config: { schedule: { mode: "once", at: new Date(Date.now() + 365 * 86_400_000).toISOString() }, timezone: "Asia/Shanghai", entry: { mode: "all" } } },
-      { id: "coupon", kind: "issue_coupon", name: "Try coupon", config: { template: { mode: "inline", name: "Try ¥12 off", type: "amount", value: 12, minSpend: 0, validDays: 7 } } },
-      { id: "note", kind: "send_notification", name: "Tell them", config: { channel: "in_app", content: { mode: "inline", title: "Hi", body: "Code {{coupon.code}}" } } },
-      { id: "wait", kind: "wait_for_response", name: "Redeemed?", config: { event: { type: "coupon.redeemed", sourceNodeId: "coupon" }, window: { amount: 3, unit: "days" } } },
-      { id: "thanks", kind: "points", name: "Thanks points", config: { action: "award", amount: 40, reason: "thanks" } },
-      { id: "done", kind: "exit", name: "Done", config: {} },
-    ],
-    edges: [
-      { id: "e0", source: "start", branch: "out", target: "coupon" },
-      { id: "e1", source: "coupon", branch: "out", target: "note" },
-      { id: "e2", source: "note", branch: "out", target: "wait" },
-      { id: "e3", source: "wait", branch: "responded", target: "thanks" },
-      { id: "e4", source: "wait", branch: "timeout", target: "done" },
-    ],
-    settings: { timezone: "Asia/Shanghai", reEntry: { mode: "once" }, frequencyCaps: {}, quietHours: null, sendRateLimits: {}, goal: null, conversionWindowDays: 7 },
-  },
-  layout: {},
-});
+const flowNodes = [
+  // A schedule a year ahead: the draft is tried, never run.
+  { id: "start", kind: "schedule_trigger", name: "Everyone, next year", config: { schedule: { mode: "once", at: new Date(Date.now() + 365 * 86_400_000).toISOString() }, timezone: "Asia/Shanghai", entry: { mode: "all" } } },
+  { id: "coupon", kind: "issue_coupon", name: "Try coupon", config: { template: { mode: "inline", name: "Try ¥12 off", type: "amount", value: 12, minSpend: 0, validDays: 7 } } },
+  { id: "note", kind: "send_notification", name: "Tell them", config: { channel: "in_app", content: { mode: "inline", title: "Hi", body: "Code {{coupon.code}}" } } },
+  { id: "wait", kind: "wait_for_response", name: "Redeemed?", config: { event: { type: "coupon.redeemed", sourceNodeId: "coupon" }, window: { amount: 3, unit: "days" } } },
+  { id: "thanks", kind: "points", name: "Thanks points", config: { action: "award", amount: 40, reason: "thanks" } },
+  { id: "done", kind: "exit", name: "Done", config: {} },
+];
+const flowEdges = [
+  { id: "e0", source: "start", branch: "out", target: "coupon" },
+  { id: "e1", source: "coupon", branch: "out", target: "note" },
+  { id: "e2", source: "note", branch: "out", target: "wait" },
+  { id: "e3", source: "wait", branch: "responded", target: "thanks" },
+  { id: "e4", source: "wait", branch: "timeout", target: "done" },
+];
 
 test("a draft is tried on one member and forecast over its audience, issuing nothing", async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto("/flows");
-  await page.getByTestId("import-input").setInputFiles({ name: "flow.json", mimeType: "application/json", buffer: Buffer.from(JSON.stringify(flowFile(`E2E try ${Date.now()}`))) });
+  await page.getByTestId("import-input").setInputFiles(flowUpload(flowFile(`E2E try ${Date.now()}`, flowNodes, flowEdges)));
   await page.waitForURL(/\/flows\/[^/]+$/);
   const flowId = new URL(page.url()).pathname.split("/").pop()!;
 
