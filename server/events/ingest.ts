@@ -22,36 +22,51 @@ export const MAX_EVENTS_PER_CALL = 1_000;
 
 export type IngestResult = { accepted: number; duplicates: number; unknownMembers: number; entered: number; goals: number; responses: number };
 
+export type IngestOptions = {
+  source?: string;
+  now?: Date;
+  /**
+   * What the fresh (not replayed) events change in the member's own data (orders, visits,
+   * statistics), in the same transaction and before the flows react, so a flow entered by an
+   * order already sees it counted.
+   */
+  apply?: (tx: Tx, fresh: RecordedEvent[]) => Promise<void>;
+};
+
 /** Records events and applies what they mean to the flows, in one transaction. */
-export async function ingestEvents(pool: Pool, raw: IngestEvent[], options: { source?: string; now?: Date } = {}): Promise<IngestResult> {
+export async function ingestEvents(pool: Pool, raw: IngestEvent[], options: IngestOptions = {}): Promise<IngestResult> {
+  return withTransaction(pool, (tx) => ingestEventsIn(tx, raw, options));
+}
+
+/** ingestEvents inside the caller's transaction. */
+export async function ingestEventsIn(tx: Tx, raw: IngestEvent[], options: IngestOptions = {}): Promise<IngestResult> {
   const events = z.array(ingestEventSchema).max(MAX_EVENTS_PER_CALL).parse(raw);
   const source = options.source ?? "system";
   if (events.length === 0) return { accepted: 0, duplicates: 0, unknownMembers: 0, entered: 0, goals: 0, responses: 0 };
-  return withTransaction(pool, async (tx) => {
-    const now = options.now ?? new Date();
-    const recorded = await tx.query<{ id: number; event_id: string; member_id: number; name: string; properties: Record<string, unknown>; occurred_at: Date }>(sql`
-      INSERT INTO member_events (source, event_id, member_id, name, properties, occurred_at)
-      SELECT ${source}, u.event_id, u.member_id, u.name, u.properties::jsonb, u.occurred_at
-      FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.memberId)}::int[], ${events.map((e) => e.name)}::text[],
-                  ${events.map((e) => JSON.stringify(e.properties))}::text[], ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[])
-           AS u(event_id, member_id, name, properties, occurred_at)
-      JOIN members m ON m.id = u.member_id
-      ON CONFLICT (source, event_id) DO NOTHING
-      RETURNING id, event_id, member_id, name, properties, occurred_at`);
-    const knownIds = new Set((await tx.query<{ id: number }>(sql`SELECT id FROM members WHERE id = ANY(${events.map((e) => e.memberId)}::int[])`)).map((r) => r.id));
-    const unknownMembers = events.filter((e) => !knownIds.has(e.memberId)).length;
-    const fresh: RecordedEvent[] = recorded.map((r) => ({
-      id: r.id,
-      eventId: r.event_id,
-      memberId: r.member_id,
-      name: r.name,
-      properties: r.properties,
-      occurredAt: r.occurred_at,
-    }));
-    const resolved = await resolveEvents(tx, fresh, now);
-    const entered = await enterEventTriggered(tx, fresh, source, now);
-    return { accepted: fresh.length, duplicates: events.length - fresh.length - unknownMembers, unknownMembers, entered, ...resolved };
-  });
+  const now = options.now ?? new Date();
+  const recorded = await tx.query<{ id: number; event_id: string; member_id: number; name: string; properties: Record<string, unknown>; occurred_at: Date }>(sql`
+    INSERT INTO member_events (source, event_id, member_id, name, properties, occurred_at)
+    SELECT ${source}, u.event_id, u.member_id, u.name, u.properties::jsonb, u.occurred_at
+    FROM unnest(${events.map((e) => e.id)}::text[], ${events.map((e) => e.memberId)}::int[], ${events.map((e) => e.name)}::text[],
+                ${events.map((e) => JSON.stringify(e.properties))}::text[], ${events.map((e) => e.occurredAt.toISOString())}::timestamptz[])
+         AS u(event_id, member_id, name, properties, occurred_at)
+    JOIN members m ON m.id = u.member_id
+    ON CONFLICT (source, event_id) DO NOTHING
+    RETURNING id, event_id, member_id, name, properties, occurred_at`);
+  const knownIds = new Set((await tx.query<{ id: number }>(sql`SELECT id FROM members WHERE id = ANY(${events.map((e) => e.memberId)}::int[])`)).map((r) => r.id));
+  const unknownMembers = events.filter((e) => !knownIds.has(e.memberId)).length;
+  const fresh: RecordedEvent[] = recorded.map((r) => ({
+    id: r.id,
+    eventId: r.event_id,
+    memberId: r.member_id,
+    name: r.name,
+    properties: r.properties,
+    occurredAt: r.occurred_at,
+  }));
+  if (options.apply && fresh.length > 0) await options.apply(tx, fresh);
+  const resolved = await resolveEvents(tx, fresh, now);
+  const entered = await enterEventTriggered(tx, fresh, source, now);
+  return { accepted: fresh.length, duplicates: events.length - fresh.length - unknownMembers, unknownMembers, entered, ...resolved };
 }
 
 /** Enters each event's member into the active flows an event trigger of that name and conditions starts. */

@@ -7,8 +7,10 @@
 // Conventions:
 // - A window of N days means "after asOf − N days": `placed_at > asOf - N days` (no upper
 //   bound; nothing is expected after asOf, which is now() outside tests).
-// - Spend is orders.total_amount, the amount paid after discounts.
+// - Spend is orders.total_amount − refunded_amount, the amount paid after discounts and kept;
+//   a fully refunded order counts in no order count.
 import type pg from "pg";
+import { raw, sql, type Tx } from "@/server/db/sql";
 
 /** The fixed windows kept in member_stats (orders_30d … spend_365d, visits_30d/90d). */
 export const STAT_WINDOWS_DAYS = [30, 90, 180, 365] as const;
@@ -63,6 +65,20 @@ export function rfmScore(percentRank: number): number {
 type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
 const windowed = (days: number) => `o.placed_at > p.as_of - interval '${days} days'`;
+/** An order that still counts (not fully refunded), and what it still spends. */
+const COUNTED = `NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)`;
+const NET = `(o.total_amount - o.refunded_amount)`;
+
+/** The lifecycle rule in SQL over column expressions: the one statement of it besides its TypeScript twin. */
+function lifecycleCase(c: { registeredAt: string; orderCount: string; lastOrderAt: string; asOf: string }): string {
+  const r = LIFECYCLE_RULES;
+  return `(CASE
+            WHEN ${c.registeredAt} > ${c.asOf} - interval '${r.newMemberDays} days' AND ${c.orderCount} <= ${r.newMemberMaxOrders} THEN 'new'
+            WHEN ${c.lastOrderAt} > ${c.asOf} - interval '${r.activeWithinDays} days' THEN 'active'
+            WHEN coalesce(${c.lastOrderAt}, ${c.registeredAt}) > ${c.asOf} - interval '${r.churnAfterDays} days' THEN 'silent'
+            ELSE 'churned'
+          END)::"LifecycleStage"`;
+}
 const visitWindowed = (days: number) => `v.visited_at > p.as_of - interval '${days} days'`;
 const rfm = (orderBy: string) => `least(${RFM_BUCKETS}, 1 + floor(${RFM_BUCKETS} * percent_rank() OVER (ORDER BY ${orderBy})))::int`;
 
@@ -76,13 +92,13 @@ target AS (
 o AS (
   SELECT o.member_id,
          count(*)::int AS order_count,
-         sum(o.total_amount) AS total_spend,
+         sum(${NET}) AS total_spend,
          min(o.placed_at) AS first_order_at,
          max(o.placed_at) AS last_order_at,
          ${STAT_WINDOWS_DAYS.map((d) => `count(*) FILTER (WHERE ${windowed(d)})::int AS orders_${d}d`).join(",\n         ")},
-         ${STAT_WINDOWS_DAYS.map((d) => `coalesce(sum(o.total_amount) FILTER (WHERE ${windowed(d)}), 0) AS spend_${d}d`).join(",\n         ")}
+         ${STAT_WINDOWS_DAYS.map((d) => `coalesce(sum(${NET}) FILTER (WHERE ${windowed(d)}), 0) AS spend_${d}d`).join(",\n         ")}
     FROM orders o CROSS JOIN p
-   WHERE $1::int[] IS NULL OR o.member_id = ANY($1::int[])
+   WHERE ($1::int[] IS NULL OR o.member_id = ANY($1::int[])) AND ${COUNTED}
    GROUP BY o.member_id
 ),
 v AS (
@@ -106,12 +122,7 @@ fresh AS (
          coalesce(v.visits_30d, 0) AS visits_30d,
          coalesce(v.visits_90d, 0) AS visits_90d,
          v.last_visit_at,
-         (CASE
-            WHEN t.registered_at > p.as_of - make_interval(days => $3) AND coalesce(o.order_count, 0) <= $4 THEN 'new'
-            WHEN o.last_order_at > p.as_of - make_interval(days => $5) THEN 'active'
-            WHEN coalesce(o.last_order_at, t.registered_at) > p.as_of - make_interval(days => $6) THEN 'silent'
-            ELSE 'churned'
-          END)::"LifecycleStage" AS lifecycle_stage
+         ${lifecycleCase({ registeredAt: "t.registered_at", orderCount: "coalesce(o.order_count, 0)", lastOrderAt: "o.last_order_at", asOf: "p.as_of" })} AS lifecycle_stage
     FROM target t CROSS JOIN p
     LEFT JOIN o ON o.member_id = t.id
     LEFT JOIN v ON v.member_id = t.id
@@ -158,14 +169,87 @@ export async function refreshMemberStats(
   db: Queryable,
   options: { memberIds?: number[]; asOf?: Date } = {},
 ): Promise<number> {
-  const r = LIFECYCLE_RULES;
-  const result = await db.query(REFRESH_SQL, [
-    options.memberIds ?? null,
-    options.asOf ?? null,
-    r.newMemberDays,
-    r.newMemberMaxOrders,
-    r.activeWithinDays,
-    r.churnAfterDays,
-  ]);
+  const result = await db.query(REFRESH_SQL, [options.memberIds ?? null, options.asOf ?? null]);
   return result.rowCount ?? 0;
+}
+
+// Incremental updates as orders, refunds and visits arrive: counts, spend and last-order fields
+// move at once; the windows' sliding and RFM ranks wait for the hourly full refresh.
+
+/** Adds newly recorded orders (net amount, when placed) to their members' statistics. */
+export async function addOrdersToStats(tx: Tx, orders: { memberId: number; placedAt: Date; amount: number }[], asOf: Date) {
+  if (orders.length === 0) return;
+  const inWindow = (d: number) => `u.placed_at > a.as_of - interval '${d} days'`;
+  await tx.execute(sql`
+    WITH a AS (SELECT ${asOf}::timestamptz AS as_of),
+    d AS (
+      SELECT u.member_id, count(*)::int AS n, sum(u.amount) AS spend, min(u.placed_at) AS first_at, max(u.placed_at) AS last_at,
+             ${raw(STAT_WINDOWS_DAYS.map((d) => `count(*) FILTER (WHERE ${inWindow(d)})::int AS n_${d}, coalesce(sum(u.amount) FILTER (WHERE ${inWindow(d)}), 0) AS s_${d}`).join(", "))}
+      FROM unnest(${orders.map((o) => o.memberId)}::int[], ${orders.map((o) => o.placedAt.toISOString())}::timestamptz[], ${orders.map((o) => o.amount)}::numeric[])
+           AS u(member_id, placed_at, amount) CROSS JOIN a
+      GROUP BY u.member_id
+    )
+    INSERT INTO member_stats AS s (member_id, order_count, total_spend, first_order_at, last_order_at,
+      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d, spend_${d}d`).join(", "))}, lifecycle_stage)
+    SELECT d.member_id, d.n, d.spend, d.first_at, d.last_at, ${raw(STAT_WINDOWS_DAYS.map((d) => `d.n_${d}, d.s_${d}`).join(", "))},
+           ${raw(lifecycleCase({ registeredAt: "m.registered_at", orderCount: "d.n", lastOrderAt: "d.last_at", asOf: "a.as_of" }))}
+    FROM d JOIN members m ON m.id = d.member_id CROSS JOIN a
+    ON CONFLICT (member_id) DO UPDATE SET
+      order_count = s.order_count + EXCLUDED.order_count,
+      total_spend = s.total_spend + EXCLUDED.total_spend,
+      first_order_at = LEAST(s.first_order_at, EXCLUDED.first_order_at),
+      last_order_at = GREATEST(s.last_order_at, EXCLUDED.last_order_at),
+      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d = s.orders_${d}d + EXCLUDED.orders_${d}d, spend_${d}d = s.spend_${d}d + EXCLUDED.spend_${d}d`).join(",\n      "))},
+      lifecycle_stage = ${raw(
+        lifecycleCase({
+          registeredAt: "(SELECT registered_at FROM members WHERE id = s.member_id)",
+          orderCount: "(s.order_count + EXCLUDED.order_count)",
+          lastOrderAt: "GREATEST(s.last_order_at, EXCLUDED.last_order_at)",
+          asOf: "(SELECT as_of FROM a)",
+        }),
+      )}`);
+}
+
+/**
+ * Takes refunded amounts out of spend; an order refunded in full (`removed`) leaves the counts.
+ * Its placement time says which windows it was in.
+ */
+export async function subtractRefundsFromStats(tx: Tx, refunds: { memberId: number; placedAt: Date; amount: number; removed: boolean }[], asOf: Date) {
+  if (refunds.length === 0) return;
+  const inWindow = (d: number) => `u.placed_at > ${"(SELECT as_of FROM a)"} - interval '${d} days'`;
+  await tx.execute(sql`
+    WITH a AS (SELECT ${asOf}::timestamptz AS as_of),
+    d AS (
+      SELECT u.member_id, count(*) FILTER (WHERE u.removed)::int AS n, sum(u.amount) AS spend,
+             ${raw(STAT_WINDOWS_DAYS.map((d) => `count(*) FILTER (WHERE u.removed AND ${inWindow(d)})::int AS n_${d}, coalesce(sum(u.amount) FILTER (WHERE ${inWindow(d)}), 0) AS s_${d}`).join(", "))}
+      FROM unnest(${refunds.map((r) => r.memberId)}::int[], ${refunds.map((r) => r.placedAt.toISOString())}::timestamptz[],
+                  ${refunds.map((r) => r.amount)}::numeric[], ${refunds.map((r) => r.removed)}::boolean[]) AS u(member_id, placed_at, amount, removed)
+      GROUP BY u.member_id
+    )
+    UPDATE member_stats s SET
+      order_count = greatest(0, s.order_count - d.n),
+      total_spend = greatest(0, s.total_spend - d.spend),
+      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d = greatest(0, s.orders_${d}d - d.n_${d}), spend_${d}d = greatest(0, s.spend_${d}d - d.s_${d})`).join(",\n      "))}
+    FROM d WHERE s.member_id = d.member_id`);
+}
+
+/** Adds recorded visits to their members' statistics. */
+export async function addVisitsToStats(tx: Tx, visits: { memberId: number; visitedAt: Date }[], asOf: Date) {
+  if (visits.length === 0) return;
+  await tx.execute(sql`
+    WITH a AS (SELECT ${asOf}::timestamptz AS as_of),
+    d AS (
+      SELECT u.member_id, count(*)::int AS n, max(u.visited_at) AS last_at,
+             count(*) FILTER (WHERE u.visited_at > a.as_of - interval '30 days')::int AS n_30,
+             count(*) FILTER (WHERE u.visited_at > a.as_of - interval '90 days')::int AS n_90
+      FROM unnest(${visits.map((v) => v.memberId)}::int[], ${visits.map((v) => v.visitedAt.toISOString())}::timestamptz[]) AS u(member_id, visited_at)
+      CROSS JOIN a GROUP BY u.member_id
+    )
+    INSERT INTO member_stats AS s (member_id, visit_count, visits_30d, visits_90d, last_visit_at)
+    SELECT d.member_id, d.n, d.n_30, d.n_90, d.last_at FROM d JOIN members m ON m.id = d.member_id
+    ON CONFLICT (member_id) DO UPDATE SET
+      visit_count = s.visit_count + EXCLUDED.visit_count,
+      visits_30d = s.visits_30d + EXCLUDED.visits_30d,
+      visits_90d = s.visits_90d + EXCLUDED.visits_90d,
+      last_visit_at = GREATEST(s.last_visit_at, EXCLUDED.last_visit_at)`);
 }

@@ -1,0 +1,4 @@
+import { redeemCoupon } from "@/server/storefront/coupons";
+import { serve } from "@/server/storefront/endpoint";
+
+export const POST = serve(redeemCoupon);
