@@ -1,7 +1,10 @@
 // The engine side of e2e/engine-hook.ts, run by tsx: one command, its answer as JSON on stdout.
 //   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | coupon <flowId> <memberId> | coupons <flowId>
+//   | key <scopes> <rate> | revoke <keyId> | member <memberId> | journey <flowId> <memberId> | stats <externalId>
 import { createPool, sql, withTransaction } from "@/server/db/sql";
 import { runOccurrence, startManualRun } from "@/server/engine/triggers";
+import { createPrismaClient } from "@/server/prisma-client";
+import { createStorefrontKey, revokeStorefrontKey } from "@/server/storefront/keys";
 
 async function main(command: string, flowId: string, arg: string) {
   const url = process.env.DATABASE_URL ?? `postgresql://postgres:memberflow@127.0.0.1:${process.env.MEMBERFLOW_PG_PORT ?? 54329}/memberflow`;
@@ -29,6 +32,31 @@ async function main(command: string, flowId: string, arg: string) {
     if (command === "coupons") {
       const [row] = await withTransaction(pool, (tx) => tx.query<{ n: number }>(sql`SELECT count(*)::int AS n FROM coupons WHERE flow_id = ${flowId}`));
       return row!.n;
+    }
+    if (command === "key" || command === "revoke") {
+      const db = createPrismaClient(url, 1);
+      try {
+        if (command === "revoke") return (await revokeStorefrontKey(db, flowId, { actor: "e2e" })).id;
+        return await createStorefrontKey(db, { name: `e2e ${Date.now()}`, scopes: flowId.split(",") as never, rateLimit: Number(arg) }, { actor: "e2e" });
+      } finally {
+        await db.$disconnect();
+      }
+    }
+    if (command === "member") {
+      const [row] = await pool.query<{ external_id: string }>(`SELECT external_id FROM members WHERE id = $1`, [Number(flowId)]).then((r) => r.rows);
+      return row?.external_id ?? null;
+    }
+    if (command === "journey") {
+      const [row] = await pool
+        .query<{ current_node_id: string | null; status: string; path: string[] }>(`SELECT current_node_id, status, path FROM journeys WHERE flow_id = $1 AND member_id = $2 ORDER BY id DESC LIMIT 1`, [flowId, Number(arg)])
+        .then((r) => r.rows);
+      return row ?? null;
+    }
+    if (command === "stats") {
+      const [row] = await pool
+        .query(`SELECT s.order_count, s.total_spend, s.orders_30d, s.spend_30d, s.visit_count FROM member_stats s JOIN members m ON m.id = s.member_id WHERE m.external_id = $1`, [flowId])
+        .then((r) => r.rows);
+      return row ?? null;
     }
     throw new Error(`unknown hook command: ${command}`);
   } finally {

@@ -168,3 +168,8 @@ export function domainErrorAnswer(error: DomainError): Answer<ZodType> {
   const body = problem(problemForDomainError(error.code), error.message, (error.details ?? {}) as Record<string, unknown>);
   return { status: body.status, body };
 }
+
+/** The other methods of a storefront route: a 405 problem naming the ones it takes (instead of an empty 405). */
+export function methodNotAllowed(...allowed: Endpoint["method"][]) {
+  return () => problemResponse(problem("method_not_allowed", `This path takes ${allowed.join(", ")}`), { allow: allowed.join(", ") });
+}
