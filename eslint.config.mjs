@@ -34,6 +34,7 @@ const pureServerModules = [
   "@/server/members/schemas",
   "@/server/auth/roles",
   "@/server/engine/messaging/render",
+  "@/server/storefront/scopes",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

@@ -4,6 +4,7 @@ import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
 import { membersRouter } from "@/server/api/routers/members";
+import { storefrontRouter } from "@/server/api/routers/storefront";
 
 /**
  * The app's API: one router per capability, merged here by hand.
@@ -15,6 +16,7 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   audiences: audiencesRouter,
   engine: engineRouter,
+  storefront: storefrontRouter,
 });
 
 export type AppRouter = typeof appRouter;

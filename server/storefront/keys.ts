@@ -5,15 +5,16 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { DomainError } from "@/server/errors";
 
-export const storefrontScopes = ["wallet:read", "coupons:redeem", "events:write", "members:write"] as const;
-export type StorefrontScope = (typeof storefrontScopes)[number];
+import { DEFAULT_RATE_LIMIT, storefrontScopes } from "./scopes";
+
+export { storefrontScopes, type StorefrontScope } from "./scopes";
 
 export const createKeyInput = z.object({
   name: z.string().trim().min(1, "Give the key a name").max(80),
   scopes: z
     .array(z.enum(storefrontScopes, { message: `Scopes are: ${storefrontScopes.join(", ")}` }))
     .min(1, "Give the key at least one scope"),
-  rateLimit: z.number().int("Use a whole number of requests per second").min(1, "At least 1 request per second").max(10_000, "At most 10,000 requests per second").default(100),
+  rateLimit: z.number().int("Use a whole number of requests per second").min(1, "At least 1 request per second").max(10_000, "At most 10,000 requests per second").default(DEFAULT_RATE_LIMIT),
 });
 
 export const hashKey = (key: string) => createHash("sha256").update(key).digest("hex");

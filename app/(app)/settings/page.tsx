@@ -1,14 +1,22 @@
 import type { Metadata } from "next";
-import { SettingsIcon } from "lucide-react";
 
 import { getT } from "@/lib/i18n/server";
-import { PlaceholderPage } from "@/components/shell/placeholder-page";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { ApiKeys } from "@/components/settings/api-keys";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
   return { title: t("title") };
 }
 
-export default function SettingsPage() {
-  return <PlaceholderPage namespace="settings" icon={SettingsIcon} />;
+export default async function SettingsPage() {
+  const t = await getT("settings");
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description")} />
+      <PageBody>
+        <ApiKeys />
+      </PageBody>
+    </>
+  );
 }
