@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { lifecycleStage, refreshMemberStats, rfmScore } from "./stats";
+import { withTransaction } from "@/server/db/sql";
+import { addOrdersToStats, addVisitsToStats, lifecycleStage, refreshMemberStats, rfmScore, subtractRefundsFromStats } from "./stats";
 
 const AS_OF = new Date("2026-06-30T00:00:00Z");
 const DAY = 86_400_000;
@@ -118,5 +119,50 @@ describe("refreshMemberStats", () => {
     expect(after.rfm_frequency).toBe(rfmScore(4 / 7));
     // Other members are untouched.
     expect((await stats("B-active")).refreshed_at).toEqual(before.refreshed_at);
+  });
+
+  it("moves counts, spend and windows as orders, refunds and visits arrive, as a full refresh would", async () => {
+    const { rows } = await t.pool.query<{ id: number }>(
+      `INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id) VALUES ('I-live', 'I', $1, 'app', 'bronze') RETURNING id`,
+      [ago(200)],
+    );
+    const id = rows[0]!.id;
+    ids.set("I-live", id);
+    await t.pool.query(`INSERT INTO member_stats (member_id) VALUES ($1)`, [id]);
+    const placed = [
+      { days: 2, amount: 120 },
+      { days: 45, amount: 80 },
+      { days: 300, amount: 40 },
+    ];
+    const orderIds: number[] = [];
+    await withTransaction(t.pool, async (tx) => {
+      for (const o of placed) {
+        const r = await t.pool.query<{ id: number }>(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ($1, $2, $3, $4) RETURNING id`, [`i-${o.days}`, id, ago(o.days), o.amount]);
+        orderIds.push(r.rows[0]!.id);
+      }
+      await addOrdersToStats(tx, placed.map((o) => ({ memberId: id, placedAt: ago(o.days), amount: o.amount })), AS_OF);
+      await t.pool.query(`INSERT INTO visits (member_id, visited_at) VALUES ($1, $2), ($1, $3)`, [id, ago(1), ago(50)]);
+      await addVisitsToStats(tx, [{ memberId: id, visitedAt: ago(1) }, { memberId: id, visitedAt: ago(50) }], AS_OF);
+    });
+    const fields = ["order_count", "orders_30d", "orders_90d", "orders_180d", "orders_365d", "visit_count", "visits_30d", "visits_90d", "lifecycle_stage", "spend", "s30", "s90", "s365"];
+    const pick = (row: Record<string, unknown>) => Object.fromEntries(fields.map((f) => [f, row[f]]));
+    const live = pick(await stats("I-live"));
+    expect(live).toMatchObject({ order_count: 3, orders_30d: 1, orders_90d: 2, spend: 240, s30: 120, s90: 200, lifecycle_stage: "active", visit_count: 2 });
+    await refreshMemberStats(t.pool, { memberIds: [id], asOf: AS_OF });
+    expect(pick(await stats("I-live"))).toEqual(live);
+
+    // A partial refund leaves spend; a full refund leaves the counts too.
+    await withTransaction(t.pool, async (tx) => {
+      await t.pool.query(`UPDATE orders SET refunded_amount = 20, refunded_at = $2 WHERE id = $1`, [orderIds[0], AS_OF]);
+      await t.pool.query(`UPDATE orders SET refunded_amount = 80, refunded_at = $2 WHERE id = $1`, [orderIds[1], AS_OF]);
+      await subtractRefundsFromStats(tx, [
+        { memberId: id, placedAt: ago(2), amount: 20, removed: false },
+        { memberId: id, placedAt: ago(45), amount: 80, removed: true },
+      ], AS_OF);
+    });
+    const refunded = pick(await stats("I-live"));
+    expect(refunded).toMatchObject({ order_count: 2, orders_30d: 1, orders_90d: 1, spend: 140, s30: 100, s90: 100 });
+    await refreshMemberStats(t.pool, { memberIds: [id], asOf: AS_OF });
+    expect(pick(await stats("I-live"))).toEqual(refunded);
   });
 });
