@@ -34,6 +34,8 @@ test("build, count, save and reload an audience", async ({ page }) => {
   await expect(cityRule.getByTestId("rule-operator")).toHaveText(/is any of/);
   // Incomplete rule: no count is sent, the editor says so.
   await expect(count).toHaveAttribute("data-state", "invalid");
+  // The field picker closes on choice; on a busy machine it may still be closing.
+  await expect(page.getByTestId("field-picker-menu")).toBeHidden();
   await cityRule.getByTestId("value-multi-select").click();
   await page.getByRole("dialog").getByRole("combobox").fill("上海");
   await page.getByRole("option", { name: /^上海市/ }).first().click();

@@ -46,7 +46,7 @@ export type CouponDecision =
   | { valid: true; discount: number; eligibleAmount: number }
   | { valid: false; reason: CouponReason; eligibleAmount?: number; minSpend?: number };
 
-const cents = (v: number) => Math.round(v * 100) / 100;
+export const cents = (v: number) => Math.round(v * 100) / 100;
 
 /** Whether the coupon applies to this member's cart now, and what it takes off. Pure. */
 export function couponDecision(coupon: CouponRow, memberExternalId: string, cart: { total: number; items: PricedItem[] }, now: Date): CouponDecision {

@@ -10,7 +10,7 @@ import { ingestEventsIn } from "@/server/events/ingest";
 import { text } from "@/server/text";
 import { defineEndpoint } from "./endpoint";
 import { withIdempotency } from "./idempotency";
-import { couponDecision, couponReasons, reasonMessages, type CouponRow, type PricedItem } from "./coupon-rule";
+import { cents, couponDecision, couponReasons, reasonMessages, type CouponRow, type PricedItem } from "./coupon-rule";
 import { cartSchema, externalIdSchema, timestampSchema, type Cart } from "./schemas";
 
 async function loadCoupon(tx: Tx, code: string, lock: boolean): Promise<CouponRow> {
@@ -50,7 +50,6 @@ const couponTermsSchema = z.object({
   validTo: timestampSchema,
 });
 
-const cents = (v: number) => Math.round(v * 100) / 100;
 const terms = (c: CouponRow) => ({ type: c.type, value: c.value, minSpend: c.min_spend, maxDiscount: c.max_discount, validTo: c.valid_to.toISOString() });
 
 const validationSchema = z

@@ -4,8 +4,8 @@
 import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
 import { ingestEventsBatch } from "./ingest-events";
-import { refreshMemberStatsNightly } from "./refresh-member-stats";
+import { refreshMemberStatsHourly } from "./refresh-member-stats";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsNightly];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly];

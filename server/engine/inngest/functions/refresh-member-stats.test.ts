@@ -1,7 +1,7 @@
 import { InngestTestEngine } from "@inngest/test";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { refreshMemberStatsNightly } from "./refresh-member-stats";
+import { refreshMemberStatsHourly } from "./refresh-member-stats";
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -17,11 +17,11 @@ beforeAll(async () => {
 });
 afterAll(() => t.drop());
 
-describe("nightly member statistics refresh (Inngest function)", () => {
+describe("hourly member statistics refresh (Inngest function)", () => {
   it("recomputes member_stats for every member when run", async () => {
-    const engine = new InngestTestEngine({ function: refreshMemberStatsNightly });
+    const engine = new InngestTestEngine({ function: refreshMemberStatsHourly });
     const { result } = await engine.execute();
-    expect(result).toEqual({ members: 1 });
+    expect(result).toEqual({ members: 1, idempotencyKeysPruned: 0 });
     const stats = await t.db.memberStats.findFirstOrThrow();
     expect(stats.orders30d).toBe(2);
     expect(stats.spend30d.toNumber()).toBe(200);

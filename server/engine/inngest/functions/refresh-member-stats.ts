@@ -1,17 +1,20 @@
-// Nightly refresh of member_stats: the fixed windows (30/90/180/365 days) slide every day and
-// lifecycle stages and RFM scores are ranked over the whole base, so the whole table is
-// recomputed once a night, set-based. Between refreshes the windows may be up to a day stale;
-// order and visit ingestion refreshes the members it touches (server/members/stats.ts).
+// Hourly refresh of member_stats: the fixed windows (30/90/180/365 days) slide and lifecycle
+// stages and RFM scores are ranked over the whole base, so the whole table is recomputed every
+// hour, set-based; no window is more than an hour behind. Between refreshes, orders, refunds and
+// visits move their members' counts and spend at once (server/members/stats.ts). Expired
+// Idempotency-Key records are pruned on the same beat.
 import pg from "pg";
 import { refreshMemberStats } from "@/server/members/stats";
 import { env } from "@/server/env";
+import { sharedPool } from "@/server/db/sql";
+import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { inngest } from "../client";
 
-export const refreshMemberStatsNightly = inngest.createFunction(
+export const refreshMemberStatsHourly = inngest.createFunction(
   {
     id: "refresh-member-stats",
     name: "Refresh member statistics",
-    triggers: [{ cron: "TZ=Asia/Shanghai 30 3 * * *" }, { event: "memberflow/member-stats.refresh" }],
+    triggers: [{ cron: "0 * * * *" }, { event: "memberflow/member-stats.refresh" }],
     concurrency: { limit: 1 },
     retries: 3,
   },
@@ -25,6 +28,7 @@ export const refreshMemberStatsNightly = inngest.createFunction(
         await client.end();
       }
     });
-    return { members };
+    const idempotencyKeysPruned = await step.run("prune-idempotency-keys", () => pruneIdempotencyRecords(sharedPool()));
+    return { members, idempotencyKeysPruned };
   },
 );

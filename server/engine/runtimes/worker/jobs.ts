@@ -12,6 +12,7 @@ export const TASKS = {
   sweepWaits: "sweep_waits",
   deliverOutbox: "deliver_outbox",
   releaseDeadWorkers: "release_dead_workers",
+  refreshMemberStats: "refresh_member_stats",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */

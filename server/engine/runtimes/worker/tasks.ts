@@ -7,6 +7,8 @@ import { deliverOutbox, deliverWebhooks } from "@/server/engine/messaging/delive
 import { providersFromEnv, type Providers } from "@/server/engine/messaging/providers";
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
+import { refreshMemberStats } from "@/server/members/stats";
+import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { occurrenceJobKey, TASKS } from "./jobs";
 
 /** How long a `busy` occurrence (another job holds its row) waits before it tries again. */
@@ -19,6 +21,8 @@ export const CRONTAB = [
   `* * * * * ${TASKS.sweepWaits} ?jobKey=${TASKS.sweepWaits}&max=5`,
   `* * * * * ${TASKS.deliverOutbox} ?jobKey=${TASKS.deliverOutbox}&max=5`,
   `* * * * * ${TASKS.releaseDeadWorkers} ?jobKey=${TASKS.releaseDeadWorkers}&max=3`,
+  // Hourly: the windowed statistics slide and RFM ranks follow, so no window is more than an hour behind.
+  `0 * * * * ${TASKS.refreshMemberStats} ?jobKey=${TASKS.refreshMemberStats}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -101,6 +105,11 @@ export function createTaskList(options: TaskOptions): TaskList {
 
     [TASKS.releaseDeadWorkers]: async (_payload, helpers) => {
       await options.releaseDeadWorkers(helpers);
+    },
+
+    [TASKS.refreshMemberStats]: async () => {
+      await refreshMemberStats(pool);
+      await pruneIdempotencyRecords(pool);
     },
   };
 }
