@@ -7,7 +7,7 @@ import { z, type ZodType } from "zod";
 import { db } from "@/server/db";
 import { DomainError } from "@/server/errors";
 import { findActiveKey, touchKey, type ActiveKey, type StorefrontScope } from "./keys";
-import { fieldErrors, problem, problemForDomainError, problemResponse, type ProblemCode } from "./problem";
+import { domainProblem, fieldErrors, problem, problemResponse, type ProblemCode } from "./problem";
 import { RateLimiter } from "./rate-limit";
 
 /** Bodies above this are refused with 413 before they are parsed (a 100-event batch of orders fits). */
@@ -153,20 +153,13 @@ export function serve<P extends Schema, Q extends Schema, B extends Schema, R ex
     } catch (error) {
       if (error instanceof Refusal) return error.response;
       if (error instanceof DomainError) {
-        const details = (error.details ?? {}) as Record<string, unknown>;
-        return problemResponse(problem(problemForDomainError(error.code), error.message, details));
+        return problemResponse(domainProblem(error));
       }
       const reference = randomUUID();
       console.error(`[storefront] ${endpoint.operationId} failed, reference ${reference}:`, error);
       return problemResponse(problem("internal", "Something went wrong on our side; quote the reference to support", { reference }));
     }
   };
-}
-
-/** Answers a DomainError as the same problem the wrapper would (for answers kept by idempotency). */
-export function domainErrorAnswer(error: DomainError): Answer<ZodType> {
-  const body = problem(problemForDomainError(error.code), error.message, (error.details ?? {}) as Record<string, unknown>);
-  return { status: body.status, body };
 }
 
 /** The other methods of a storefront route: a 405 problem naming the ones it takes (instead of an empty 405). */

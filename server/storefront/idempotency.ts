@@ -6,8 +6,8 @@
 import type { ZodType } from "zod";
 import { sql, withTransaction, type Pool, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
-import { domainErrorAnswer, type Answer } from "./endpoint";
-import { problem } from "./problem";
+import type { Answer } from "./endpoint";
+import { domainProblem, problem } from "./problem";
 
 /** How long a key is remembered (then the same key starts afresh). */
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -42,7 +42,8 @@ export async function withIdempotency(
     } catch (error) {
       if (!(error instanceof DomainError)) throw error;
       await tx.execute(sql`ROLLBACK TO SAVEPOINT idempotent_work`);
-      answer = domainErrorAnswer(error);
+      const body = domainProblem(error);
+      answer = { status: body.status, body };
     }
     await tx.execute(sql`
       UPDATE idempotency_records SET response_status = ${answer.status}, response_body = ${JSON.stringify(answer.body)}::jsonb

@@ -3,7 +3,7 @@
 // each offending field. The catalogue below is what the OpenAPI document publishes.
 import { z } from "zod";
 import type { ZodError } from "zod";
-import type { DomainErrorCode } from "@/server/errors";
+import type { DomainError, DomainErrorCode } from "@/server/errors";
 
 export const PROBLEM_CONTENT_TYPE = "application/problem+json";
 
@@ -33,7 +33,9 @@ const domainProblems: Record<DomainErrorCode, ProblemCode> = {
   forbidden: "insufficient_scope",
   archived: "conflict",
 };
-export const problemForDomainError = (code: DomainErrorCode): ProblemCode => domainProblems[code];
+/** A service's DomainError as the problem a storefront sees (its details become extension members). */
+export const domainProblem = (error: DomainError): Problem =>
+  problem(domainProblems[error.code], error.message, (error.details ?? {}) as Record<string, unknown>);
 
 export const fieldErrorSchema = z
   .object({
