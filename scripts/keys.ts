@@ -6,7 +6,7 @@ import { createStorefrontKey, listStorefrontKeys, revokeStorefrontKey, storefron
 import { withDatabase } from "./lib/dev-database";
 
 const usage = `usage:
-  npm run keys -- create --name NAME --scopes ${storefrontScopes.join(",")}
+  npm run keys -- create --name NAME --scopes ${storefrontScopes.join(",")} [--rate REQUESTS_PER_SECOND]
   npm run keys -- list
   npm run keys -- revoke KEY_ID`;
 
@@ -30,12 +30,13 @@ async function main() {
     try {
       if (command === "create") {
         const scopes = (option(args, "scopes") ?? "").split(",").map((s) => s.trim()).filter(Boolean);
-        const key = await createStorefrontKey(db, { name: option(args, "name") ?? "", scopes: scopes as never });
-        console.log(`created ${key.prefix} (${key.id}) with scopes ${key.scopes.join(", ")}`);
+        const rate = option(args, "rate");
+        const key = await createStorefrontKey(db, { name: option(args, "name") ?? "", scopes: scopes as never, ...(rate !== undefined ? { rateLimit: Number(rate) } : {}) });
+        console.log(`created ${key.prefix} (${key.id}) with scopes ${key.scopes.join(", ")}, ${key.rateLimit} requests/s`);
         console.log(`key (shown once, store it now): ${key.key}`);
       } else if (command === "list") {
         for (const k of await listStorefrontKeys(db)) {
-          console.log(`${k.id}\t${k.prefix}\t${k.revokedAt ? "revoked" : "active"}\t${k.scopes.join(",")}\t${k.name}`);
+          console.log(`${k.id}\t${k.prefix}\t${k.revokedAt ? "revoked" : "active"}\t${k.scopes.join(",")}\t${k.rateLimit}/s\t${k.lastUsedAt?.toISOString() ?? "never used"}\t${k.name}`);
         }
       } else {
         const key = await revokeStorefrontKey(db, args[0]!);
