@@ -50,9 +50,14 @@ export function ApiKeys() {
           <h2 className="text-lg font-semibold">{t("title")}</h2>
           <p className="text-muted-foreground text-sm">{t("description")}</p>
         </div>
-        <Button variant="outline" size="sm" asChild>
-          <Link href="/settings/api-reference">{t("reference")}</Link>
-        </Button>
+        <div className="flex gap-2">
+          <Button variant="outline" size="sm" asChild>
+            <Link href="/settings/storefront-demo">{t("demo")}</Link>
+          </Button>
+          <Button variant="outline" size="sm" asChild>
+            <Link href="/settings/api-reference">{t("reference")}</Link>
+          </Button>
+        </div>
       </div>
 
       <form
