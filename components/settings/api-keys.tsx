@@ -29,6 +29,8 @@ export function ApiKeys() {
   const [scopes, setScopes] = useState<StorefrontScope[]>(["wallet:read", "coupons:redeem", "events:write"]);
   const [rate, setRate] = useState(String(DEFAULT_RATE_LIMIT));
   const [created, setCreated] = useState<{ key: string; prefix: string } | null>(null);
+  // "Last used 3 minutes ago" is relative to when the list was fetched (the same on server and client).
+  const fetchedAt = new Date(keys.dataUpdatedAt || 0);
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.storefront.keys.queryKey() });
   const create = useMutation(
     trpc.storefront.createKey.mutationOptions({
@@ -146,7 +148,7 @@ export function ApiKeys() {
                 </TableCell>
                 <TableCell className="text-right tabular-nums">{format.number(key.rateLimit)}/s</TableCell>
                 <TableCell>{format.dateTime(key.createdAt, { dateStyle: "medium" })}</TableCell>
-                <TableCell>{key.lastUsedAt ? format.relativeTime(key.lastUsedAt) : t("never")}</TableCell>
+                <TableCell>{key.lastUsedAt ? format.relativeTime(key.lastUsedAt, fetchedAt > key.lastUsedAt ? fetchedAt : key.lastUsedAt) : t("never")}</TableCell>
                 <TableCell className="text-right">
                   {key.revokedAt ? (
                     <Badge variant="outline">{t("revoked", { when: format.dateTime(key.revokedAt, { dateStyle: "medium" }) })}</Badge>
