@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { runHook } from "./engine-hook";
-import { flowFile, flowUpload } from "./flow-file";
+import { flowFile, importFlow } from "./flow-file";
 
 // A running flow seen live: a flow imported and published in the browser, run for three members
 // (by the engine's own operations, through the hook in engine-hook.ts), its counts moving on the open canvas without
@@ -32,10 +32,7 @@ const flowEdges = [
 test("a published flow's counts move on the canvas as it runs, and the coupon shows on the member's page", async ({ page }) => {
   test.setTimeout(120_000);
   const name = `E2E live ${Date.now()}`;
-  await page.goto("/flows");
-  await page.getByTestId("import-input").setInputFiles(flowUpload(flowFile(name, flowNodes, flowEdges)));
-  await page.waitForURL(/\/flows\/[^/]+$/);
-  const flowId = new URL(page.url()).pathname.split("/").pop()!;
+  const flowId = await importFlow(page, flowFile(name, flowNodes, flowEdges));
   await expect(page.getByTestId("flow-node-wait")).toBeVisible();
   // Never published: no live figures.
   await expect(page.getByTestId("node-live-start")).toHaveCount(0);

@@ -1,6 +1,6 @@
 import { expect, test } from "@playwright/test";
 import { runHook } from "./engine-hook";
-import { flowFile, flowUpload } from "./flow-file";
+import { flowFile, importFlow } from "./flow-file";
 
 // Trying a draft before publishing: one member's path with the coupon code and message it would
 // get, the response wait answered by choice; and the forecast over the whole entry audience.
@@ -25,10 +25,7 @@ const flowEdges = [
 
 test("a draft is tried on one member and forecast over its audience, issuing nothing", async ({ page }) => {
   test.setTimeout(180_000);
-  await page.goto("/flows");
-  await page.getByTestId("import-input").setInputFiles(flowUpload(flowFile(`E2E try ${Date.now()}`, flowNodes, flowEdges)));
-  await page.waitForURL(/\/flows\/[^/]+$/);
-  const flowId = new URL(page.url()).pathname.split("/").pop()!;
+  const flowId = await importFlow(page, flowFile(`E2E try ${Date.now()}`, flowNodes, flowEdges));
 
   await expect(page.getByTestId("issues-count")).toHaveAttribute("data-errors", "0");
   await page.getByTestId("try-button").click();

@@ -1,7 +1,7 @@
 import { expect, test, type APIRequestContext, type APIResponse } from "@playwright/test";
 import fc from "fast-check";
 import { runHook } from "./engine-hook";
-import { flowFile, flowUpload } from "./flow-file";
+import { flowFile, importFlow } from "./flow-file";
 
 // The storefront API over real HTTP against the running app: the contract document, keys and
 // scopes, the whole loop of a flow's coupon (wallet → validate → 100 tills redeeming at once →
@@ -100,14 +100,7 @@ const redeemBody = (member: string, total: number) => ({ member, cart: { total, 
 
 test("a flow's coupon: in the wallet, validated, redeemed once by 100 tills at once, an order moves the member on, rolled back", async ({ page, request }) => {
   test.setTimeout(120_000);
-  await page.goto("/flows");
-  // A file chosen before the list has hydrated is not seen by it: choose again until the import opens the flow.
-  const file = flowUpload(flowFile(`E2E storefront ${Date.now()}`, loopNodes, loopEdges));
-  await expect(async () => {
-    await page.getByTestId("import-input").setInputFiles(file);
-    await page.waitForURL(/\/flows\/[^/]+$/, { timeout: 10_000 });
-  }).toPass({ timeout: 60_000 });
-  const flowId = new URL(page.url()).pathname.split("/").pop()!;
+  const flowId = await importFlow(page, flowFile(`E2E storefront ${Date.now()}`, loopNodes, loopEdges));
   await page.getByTestId("publish-button").click();
   await page.getByTestId("publish-confirm").click();
   await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
