@@ -35,6 +35,7 @@ const pureServerModules = [
   "@/server/auth/roles",
   "@/server/engine/messaging/render",
   "@/server/storefront/scopes",
+  "@/server/storefront/webhooks/topics",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

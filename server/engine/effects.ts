@@ -1,9 +1,11 @@
 // The one effect writer. Every effect row (coupon, member price, banner, message, tag change,
 // points entry, webhook delivery, suppressed effect) is written through `insert`, keyed on
-// (journey_id, node_id, visit), so a retried step writes nothing twice. The recording writer runs
+// (journey_id, node_id, visit), so a retried step writes nothing twice; what storefronts subscribe
+// to (coupons, banners, prices) queues their webhook events in the same statement. The recording writer runs
 // the same SELECTs and keeps what they would have written: the test run and the forecast use the
 // real executors with it, and nothing is issued or sent.
 import { raw, sql, type Sql, type Tx } from "@/server/db/sql";
+import { insertAnnounced, isAnnounced } from "@/server/storefront/webhooks/outbox";
 
 export type EffectTable =
   | "coupons"
@@ -37,11 +39,14 @@ export function databaseWriter(tx: Tx): EffectWriter {
   return {
     recording: false,
     async insert<T>(table: EffectTable, select: Sql, columns: string[], returning: string[] = []) {
+      const insert = sql`INSERT INTO ${identifier(table)} (${list(columns)}) ${select} ON CONFLICT (journey_id, node_id, visit) DO NOTHING`;
+      if (isAnnounced(table)) {
+        // Storefronts subscribed to what this table issues hear of the new rows (webhooks).
+        const rows = await tx.query<T>(insertAnnounced(table, sql`${insert} RETURNING *`, returning.length > 0 ? list(returning) : null));
+        return returning.length > 0 ? rows : [];
+      }
       const ret = returning.length > 0 ? sql` RETURNING ${list(returning)}` : sql``;
-      const rows = await tx.query<T>(
-        sql`INSERT INTO ${identifier(table)} (${list(columns)}) ${select} ON CONFLICT (journey_id, node_id, visit) DO NOTHING${ret}`,
-      );
-      return rows;
+      return tx.query<T>(sql`${insert}${ret}`);
     },
     async apply(statement: Sql) {
       await tx.execute(statement);

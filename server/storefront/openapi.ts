@@ -8,6 +8,9 @@ import { postEventsEndpoint } from "./events";
 import { upsertMember } from "./members";
 import { problemCodes, problemSchema, type ProblemCode } from "./problem";
 import { getWallet } from "./wallet";
+import { SIGNATURE_HEADER } from "@/server/signing";
+import { webhookDeliverySchema } from "./webhooks/schemas";
+import { ATTEMPT_HEADER, DELIVERY_HEADER, MAX_EVENTS_PER_DELIVERY } from "./webhooks/topics";
 
 export const STOREFRONT_BASE_PATH = "/api/storefront/v1";
 
@@ -91,9 +94,34 @@ export function storefrontDocument() {
       { name: "Coupons", description: "Validate, redeem, roll back" },
       { name: "Events", description: "Orders, visits and responses, into the flows" },
       { name: "Members", description: "Profiles" },
+      { name: "Webhooks", description: "What memberflow sends to a storefront's own endpoint" },
     ],
     components: { securitySchemes: { bearer: { type: "http", scheme: "bearer", description: "A storefront API key (mf_live_…)" } } },
     paths,
+    webhooks: {
+      storefrontDelivery: {
+        post: {
+          operationId: "receiveWebhookDelivery",
+          summary: "What memberflow POSTs to a storefront's webhook",
+          description:
+            "An admin subscribes a URL to topics (`coupon.issued`, `banner.issued`, `price.issued`) in Settings → Webhooks and is shown its signing secret " +
+            `once. Each delivery is a POST of up to ${MAX_EVENTS_PER_DELIVERY} events, oldest first. Verify \`${SIGNATURE_HEADER}\` (` +
+            "`t=<unix seconds>,v1=<hex HMAC-SHA256 of \"<t>.<raw body>\" with the secret>`) and refuse old timestamps. Answer 2xx within 10 s; " +
+            "anything else (or a redirect, or no answer) is retried after 30 s, 2 min, 8 min, 32 min, about 2 h, 8.5 h and 12 h, then given up " +
+            `(Settings shows every attempt and can send it again). A 410 Gone turns the subscription off. Retries send the same body and event ids: ` +
+            `de-duplicate on \`events[].id\`. \`${DELIVERY_HEADER}\` names the delivery and \`${ATTEMPT_HEADER}\` the attempt.`,
+          requestParams: {
+            header: z.object({
+              [SIGNATURE_HEADER]: z.string().meta({ example: "t=1764748800,v1=5257a869e7ecebeda32affa62cdca3fa51cad7e77a0e56ff536d0ce8e108d8bd" }),
+              [DELIVERY_HEADER]: z.string().meta({ example: "512" }),
+              [ATTEMPT_HEADER]: z.string().meta({ example: "1" }),
+            }),
+          },
+          requestBody: { required: true, content: { "application/json": { schema: webhookDeliverySchema } } },
+          responses: { 200: { description: "Any 2xx: received" }, 410: { description: "Gone: turn this subscription off" } },
+        },
+      },
+    },
   });
   return cached;
 }

@@ -3,6 +3,7 @@ import type { Metadata } from "next";
 import { getT } from "@/lib/i18n/server";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { ApiKeys } from "@/components/settings/api-keys";
+import { Webhooks } from "@/components/settings/webhooks";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
@@ -15,7 +16,10 @@ export default async function SettingsPage() {
     <>
       <PageHeader title={t("title")} description={t("description")} />
       <PageBody>
-        <ApiKeys />
+        <div className="space-y-10">
+          <ApiKeys />
+          <Webhooks />
+        </div>
       </PageBody>
     </>
   );

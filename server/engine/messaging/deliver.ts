@@ -4,7 +4,8 @@
 // while it is being sent. (A crash after a provider accepted a message but before the commit sends
 // it again on retry: delivery is at least once.)
 import { raw, sql, withTransaction, type Pool, type Sql, type Tx } from "@/server/db/sql";
-import { localProvider, signPayload, unixSeconds, SIGNATURE_HEADER, type Channel, type MessageProvider, type Providers } from "./providers";
+import { signPayload, unixSeconds, SIGNATURE_HEADER } from "@/server/signing";
+import { localProvider, type Channel, type MessageProvider, type Providers } from "./providers";
 import { renderTemplate, type TemplateVariables } from "./render";
 
 export type DeliveryCounts = { sent: number; failed: number };

@@ -1,7 +1,7 @@
 // Where rendered messages go: one provider per channel, chosen from the environment at start.
-import { createHmac } from "node:crypto";
 import nodemailer from "nodemailer";
 import type { Channel } from "@/server/flows/kinds/shared";
+import { signPayload, unixSeconds, SIGNATURE_HEADER } from "@/server/signing";
 
 export type { Channel };
 
@@ -22,19 +22,6 @@ export interface MessageProvider {
 
 export type Providers = Record<Channel, MessageProvider>;
 
-/** The header a receiver checks: `t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">`. */
-export const SIGNATURE_HEADER = "X-Memberflow-Signature";
-
-/**
- * The value of the signature header for `body` sent at `timestamp` (unix seconds). The time is
- * signed with the body so a receiver can refuse replays of an old request.
- */
-export function signPayload(secret: string, body: string, timestamp: number): string {
-  const mac = createHmac("sha256", secret).update(`${timestamp}.${body}`).digest("hex");
-  return `t=${timestamp},v1=${mac}`;
-}
-
-export const unixSeconds = (at: Date = new Date()): number => Math.floor(at.getTime() / 1000);
 
 /**
  * Development, tests and in-app messages: the outbox row already keeps the rendered message (the

@@ -9,6 +9,7 @@ import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
+import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
 import { occurrenceJobKey, TASKS } from "./jobs";
 
 /** How long a `busy` occurrence (another job holds its row) waits before it tries again. */
@@ -95,6 +96,8 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.deliverOutbox]: async (_payload, helpers) => {
       providers ??= providersFromEnv(process.env);
       await deliverOutbox(pool, { providers, untilEmpty: true });
+      // Storefront webhooks carry their own secrets (one per subscription).
+      await deliverStorefrontWebhooksUntilIdle(pool, { stopping: () => mustYield(helpers) });
       if (options.webhookSecret) {
         await deliverWebhooks(pool, { secret: options.webhookSecret, untilEmpty: true });
       } else if (!warnedNoSecret) {
