@@ -49,7 +49,11 @@ test("build, count, save and reload an audience", async ({ page }) => {
 
   // Rule 2: orders in the last 90 days at least 1.
   await page.getByTestId("add-rule").click();
+  // Each field says how fresh it is: orders move live with hourly windows, RFM scores hourly.
+  await expect(page.getByTestId("field-freshness-rfm_recency")).toHaveText("Hourly");
+  await expect(page.getByTestId("field-freshness-tags")).toHaveText("Live");
   await page.getByTestId("field-picker-menu").getByRole("combobox").fill("Orders");
+  await expect(page.getByTestId("field-freshness-order_count")).toHaveText("Live · windows hourly");
   await page.getByTestId("field-option-order_count").click();
   const orderRule = page.getByTestId("condition-rule").nth(1);
   await expect(orderRule).toHaveAttribute("data-field", "order_count");

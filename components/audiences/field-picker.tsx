@@ -7,13 +7,19 @@ import { useLocale, useTranslations } from "use-intl";
 import { cn } from "@/lib/utils";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
 import { Command, CommandEmpty, CommandGroup, CommandInput, CommandItem, CommandList } from "@/components/ui/command";
-import { fieldCatalog, type FieldGroup } from "@/server/audiences/fields";
+import { fieldCatalog, fieldFreshness, type FieldGroup, type FieldId, type Freshness } from "@/server/audiences/fields";
 
 const groups: FieldGroup[] = ["profile", "behaviour", "derived"];
+const freshnessStyle: Record<Freshness, string> = {
+  live: "border-emerald-300 text-emerald-700 dark:text-emerald-400",
+  live_windows_hourly: "border-sky-300 text-sky-700 dark:text-sky-400",
+  hourly: "border-amber-300 text-amber-700 dark:text-amber-400",
+};
 
 /**
  * Field picker: a searchable popover of the catalog, grouped by profile / behaviour / derived.
- * Search matches both languages' labels and the field id. `children` is the trigger.
+ * Search matches both languages' labels and the field id. Each field says how fresh its value
+ * is (live, or as of the hourly statistics refresh). `children` is the trigger.
  */
 export function FieldPicker({
   value,
@@ -36,7 +42,7 @@ export function FieldPicker({
       <PopoverTrigger asChild disabled={disabled}>
         {children}
       </PopoverTrigger>
-      <PopoverContent align={align} className="w-80 p-0" data-testid="field-picker-menu">
+      <PopoverContent align={align} className="w-96 p-0" data-testid="field-picker-menu">
         <Command loop>
           <CommandInput placeholder={t("fieldPicker.search")} aria-label={t("fieldPicker.search")} />
           <CommandList className="max-h-80">
@@ -45,7 +51,9 @@ export function FieldPicker({
               <CommandGroup key={group} heading={t(`groups.${group}`)}>
                 {fieldCatalog
                   .filter((f) => f.group === group)
-                  .map((f) => (
+                  .map((f) => {
+                    const freshness = fieldFreshness[f.id as FieldId];
+                    return (
                     <CommandItem
                       key={f.id}
                       value={f.id}
@@ -58,9 +66,18 @@ export function FieldPicker({
                     >
                       <span className="flex-1 truncate">{f.label[locale]}</span>
                       <span className="truncate text-xs text-muted-foreground">{f.label[locale === "en" ? "zh-CN" : "en"]}</span>
+                      <span
+                        className={cn("shrink-0 rounded border px-1 text-[10px] leading-4", freshnessStyle[freshness])}
+                        title={t(`fieldPicker.freshness.${freshness}Hint`)}
+                        data-testid={`field-freshness-${f.id}`}
+                        data-freshness={freshness}
+                      >
+                        {t(`fieldPicker.freshness.${freshness}`)}
+                      </span>
                       <CheckIcon className={cn("size-4 text-primary", value === f.id ? "opacity-100" : "opacity-0")} aria-hidden />
                     </CommandItem>
-                  ))}
+                    );
+                  })}
               </CommandGroup>
             ))}
           </CommandList>

@@ -16,11 +16,11 @@
 //   (product_id|category_id, placed_at, member_id).
 //
 // Freshness of member_stats (orders_30d…365d, spend_*, visits_*, last_order_at, RFM, lifecycle):
-// the rows are updated when orders and visits are ingested and fully refreshed nightly
-// (server/members/stats.ts, refreshMemberStats). The fixed 30/90/180/365-day windows are
-// relative to each row's refreshed_at, so they may be up to ~24 h stale for members without new
-// activity; RFM scores and lifecycle stage are as of the last nightly refresh. Callers that need
-// exact windows at an arbitrary `now` (back-dated analytics) pass `useStats: false`, which
+// the rows are updated when orders and visits are ingested and fully refreshed every hour
+// (server/members/stats.ts, refreshMemberStats), so the fixed 30/90/180/365-day windows slide at
+// most an hour late and RFM scores and lifecycle stage are as of the last hourly refresh (the
+// field picker says so: fields.ts fieldFreshness). Callers that need exact windows at an
+// arbitrary `now` (back-dated analytics) pass `useStats: false`, which
 // computes every window from orders/visits.
 import { Prisma } from "@prisma/client";
 import { conditionTreeSchema, type ConditionGroup, type ConditionNode, type ConditionRule, type ConditionTree } from "./condition";

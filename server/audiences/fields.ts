@@ -412,6 +412,52 @@ const catalog = [
 ] as const satisfies readonly FieldDef[];
 
 export type FieldId = (typeof catalog)[number]["id"];
+
+/**
+ * How fresh a field's value is when an audience is evaluated (the field picker shows it):
+ * - `live`: read from the rows themselves, so it moves the moment the data arrives;
+ * - `live_windows_hourly`: counts and sums move as orders and visits arrive, while the fixed
+ *   30/90/180/365-day windows slide with the hourly statistics refresh (other windows are live);
+ * - `hourly`: scores and stages recomputed by the hourly refresh (server/members/stats.ts).
+ */
+export type Freshness = "live" | "live_windows_hourly" | "hourly";
+export const fieldFreshness: Record<FieldId, Freshness> = {
+  province: "live",
+  city: "live",
+  business_district: "live",
+  registered_at: "live",
+  birthday_month: "live",
+  days_until_birthday: "live",
+  registration_channel: "live",
+  gender: "live",
+  consent_sms: "live",
+  consent_email: "live",
+  consent_push: "live",
+  consent_in_app: "live",
+  tier: "live",
+  points_balance: "live",
+  growth_value: "live",
+  tags: "live",
+  badges: "live",
+  name: "live",
+  phone: "live",
+  email: "live",
+  order_count: "live_windows_hourly",
+  spend: "live_windows_hourly",
+  avg_order_value: "live_windows_hourly",
+  last_order_date: "live",
+  purchased_products: "live",
+  purchased_categories: "live",
+  visit_count: "live_windows_hourly",
+  last_visit_date: "live",
+  event: "live",
+  rfm_recency: "hourly",
+  rfm_frequency: "hourly",
+  rfm_monetary: "hourly",
+  lifecycle_stage: "hourly",
+  coupons_held: "live",
+  coupons_redeemed: "live",
+};
 export const fieldCatalog: readonly FieldDef[] = catalog;
 export const fieldIds = catalog.map((f) => f.id) as FieldId[];
 const byId = new Map<string, FieldDef>(catalog.map((f) => [f.id, f]));
