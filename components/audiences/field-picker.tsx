@@ -65,7 +65,7 @@ export function FieldPicker({
                       data-testid={`field-option-${f.id}`}
                     >
                       <span className="flex-1 truncate">{f.label[locale]}</span>
-                      <span className="truncate text-xs text-muted-foreground">{f.label[locale === "en" ? "zh-CN" : "en"]}</span>
+                      
                       <span
                         className={cn("shrink-0 rounded border px-1 text-[10px] leading-4", freshnessStyle[freshness])}
                         title={t(`fieldPicker.freshness.${freshness}Hint`)}
