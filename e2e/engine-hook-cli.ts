@@ -1,10 +1,12 @@
 // The engine side of e2e/engine-hook.ts, run by tsx: one command, its answer as JSON on stdout.
 //   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | coupon <flowId> <memberId> | coupons <flowId>
 //   | key <scopes> <rate> | revoke <keyId> | member <memberId> | journey <flowId> <memberId> | stats <externalId>
+//   | deliver-webhooks (one storefront webhook sender pass, now)
 import { createPool, sql, withTransaction } from "@/server/db/sql";
 import { runOccurrence, startManualRun } from "@/server/engine/triggers";
 import { createPrismaClient } from "@/server/prisma-client";
 import { createStorefrontKey, revokeStorefrontKey } from "@/server/storefront/keys";
+import { deliverStorefrontWebhooks } from "@/server/storefront/webhooks/deliver";
 
 async function main(command: string, flowId: string, arg: string) {
   const url = process.env.DATABASE_URL ?? `postgresql://postgres:memberflow@127.0.0.1:${process.env.MEMBERFLOW_PG_PORT ?? 54329}/memberflow`;
@@ -42,6 +44,7 @@ async function main(command: string, flowId: string, arg: string) {
         await db.$disconnect();
       }
     }
+    if (command === "deliver-webhooks") return await deliverStorefrontWebhooks(pool);
     if (command === "member") {
       const [row] = await pool.query<{ external_id: string }>(`SELECT external_id FROM members WHERE id = $1`, [Number(flowId)]).then((r) => r.rows);
       return row?.external_id ?? null;

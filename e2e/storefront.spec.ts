@@ -45,7 +45,10 @@ test("the OpenAPI 3.1 document lists exactly the contract's paths and needs no k
   );
   // Every operation documents its problems, and the schemas carry their names.
   expect(Object.keys(doc.paths["/coupons/{code}/redeem"]!.post!.responses)).toEqual(expect.arrayContaining(["201", "400", "401", "403", "404", "409", "422", "429"]));
-  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Wallet", "Problem", "StorefrontEvent", "OrderPlacedEvent", "Redemption"]));
+  expect(Object.keys(doc.components.schemas)).toEqual(expect.arrayContaining(["Wallet", "Problem", "StorefrontEvent", "OrderPlacedEvent", "Redemption", "WebhookDelivery", "WebhookEvent"]));
+  // What a storefront's webhook receives is documented too (OpenAPI 3.1 `webhooks`).
+  const webhook = (doc as unknown as { webhooks: Record<string, { post: { requestBody: { content: Record<string, { schema: { $ref: string } }> } } }> }).webhooks;
+  expect(webhook.storefrontDelivery!.post.requestBody.content["application/json"]!.schema.$ref).toBe("#/components/schemas/WebhookDelivery");
 });
 
 test("missing, unknown, revoked and wrong-scope keys are refused", async ({ request }) => {

@@ -85,12 +85,12 @@ export function DemoStorefront() {
       <div className="bg-card grid gap-4 rounded-lg border p-4 md:grid-cols-[2fr_1fr_1fr]">
         <div className="space-y-1.5">
           <Label htmlFor="demo-key">{t("key")}</Label>
-          <Input id="demo-key" type="password" value={key} placeholder="mf_live_…" onChange={(e) => setKey(e.target.value)} />
+          <Input id="demo-key" data-testid="demo-key" type="password" value={key} placeholder="mf_live_…" onChange={(e) => setKey(e.target.value)} />
           <p className="text-muted-foreground text-xs">{t("keyHint")}</p>
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="demo-member">{t("member")}</Label>
-          <Input id="demo-member" value={member} onChange={(e) => setMember(e.target.value)} />
+          <Input id="demo-member" data-testid="demo-member" value={member} onChange={(e) => setMember(e.target.value)} />
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="demo-total">{t("cartTotal")}</Label>
@@ -107,13 +107,13 @@ export function DemoStorefront() {
             <h3 className="font-semibold">{t("coupons", { count: wallet.coupons.length })}</h3>
             {wallet.coupons.length === 0 && <p className="text-muted-foreground text-sm">{t("none")}</p>}
             {wallet.coupons.map((c) => (
-              <div key={c.code} className="flex items-center justify-between gap-2 rounded-lg border p-3">
+              <div key={c.code} className="flex items-center justify-between gap-2 rounded-lg border p-3" data-testid={`demo-coupon-${c.code}`}>
                 <div>
                   <div className="font-medium">{c.name}</div>
                   <div className="text-muted-foreground font-mono text-xs">{c.code}</div>
                   <div className="text-muted-foreground text-xs">{t("until", { date: format.dateTime(new Date(c.validTo), { dateStyle: "medium" }) })}</div>
                 </div>
-                <Button size="sm" onClick={() => void redeem(c.code)}>
+                <Button size="sm" data-testid={`demo-redeem-${c.code}`} onClick={() => void redeem(c.code)}>
                   {t("redeem")}
                 </Button>
               </div>
@@ -142,13 +142,13 @@ export function DemoStorefront() {
           </section>
           <section className="space-y-3">
             <h3 className="font-semibold">{t("member")}</h3>
-            <p className="text-sm">
+            <p className="text-sm" data-testid="demo-member-line">
               {wallet.member.externalId} · {wallet.member.tier} · {t("points", { points: wallet.member.pointsBalance })}
             </p>
-            <Button variant="outline" onClick={() => void placeOrder()}>
+            <Button variant="outline" data-testid="demo-place-order" onClick={() => void placeOrder()}>
               {t("placeOrder", { total: Number(total) || 0 })}
             </Button>
-            <ul className="text-muted-foreground space-y-1 font-mono text-xs">
+            <ul className="text-muted-foreground space-y-1 font-mono text-xs" data-testid="demo-log">
               {log.map((line, i) => (
                 <li key={i}>{line}</li>
               ))}
