@@ -36,6 +36,7 @@ const pureServerModules = [
   "@/server/engine/messaging/render",
   "@/server/storefront/scopes",
   "@/server/storefront/webhooks/topics",
+  "@/server/content/coupon-template-schema",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { audiencesRouter } from "@/server/api/routers/audiences";
+import { contentRouter } from "@/server/api/routers/content";
 import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
@@ -17,6 +18,7 @@ export const appRouter = createTRPCRouter({
   audiences: audiencesRouter,
   engine: engineRouter,
   storefront: storefrontRouter,
+  content: contentRouter,
 });
 
 export type AppRouter = typeof appRouter;

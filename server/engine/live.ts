@@ -416,7 +416,7 @@ export async function memberJourneys(db: Db, memberId: number): Promise<MemberJo
     db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT c.journey_id::float8 AS journey_id, c.node_id, c.visit, c.issued_at, c.code, t.name AS template_name, t.type::text AS type, t.value::float8 AS value,
              c.status::text AS status, c.valid_to
-      FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
+      FROM coupons c JOIN coupon_template_revisions t ON t.template_id = c.template_id AND t.revision = c.template_revision
       WHERE c.journey_id = ANY(${ids}::bigint[]) AND c.member_id = ${memberId}`),
     db.$queryRaw<EffectRow[]>(Prisma.sql`
       SELECT n.journey_id::float8 AS journey_id, n.node_id, n.visit, n.created_at, n.channel::text AS channel, n.status::text AS status, n.suppressed_reason,

@@ -162,7 +162,7 @@ async function memberTimeline(db: Db, memberId: number, registeredAt: Date): Pro
     UNION ALL
     (SELECT changed_at, 'tier', to_tier_id, from_tier_id, NULL FROM tier_changes WHERE member_id = ${memberId} ORDER BY changed_at DESC LIMIT 10)
     UNION ALL
-    (SELECT c.issued_at, 'coupon', t.name, c.status::text, NULL FROM coupons c JOIN coupon_templates t ON t.id = c.template_id
+    (SELECT c.issued_at, 'coupon', t.name, c.status::text, NULL FROM coupons c JOIN coupon_template_revisions t ON t.template_id = c.template_id AND t.revision = c.template_revision
        WHERE c.member_id = ${memberId} ORDER BY c.issued_at DESC LIMIT 20)
     ORDER BY at DESC
     LIMIT 60`;

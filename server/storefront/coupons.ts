@@ -17,7 +17,7 @@ async function loadCoupon(tx: Tx, code: string, lock: boolean): Promise<CouponRo
   const [coupon] = await tx.query<CouponRow>(sql`
     SELECT c.id, c.code, c.member_id, m.external_id, c.status, c.valid_from, c.valid_to, c.template_id, c.flow_id,
            t.type, t.value, t.min_spend, t.max_discount, t.product_ids, t.category_ids
-    FROM coupons c JOIN coupon_templates t ON t.id = c.template_id JOIN members m ON m.id = c.member_id
+    FROM coupons c JOIN coupon_template_revisions t ON t.template_id = c.template_id AND t.revision = c.template_revision JOIN members m ON m.id = c.member_id
     WHERE c.code = ${code}
     ${lock ? sql`FOR UPDATE OF c` : sql``}`);
   if (!coupon) throw new DomainError("not_found", `No coupon with code ${code}`, { reason: "coupon_not_found" });

@@ -1,8 +1,10 @@
-// What a storefront sees of one coupon, banner or member price: the zod shape (documented in the
-// OpenAPI file) and the SQL that builds it. The wallet and the webhook deliveries both use these,
-// so an item reads the same wherever a storefront receives it.
+// What a storefront sees of one coupon, banner or member price, and of a member's wallet: the zod
+// shapes (documented in the OpenAPI file) and the SQL that builds them. The wallet endpoint and the
+// webhook deliveries both use these, so an item reads the same wherever a storefront receives it.
+// No route code here: the worker and the tests load it outside Next.js.
 import { z } from "zod";
-import { raw, sql, type Sql } from "@/server/db/sql";
+import { raw, sql, type Sql, type Tx } from "@/server/db/sql";
+import { DomainError } from "@/server/errors";
 import { timestampSchema } from "./schemas";
 
 export const walletCouponSchema = z
@@ -52,7 +54,7 @@ export const isoTime = (column: string): Sql => raw(`to_char(${column} AT TIME Z
 const skusOf = (productIds: string): Sql =>
   raw(`coalesce((SELECT json_agg(p.sku ORDER BY p.sku) FROM products p WHERE p.id = ANY(${productIds})), '[]'::json)`);
 
-/** A WalletCoupon from coupon `c` joined to its template `t`. */
+/** A WalletCoupon from coupon `c` joined to the template revision `t` it was issued under. */
 export const couponJson = sql`json_build_object(
   'code', c.code, 'name', t.name, 'description', t.description, 'type', t.type, 'value', t.value,
   'minSpend', t.min_spend, 'maxDiscount', t.max_discount, 'skus', ${skusOf("t.product_ids")}, 'categoryIds', to_json(t.category_ids),
@@ -68,3 +70,40 @@ export const priceJson = sql`json_build_object(
   'id', mp.id::text, 'skus', ${skusOf("mp.product_ids")}, 'categoryIds', to_json(mp.category_ids),
   'price', mp.price, 'percentOff', mp.percent_off,
   'validFrom', ${isoTime("mp.valid_from")}, 'validTo', ${isoTime("mp.valid_to")})`;
+
+export const walletSchema = z
+  .object({
+    member: z.object({ externalId: z.string(), tier: z.string().meta({ example: "gold" }), pointsBalance: z.number().int() }),
+    coupons: z.array(walletCouponSchema).meta({ description: "Usable now, soonest to expire first" }),
+    banners: z.record(z.string(), z.array(walletBannerSchema)).meta({ description: "By placement, newest first", example: { app_home_top: [] } }),
+    prices: z.array(walletPriceSchema),
+  })
+  .meta({ id: "Wallet" });
+export type Wallet = z.infer<typeof walletSchema>;
+
+export async function readWallet(tx: Tx, externalId: string, placement: string | undefined, now: Date): Promise<Wallet> {
+  const [row] = await tx.query<{ wallet: Wallet | null }>(sql`
+    WITH m AS (SELECT id, external_id, tier_id, points_balance FROM members WHERE external_id = ${externalId})
+    SELECT json_build_object(
+      'member', json_build_object('externalId', m.external_id, 'tier', m.tier_id, 'pointsBalance', m.points_balance),
+      'coupons', coalesce((
+        SELECT json_agg(${couponJson} ORDER BY c.valid_to, c.code)
+        FROM coupons c JOIN coupon_template_revisions t ON t.template_id = c.template_id AND t.revision = c.template_revision
+        WHERE c.member_id = m.id AND c.status = 'issued' AND c.valid_from <= ${now} AND c.valid_to > ${now}), '[]'::json),
+      'banners', coalesce((
+        SELECT json_object_agg(g.placement, g.items) FROM (
+          SELECT b.placement, json_agg(${bannerJson} ORDER BY b.created_at DESC, b.id DESC) AS items
+          FROM banners b
+          WHERE b.member_id = m.id AND b.valid_from <= ${now} AND b.valid_to > ${now}
+            AND (${placement ?? null}::text IS NULL OR b.placement = ${placement ?? null}::text)
+          GROUP BY b.placement) g), '{}'::json),
+      'prices', coalesce((
+        SELECT json_agg(${priceJson} ORDER BY mp.valid_to, mp.id)
+        FROM member_prices mp
+        WHERE mp.member_id = m.id AND mp.valid_from <= ${now} AND mp.valid_to > ${now}), '[]'::json)
+    ) AS wallet
+    FROM m`);
+  if (!row?.wallet) throw new DomainError("not_found", `No member with external id ${externalId}`, { reason: "member_not_found" });
+  return row.wallet;
+}
+

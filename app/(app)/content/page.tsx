@@ -1,14 +1,22 @@
 import type { Metadata } from "next";
-import { TicketPercentIcon } from "lucide-react";
 
 import { getT } from "@/lib/i18n/server";
-import { PlaceholderPage } from "@/components/shell/placeholder-page";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { CouponTemplates } from "@/components/content/coupon-templates";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("content");
   return { title: t("title") };
 }
 
-export default function ContentPage() {
-  return <PlaceholderPage namespace="content" icon={TicketPercentIcon} />;
+export default async function ContentPage() {
+  const t = await getT("content");
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description")} />
+      <PageBody>
+        <CouponTemplates />
+      </PageBody>
+    </>
+  );
 }

@@ -81,7 +81,7 @@ export async function batchEvents(tx: Tx, limit: number, now: Date): Promise<num
         CASE e.topic
           WHEN 'coupon.issued' THEN (
             SELECT json_build_object('member', m.external_id, 'flowId', c.flow_id, 'coupon', ${couponJson})
-            FROM coupons c JOIN coupon_templates t ON t.id = c.template_id JOIN members m ON m.id = c.member_id WHERE c.id = e.object_id)
+            FROM coupons c JOIN coupon_template_revisions t ON t.template_id = c.template_id AND t.revision = c.template_revision JOIN members m ON m.id = c.member_id WHERE c.id = e.object_id)
           WHEN 'banner.issued' THEN (
             SELECT json_build_object('member', m.external_id, 'flowId', b.flow_id, 'banner', ${bannerJson})
             FROM banners b JOIN members m ON m.id = b.member_id WHERE b.id = e.object_id::bigint)

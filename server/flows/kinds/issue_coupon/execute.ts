@@ -27,7 +27,8 @@ const MEMBER_LOCKS_UP_TO = 64;
 //   the template row, while a small one (an event) takes a key-share lock on it, which the large
 //   batch's lock excludes, and an advisory lock per (template, member) — so events for different
 //   members issue in parallel instead of queueing behind one row.
-// Members over either limit get no coupon and move on. Codes and ids come from the database's defaults.
+// Members over either limit get no coupon and move on. Codes and ids come from the database's
+// defaults; each coupon names the template revision whose terms it carries.
 export const execute: Executor<"issue_coupon"> = async (ctx) => {
   const batch = await suppressHoldout(ctx, "coupon");
   if (batch.length === 0) return { type: "branch", branch: "out" };
@@ -47,16 +48,19 @@ export const execute: Executor<"issue_coupon"> = async (ctx) => {
   const issued = await ctx.effects.insert<{ id: string }>(
     "coupons",
     sql`
-      SELECT t.code_prefix || mf_coupon_code(), t.id, b.member_id, ${now}::timestamptz,
+      SELECT t.code_prefix || mf_coupon_code(), t.id, t.revision, b.member_id,
+             CASE WHEN t.valid_days IS NULL THEN greatest(${now}::timestamptz, coalesce(t.valid_from, ${now}::timestamptz)) ELSE ${now}::timestamptz END,
              CASE WHEN t.valid_days IS NOT NULL THEN ${now}::timestamptz + make_interval(days => t.valid_days)
                   ELSE coalesce(t.valid_to, ${now}::timestamptz + interval '30 days') END,
              ${now}::timestamptz, b.journey_id, ${ctx.node.id}, b.visit, ${ctx.flow.flowId}
       FROM ${batchRows(batch)} b CROSS JOIN coupon_templates t
       WHERE t.id = ${templateId}
+        -- A fixed validity that has ended issues nothing.
+        AND (t.valid_days IS NOT NULL OR t.valid_to IS NULL OR t.valid_to > ${now}::timestamptz)
         AND (SELECT count(*) FROM coupons c WHERE c.template_id = t.id AND c.member_id = b.member_id) < t.per_member_max
       ORDER BY b.journey_id
       LIMIT ${template.remaining}`,
-    ["code", "template_id", "member_id", "valid_from", "valid_to", "issued_at", "journey_id", "node_id", "visit", "flow_id"],
+    ["code", "template_id", "template_revision", "member_id", "valid_from", "valid_to", "issued_at", "journey_id", "node_id", "visit", "flow_id"],
     ["id"],
   );
   // The issued count is the stock's: kept for templates with a total stock only (an update of the

@@ -72,8 +72,8 @@ export const execute: Executor<"send_notification"> = async (ctx) => {
                'coupon.validTo', to_char(c.valid_to AT TIME ZONE ${settings.timezone}, 'YYYY-MM-DD'))),
              ${ctx.flow.flowId}, s.journey_id, ${ctx.node.id}, s.visit
       FROM spaced s
-      LEFT JOIN LATERAL (SELECT c.code, c.template_id, c.valid_to FROM coupons c WHERE c.journey_id = s.journey_id ORDER BY c.issued_at DESC, c.id LIMIT 1) c ON TRUE
-      LEFT JOIN coupon_templates ct ON ct.id = c.template_id
+      LEFT JOIN LATERAL (SELECT c.code, c.template_id, c.template_revision, c.valid_to FROM coupons c WHERE c.journey_id = s.journey_id ORDER BY c.issued_at DESC, c.id LIMIT 1) c ON TRUE
+      LEFT JOIN coupon_template_revisions ct ON ct.template_id = c.template_id AND ct.revision = c.template_revision
       LEFT JOIN LATERAL (
         SELECT min(p.expires_at) AS expires_at, sum(p.amount) FILTER (WHERE p.expires_at = (SELECT min(q.expires_at) FROM points_entries q
                  WHERE q.member_id = s.member_id AND q.type = 'earn' AND q.expires_at > ${ctx.now.toISOString()}::timestamptz)) AS amount
