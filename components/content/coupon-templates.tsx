@@ -124,7 +124,7 @@ export function CouponTemplates() {
           </TableHeader>
           <TableBody>
             {list.data?.map((row) => (
-              <TableRow key={row.id} className="cursor-pointer" data-testid={`coupon-template-${row.name}`} onClick={() => setEditing({ id: row.id })}>
+              <TableRow key={row.id} className="cursor-pointer" data-testid={`coupon-template-${row.name}`} data-id={row.id} onClick={() => setEditing({ id: row.id })}>
                 <TableCell>
                   <div className="font-medium">{row.name}</div>
                   <div className="text-muted-foreground text-xs">
@@ -139,10 +139,10 @@ export function CouponTemplates() {
                 <TableCell className="text-right tabular-nums">{row.figures.redemptionRate === null ? "—" : format.number(row.figures.redemptionRate, { style: "percent", maximumFractionDigits: 1 })}</TableCell>
                 <TableCell className="text-right tabular-nums">{format.number(row.figures.expired)}</TableCell>
                 <TableCell className="text-right tabular-nums" title={row.figures.uncappedActive > 0 ? t("uncapped", { count: row.figures.uncappedActive }) : undefined}>
-                  {format.number(row.figures.liability, { style: "currency", currency: "CNY" })}
+                  {format.number(row.figures.liability, { style: "currency", currency: "CNY", currencyDisplay: "narrowSymbol" })}
                   {row.figures.uncappedActive > 0 && " +"}
                 </TableCell>
-                <TableCell className="text-sm">
+                <TableCell className="max-w-56 text-sm whitespace-normal" data-testid="template-flows">
                   {row.flows.length === 0 ? <span className="text-muted-foreground">—</span> : row.flows.map((f) => f.name).join(", ")}
                 </TableCell>
               </TableRow>
