@@ -3,7 +3,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, runnerFor, withTransaction, type Pool } from "@/server/db/sql";
 import { runOccurrence, startManualRun } from "@/server/engine/triggers";
-import { flowDraft, publishDraft } from "@/server/flows/build";
+import { flowDraft, inlineCoupon, publishDraft } from "@/server/flows/build";
+import { inlineTemplateId } from "@/server/flows/kinds/issue_coupon/spec";
+import { publishFlow, saveDraft } from "@/server/flows/service";
 import { readWallet } from "@/server/storefront/wallet-items";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { couponTemplateInput } from "./coupon-template-schema";
@@ -117,6 +119,32 @@ describe("revisions", () => {
   it("lists the flows that use it", async () => {
     const listed = (await listCouponTemplates(t.db)).find((x) => x.id === templateId)!;
     expect(listed.flows.map((f) => f.id)).toEqual([flowId]);
+  });
+});
+
+describe("a flow's inline coupon", () => {
+  it("lives in the library from publish, and a republished change of its terms is a new revision members then get", async () => {
+    const draft = (value: number) =>
+      flowDraft(
+        [
+          { id: "start", kind: "manual_trigger", config: {} },
+          { id: "gift", kind: "issue_coupon", config: inlineCoupon(value, 10) },
+        ],
+        ["start>gift"],
+      );
+    const { flowId } = await publishDraft(t.db, "Inline gift", draft(15));
+    const id = inlineTemplateId(flowId, "gift");
+    const listed = (await listCouponTemplates(t.db)).find((x) => x.id === id);
+    expect(listed).toMatchObject({ name: "¥15 off", value: 15, revision: 1, sourceFlowId: flowId, validity: { kind: "days", days: 10 } });
+    expect(listed!.flows.map((f) => f.id)).toEqual([flowId]);
+
+    await issueTo(flowId, [30, 31]);
+    await saveDraft(t.db, { id: flowId, draft: draft(25), layout: {} });
+    await publishFlow(t.db, { id: flowId });
+    expect((await getCouponTemplate(t.db, id)).revision).toBe(2);
+    await issueTo(flowId, [32]);
+    const values = (await t.pool.query(`SELECT c.member_id, r.value::float8 AS value FROM coupons c JOIN coupon_template_revisions r ON r.template_id = c.template_id AND r.revision = c.template_revision WHERE c.template_id = $1 ORDER BY c.member_id`, [id])).rows;
+    expect(values.map((r) => [r.member_id, r.value])).toEqual([[30, 15], [31, 15], [32, 25]]);
   });
 });
 

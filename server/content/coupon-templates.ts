@@ -2,8 +2,10 @@
 // too), edited without touching coupons already issued (a new revision of the terms once the
 // current one has coupons), archived (flows that use one keep issuing it), and shown with their
 // live figures and the flows that use them.
-import { Prisma, type PrismaClient } from "@prisma/client";
+import type { PrismaClient } from "@prisma/client";
+import { prismaTx, sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
+import { inlineTemplateId } from "@/server/flows/kinds/issue_coupon/spec";
 import { couponTemplateInput, couponTermFields, type CouponTemplateInput } from "./coupon-template-schema";
 
 type Actor = { actor?: string };
@@ -28,7 +30,7 @@ function columns(input: Parsed) {
     codePrefix: input.codePrefix,
   };
 }
-const terms = (c: ReturnType<typeof columns>) => ({
+const terms = (c: Pick<ReturnType<typeof columns>, "name" | "description" | "type" | "value" | "maxDiscount" | "minSpend" | "productIds" | "categoryIds">) => ({
   name: c.name,
   description: c.description,
   type: c.type,
@@ -49,41 +51,94 @@ export async function createCouponTemplate(db: PrismaClient, raw: CouponTemplate
   });
 }
 
+/** A template's terms: what issued coupons carry (coupon_template_revisions). */
+export type CouponTerms = ReturnType<typeof terms>;
+
 /**
- * Saves an edit. Changed terms on a template whose current revision has issued coupons make a
- * new revision (those coupons keep theirs); otherwise the current revision is corrected in place.
- * The template row is locked first, so no coupon is issued under the old terms meanwhile.
+ * The one revision rule, inside the caller's transaction: changed terms on a template whose
+ * current revision has issued coupons become a new revision (those coupons keep theirs);
+ * otherwise the current revision is corrected in place. The template row is locked first, so no
+ * coupon is issued under the old terms meanwhile. Returns the revision now current.
  */
+export async function reviseCouponTerms(tx: Tx, id: string, next: CouponTerms): Promise<{ revision: number; newRevision: boolean; changedTerms: string[] }> {
+  const [current] = await tx.query<{ revision: number; name: string; description: string; type: string; value: number; max_discount: number | null; min_spend: number; product_ids: number[]; category_ids: number[] }>(sql`
+    SELECT t.revision, r.name, r.description, r.type::text AS type, r.value::float8 AS value, r.max_discount::float8 AS max_discount,
+           r.min_spend::float8 AS min_spend, r.product_ids, r.category_ids
+    FROM coupon_templates t JOIN coupon_template_revisions r ON r.template_id = t.id AND r.revision = t.revision
+    WHERE t.id = ${id} FOR UPDATE OF t`);
+  if (!current) throw new DomainError("not_found", `No coupon template ${id}`);
+  const before: CouponTerms = {
+    name: current.name, description: current.description, type: current.type as CouponTerms["type"], value: current.value, maxDiscount: current.max_discount,
+    minSpend: current.min_spend, productIds: current.product_ids, categoryIds: current.category_ids,
+  };
+  const changedTerms = couponTermFields.filter((field) => !sameTerm(before[field], next[field]));
+  if (changedTerms.length === 0) return { revision: current.revision, newRevision: false, changedTerms };
+  const [issued] = await tx.query<{ any: boolean }>(sql`SELECT EXISTS (SELECT 1 FROM coupons WHERE template_id = ${id} AND template_revision = ${current.revision}) AS any`);
+  const revision = issued!.any ? current.revision + 1 : current.revision;
+  const values = sql`${next.name}, ${next.description}, ${next.type}::"CouponType", ${next.value}, ${next.minSpend}, ${next.maxDiscount}, ${next.productIds}::int[], ${next.categoryIds}::int[]`;
+  await tx.execute(sql`
+    INSERT INTO coupon_template_revisions (template_id, revision, name, description, type, value, min_spend, max_discount, product_ids, category_ids)
+    VALUES (${id}, ${revision}, ${values})
+    ON CONFLICT (template_id, revision) DO UPDATE SET name = EXCLUDED.name, description = EXCLUDED.description, type = EXCLUDED.type, value = EXCLUDED.value,
+      min_spend = EXCLUDED.min_spend, max_discount = EXCLUDED.max_discount, product_ids = EXCLUDED.product_ids, category_ids = EXCLUDED.category_ids`);
+  await tx.execute(sql`
+    UPDATE coupon_templates SET revision = ${revision}, name = ${next.name}, description = ${next.description}, type = ${next.type}::"CouponType", value = ${next.value},
+      min_spend = ${next.minSpend}, max_discount = ${next.maxDiscount}, product_ids = ${next.productIds}::int[], category_ids = ${next.categoryIds}::int[], updated_at = now()
+    WHERE id = ${id}`);
+  return { revision, newRevision: revision !== current.revision, changedTerms };
+}
+
+/** Saves an edit from the library: the terms through the revision rule, the rest on the template. */
 export async function updateCouponTemplate(db: PrismaClient, id: string, raw: CouponTemplateInput, { actor = "cli" }: Actor = {}) {
   const input = couponTemplateInput.parse(raw);
   const next = columns(input);
   return db.$transaction(async (tx) => {
-    const [locked] = await tx.$queryRaw<{ revision: number }[]>`SELECT revision FROM coupon_templates WHERE id = ${id} FOR UPDATE`;
-    if (!locked) throw new DomainError("not_found", `No coupon template ${id}`);
-    const current = await tx.couponTemplateRevision.findUniqueOrThrow({ where: { templateId_revision: { templateId: id, revision: locked.revision } } });
-    const changed = couponTermFields.filter((field) => !sameTerm(current[field], next[field]));
-    let revision = locked.revision;
-    if (changed.length > 0) {
-      const issued = await tx.coupon.count({ where: { templateId: id, templateRevision: locked.revision } });
-      if (issued > 0) {
-        revision = locked.revision + 1;
-        await tx.couponTemplateRevision.create({ data: { templateId: id, revision, ...terms(next) } });
-      } else {
-        await tx.couponTemplateRevision.update({ where: { templateId_revision: { templateId: id, revision } }, data: terms(next) });
-      }
-    }
-    await tx.couponTemplate.update({ where: { id }, data: { ...next, revision, updatedAt: new Date() } });
-    await tx.auditLog.create({
-      data: { actor, action: "coupon_template.update", entityType: "coupon_template", entityId: id, details: { revision, changedTerms: changed } },
+    const saved = await reviseCouponTerms(prismaTx(tx), id, terms(next));
+    await tx.couponTemplate.update({
+      where: { id },
+      data: { validDays: next.validDays, validFrom: next.validFrom, validTo: next.validTo, totalLimit: next.totalLimit, perMemberMax: next.perMemberMax, codePrefix: next.codePrefix },
     });
-    return { id, revision, newRevision: revision !== locked.revision, changedTerms: changed };
+    await tx.auditLog.create({
+      data: { actor, action: "coupon_template.update", entityType: "coupon_template", entityId: id, details: { revision: saved.revision, changedTerms: saved.changedTerms } },
+    });
+    return { id, ...saved };
   });
 }
 
 function sameTerm(a: unknown, b: unknown): boolean {
-  if (a instanceof Prisma.Decimal || b instanceof Prisma.Decimal) return a !== null && b !== null && new Prisma.Decimal(a as number).equals(new Prisma.Decimal(b as number));
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && [...a].sort().every((v, i) => v === [...b].sort()[i]);
+  if (Array.isArray(a) && Array.isArray(b)) {
+    const [x, y] = [[...a].sort(), [...b].sort()];
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
   return a === b;
+}
+
+/** An issue_coupon node's inline coupon (the flow's own template). */
+type InlineCoupon = { name: string; type: "amount" | "percent"; value: number; minSpend: number; validDays: number };
+
+/**
+ * On publish: every inline coupon of the definition becomes (or updates) its flow's own template
+ * in the library, so the terms the canvas shows are the terms members get; changed terms go
+ * through the revision rule. What the inline form does not describe (scope, cap, stock, prefix)
+ * keeps what the library says.
+ */
+export async function syncInlineCouponTemplates(tx: Tx, flowId: string, inline: { nodeId: string; coupon: InlineCoupon }[]) {
+  for (const { nodeId, coupon } of inline) {
+    const id = inlineTemplateId(flowId, nodeId);
+    const created = await tx.execute(sql`
+      INSERT INTO coupon_templates (id, name, type, value, min_spend, valid_days, source_flow_id)
+      VALUES (${id}, ${coupon.name}, ${coupon.type}::"CouponType", ${coupon.value}, ${coupon.minSpend}, ${coupon.validDays}, ${flowId})
+      ON CONFLICT (id) DO NOTHING`);
+    if (created > 0) continue;
+    const [current] = await tx.query<{ description: string; max_discount: number | null; product_ids: number[]; category_ids: number[] }>(sql`
+      SELECT r.description, r.max_discount::float8 AS max_discount, r.product_ids, r.category_ids
+      FROM coupon_templates t JOIN coupon_template_revisions r ON r.template_id = t.id AND r.revision = t.revision WHERE t.id = ${id}`);
+    await reviseCouponTerms(tx, id, {
+      name: coupon.name, description: current!.description, type: coupon.type, value: coupon.value,
+      maxDiscount: coupon.type === "percent" ? current!.max_discount : null, minSpend: coupon.minSpend, productIds: current!.product_ids, categoryIds: current!.category_ids,
+    });
+    await tx.execute(sql`UPDATE coupon_templates SET valid_days = ${coupon.validDays}, valid_from = NULL, valid_to = NULL WHERE id = ${id}`);
+  }
 }
 
 export async function setCouponTemplateArchived(db: PrismaClient, id: string, archived: boolean, { actor = "cli" }: Actor = {}) {

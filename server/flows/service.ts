@@ -13,6 +13,8 @@ import { DomainError, type DomainErrorCode } from "@/server/errors";
 import { prismaTx } from "@/server/db/sql";
 import { announceFlowStopped, archiveFlowEngine, armTriggers, migrateJourneys } from "@/server/engine/lifecycle";
 import { CURRENT_DEFINITION_SCHEMA } from "./upgrade";
+import { syncInlineCouponTemplates } from "@/server/content/coupon-templates";
+import type { IssueCouponConfig } from "./kinds/issue_coupon/spec";
 import type { FlowDefinition } from "./definition";
 
 type Db = PrismaClient;
@@ -255,12 +257,22 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
       data: { currentVersionId: version.id, status: flow.status === "paused" ? "paused" : "active", lastError: null },
     });
     const now = new Date();
+    // Inline coupons live in the library as the flow's own templates, with the terms published.
+    await syncInlineCouponTemplates(prismaTx(tx), flow.id, inlineCoupons(definition as FlowDefinition));
     await armTriggers(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, now);
     if (input.migrate) await migrateJourneys(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, input.migrate.removedNodeTargets, now);
     await tx.auditLog.create({
       data: { actor, action: "flow.publish", entityType: "flow", entityId: flow.id, details: { version: version.version } },
     });
     return { version: version.version, versionId: version.id, issues };
+  });
+}
+
+function inlineCoupons(definition: FlowDefinition) {
+  return definition.nodes.flatMap((node) => {
+    if (node.kind !== "issue_coupon") return [];
+    const template = (node.config as IssueCouponConfig).template;
+    return template.mode === "inline" ? [{ nodeId: node.id, coupon: template }] : [];
   });
 }
 

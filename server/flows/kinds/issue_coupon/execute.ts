@@ -1,11 +1,14 @@
 // Server-only (the lint rule keeps components/ away from execute.ts files).
 import { sql } from "@/server/db/sql";
 import { batchRows, suppressHoldout, type ExecContext, type Executor } from "@/server/engine/executor";
-import type { IssueCouponConfig } from "./spec";
+import { inlineTemplateId, type IssueCouponConfig } from "./spec";
 
-/** The template a node issues from; a coupon described inline becomes a template of the flow's own. */
-export const inlineTemplateId = (flowId: string, nodeId: string) => `flow_${flowId}_${nodeId}`;
+export { inlineTemplateId };
 
+/**
+ * The template a node issues from. An inline coupon is its flow's own template, written (and
+ * revised) when the flow is published; made here too for versions published before that.
+ */
 async function templateIdFor(ctx: ExecContext<"issue_coupon">, config: IssueCouponConfig): Promise<string> {
   const t = config.template;
   if (t.mode === "existing") return t.id;
