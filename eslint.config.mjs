@@ -35,6 +35,7 @@ const pureServerModules = [
   "@/server/auth/roles",
   "@/server/engine/messaging/render",
   "@/server/storefront/scopes",
+  "@/server/text",
   "@/server/storefront/webhooks/topics",
   "@/server/content/coupon-template-schema",
 ];

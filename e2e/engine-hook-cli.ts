@@ -1,7 +1,7 @@
 // The engine side of e2e/engine-hook.ts, run by tsx: one command, its answer as JSON on stdout.
 //   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | coupon <flowId> <memberId> | coupons <flowId>
 //   | key <scopes> <rate> | revoke <keyId> | member <memberId> | journey <flowId> <memberId> | stats <externalId>
-//   | deliver-webhooks (one storefront webhook sender pass, now)
+//   | deliver-webhooks (one storefront webhook sender pass, now) | table-counts (rows of the tables app mutations write)
 import { createPool, sql, withTransaction } from "@/server/db/sql";
 import { runOccurrence, startManualRun } from "@/server/engine/triggers";
 import { createPrismaClient } from "@/server/prisma-client";
@@ -43,6 +43,12 @@ async function main(command: string, flowId: string, arg: string) {
       } finally {
         await db.$disconnect();
       }
+    }
+    if (command === "table-counts") {
+      // Tables only app procedures write (the engine running in the background does not).
+      const tables = ["flows", "flow_versions", "audiences", "audience_members", "storefront_keys", "storefront_webhooks", "coupon_template_revisions", "audit_logs", "members"];
+      const [row] = await pool.query(`SELECT ${tables.map((t) => `(SELECT count(*) FROM ${t})::int AS ${t}`).join(", ")}`).then((r) => r.rows);
+      return row;
     }
     if (command === "deliver-webhooks") return await deliverStorefrontWebhooks(pool);
     if (command === "member") {

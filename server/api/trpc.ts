@@ -8,6 +8,7 @@
  */
 import "server-only";
 
+import { randomUUID } from "node:crypto";
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
 import superjson from "superjson";
 import { z, ZodError } from "zod";
@@ -16,6 +17,7 @@ import { db } from "@/server/db";
 import { getSession } from "@/server/auth/session";
 import type { Role } from "@/server/auth/roles";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
+import { controlCharacterPaths } from "@/server/text";
 
 /* ------------------------------------------------------------------------------------------
  * 1. CONTEXT
@@ -38,19 +40,48 @@ export type TRPCContext = Awaited<ReturnType<typeof createTRPCContext>>;
 
 const t = initTRPC.context<typeof createTRPCContext>().create({
   transformer: superjson,
-  errorFormatter({ shape, error }) {
+  errorFormatter({ shape, error, path }) {
+    // Nothing from inside (SQL, driver messages, stacks) reaches a client: an error that is not
+    // a known one answers a reference, and the server log keeps the whole error under it.
+    const known = error.code !== "INTERNAL_SERVER_ERROR" || error.cause instanceof DomainError;
+    const reference = known ? null : randomUUID().slice(0, 8);
+    if (reference) console.error(`[trpc] ${path ?? "?"} failed, reference ${reference}:`, error.cause ?? error);
+    const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
+      message: reference ? `Something went wrong on our side. Reference: ${reference}` : shape.message,
       data: {
-        ...shape.data,
+        ...data,
+        reference,
         // Field-level input errors for forms: { formErrors: string[], fieldErrors: { [field]: string[] } }.
-        zodError: error.cause instanceof ZodError ? z.flattenError(error.cause) : null,
+        zodError: inputIssues(error.cause),
         // Services' DomainError, for clients that branch on it: { code: "not_found" | …, details }.
         domainError:
           error.cause instanceof DomainError ? { code: error.cause.code, details: error.cause.details ?? null } : null,
       },
     };
   },
+});
+
+/** Field-level detail of an input error: zod's own, or the issues of one tRPC wrapped on the way. */
+function inputIssues(cause: unknown) {
+  if (cause instanceof ZodError) return z.flattenError(cause);
+  const issues = (cause as { issues?: unknown } | undefined)?.issues;
+  return Array.isArray(issues) ? z.flattenError(new ZodError(issues)) : null;
+}
+
+/**
+ * Before any procedure's own schema: text PostgreSQL cannot store (NUL, other control
+ * characters) anywhere in the input is refused with 400, naming the field (server/text.ts).
+ */
+const refuseUnstorableText = t.middleware(async ({ getRawInput, next }) => {
+  const paths = controlCharacterPaths(await getRawInput().catch(() => undefined));
+  if (paths.length > 0) {
+    const message = "Must not contain control characters (such as NUL)";
+    const issues = paths.map((p) => ({ code: "custom" as const, path: p, message, input: undefined }));
+    throw new TRPCError({ code: "BAD_REQUEST", message, cause: Object.assign(new Error(message), { issues }) });
+  }
+  return next();
 });
 
 /** How each DomainError code reaches tRPC clients (and its HTTP status). */
@@ -81,7 +112,7 @@ export const createTRPCRouter = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
 /** No session required (health checks, public lookups). */
-export const publicProcedure = t.procedure.use(mapDomainErrors);
+export const publicProcedure = t.procedure.use(refuseUnstorableText).use(mapDomainErrors);
 
 /**
  * The one place sessions and roles are checked. Without `allowed`, any signed-in user passes;

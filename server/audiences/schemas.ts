@@ -1,5 +1,6 @@
 // Inputs of the audiences API — PUBLIC (the editor's forms use the same schemas).
 import { z } from "zod";
+import { text } from "@/server/text";
 import { conditionTreeSchema } from "./condition";
 import { optionSources } from "./fields";
 
@@ -38,7 +39,7 @@ export const audienceUpdateInput = z.object({
 });
 
 export const audienceListInput = z.object({
-  search: z.string().trim().max(100).optional(),
+  search: text({ max: 100 }).optional(),
   kind: z.enum(["condition", "static"]).optional(),
   includeArchived: z.boolean().default(false),
   page: z.number().int().min(1).default(1),
@@ -52,7 +53,7 @@ export const audienceSampleInput = z.union([
 ]);
 export const audienceOptionsInput = z.object({
   source: z.enum(optionSources),
-  search: z.string().trim().max(100).optional(),
+  search: text({ max: 100 }).optional(),
   limit: z.number().int().min(1).max(200).default(50),
   /** Look up these values instead of searching: labels for what an audience already holds. */
   values: z.array(z.union([z.string().max(200), z.number().int()])).max(500).optional(),

@@ -1,6 +1,7 @@
 // SERVER-ONLY. Saved audiences: by condition (a tree, counted on demand) or static (a list of
 // members from a CSV of external ids or a chart selection), plus the editor's option lookups.
 import { Prisma, type PrismaClient } from "@prisma/client";
+import { DomainError } from "@/server/errors";
 import Papa from "papaparse";
 import type { z } from "zod";
 import { countAudience, membersMatching, sampleAudience, type SampleMember } from "./compile";
@@ -17,18 +18,10 @@ import {
 type Db = PrismaClient;
 const sql = Prisma.sql;
 
-export class AudienceError extends Error {
-  constructor(
-    message: string,
-    readonly code: "NOT_FOUND" | "BAD_REQUEST",
-  ) {
-    super(message);
-  }
-}
 
 async function findOrThrow(db: Db, id: string) {
   const a = await db.audience.findUnique({ where: { id } });
-  if (!a) throw new AudienceError(`Audience ${id} not found`, "NOT_FOUND");
+  if (!a) throw new DomainError("not_found", `Audience ${id} not found`);
   return a;
 }
 
@@ -82,7 +75,7 @@ export function parseExternalIds(csv: string, column?: string): string[] {
   const header = rows[0]!.map((h) => h.trim().toLowerCase());
   const known = column ? [column.trim().toLowerCase()] : ["external_id", "externalid", "external id", "member_id", "会员编号", "会员id", "外部编号"];
   let col = header.findIndex((h) => known.includes(h));
-  if (column && col < 0) throw new AudienceError(`The CSV has no column "${column}"`, "BAD_REQUEST");
+  if (column && col < 0) throw new DomainError("invalid", `The CSV has no column "${column}"`, { field: "column" });
   const body = col >= 0 ? rows.slice(1) : rows;
   if (col < 0) col = 0;
   const ids = new Set<string>();
@@ -96,7 +89,7 @@ export function parseExternalIds(csv: string, column?: string): string[] {
 export async function importCsvAudience(db: Db, raw: z.input<typeof audienceImportCsvInput>, actor = "system", userId?: string) {
   const input = audienceImportCsvInput.parse(raw);
   const externalIds = parseExternalIds(input.csv, input.column);
-  if (externalIds.length === 0) throw new AudienceError("The CSV contains no external ids", "BAD_REQUEST");
+  if (externalIds.length === 0) throw new DomainError("invalid", "The CSV contains no external ids", { field: "csv" });
   const a = await db.$transaction(
     async (tx) => {
       const created = await tx.audience.create({ data: { name: input.name, description: input.description, kind: "static", origin: "csv", createdById: userId } });
@@ -121,7 +114,7 @@ export async function importCsvAudience(db: Db, raw: z.input<typeof audienceImpo
 export async function updateAudience(db: Db, raw: z.input<typeof audienceUpdateInput>, actor = "system") {
   const input = audienceUpdateInput.parse(raw);
   const a = await findOrThrow(db, input.id);
-  if (input.condition && a.kind !== "condition") throw new AudienceError("A static audience has no conditions", "BAD_REQUEST");
+  if (input.condition && a.kind !== "condition") throw new DomainError("invalid", "A static audience has no conditions", { field: "condition" });
   await db.audience.update({
     where: { id: a.id },
     data: {

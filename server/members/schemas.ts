@@ -1,10 +1,11 @@
 // Inputs of the members area, shared by the tRPC router and the pages (no server imports).
 import { z } from "zod";
+import { text } from "@/server/text";
 
 export const MEMBERS_PAGE_SIZE = 25;
 
 export const memberListInput = z.object({
-  search: z.string().trim().max(100).optional(),
+  search: text({ max: 100 }).optional(),
   tierId: z.string().max(40).optional(),
   city: z.string().max(40).optional(),
   lifecycleStage: z.enum(["new", "active", "silent", "churned"]).optional(),

@@ -17,7 +17,6 @@ import {
   audienceUpdateInput,
 } from "@/server/audiences/schemas";
 import {
-  AudienceError,
   archiveAudience,
   audienceOptions,
   createAudience,
@@ -30,15 +29,6 @@ import {
 } from "@/server/audiences/service";
 
 const editors = roleProcedure("admin", "marketer");
-
-async function mapErrors<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    if (e instanceof AudienceError) throw new TRPCError({ code: e.code, message: e.message });
-    throw e;
-  }
-}
 
 export const audiencesRouter = createTRPCRouter({
   /** The field catalog (labels, operators, widgets, option sources) without compile functions. */
@@ -53,20 +43,20 @@ export const audiencesRouter = createTRPCRouter({
     return { count, ms: Math.round(performance.now() - started) };
   }),
   sample: protectedProcedure.input(audienceSampleInput).query(({ ctx, input }) =>
-    mapErrors(() => ("tree" in input ? sampleAudience(ctx.db, input.tree, input.limit) : sampleSavedAudience(ctx.db, input.audienceId, input.limit))),
+    "tree" in input ? sampleAudience(ctx.db, input.tree, input.limit) : sampleSavedAudience(ctx.db, input.audienceId, input.limit),
   ),
   list: protectedProcedure.input(audienceListInput).query(({ ctx, input }) => listAudiences(ctx.db, input)),
-  get: protectedProcedure.input(audienceIdInput).query(({ ctx, input }) => mapErrors(() => getAudience(ctx.db, input.id))),
-  refreshSize: editors.input(audienceIdInput).mutation(({ ctx, input }) => mapErrors(() => refreshAudienceSize(ctx.db, input.id))),
+  get: protectedProcedure.input(audienceIdInput).query(({ ctx, input }) => getAudience(ctx.db, input.id)),
+  refreshSize: editors.input(audienceIdInput).mutation(({ ctx, input }) => refreshAudienceSize(ctx.db, input.id)),
   create: editors.input(audienceCreateInput).mutation(({ ctx, input }) =>
-    mapErrors(() => createAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id)),
+    createAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id),
   ),
-  update: editors.input(audienceUpdateInput).mutation(({ ctx, input }) => mapErrors(() => updateAudience(ctx.db, input, actorOf(ctx.session)))),
+  update: editors.input(audienceUpdateInput).mutation(({ ctx, input }) => updateAudience(ctx.db, input, actorOf(ctx.session))),
   /** The flows that use an audience (shown before archiving it: they keep using it). */
   usage: protectedProcedure.input(audienceIdInput).query(({ ctx, input }) => flowsUsingAudience(ctx.db, input.id)),
-  archive: editors.input(audienceIdInput).mutation(({ ctx, input }) => mapErrors(() => archiveAudience(ctx.db, input.id, actorOf(ctx.session)))),
+  archive: editors.input(audienceIdInput).mutation(({ ctx, input }) => archiveAudience(ctx.db, input.id, actorOf(ctx.session))),
   importCsv: editors.input(audienceImportCsvInput).mutation(({ ctx, input }) =>
-    mapErrors(() => importCsvAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id)),
+    importCsvAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id),
   ),
 });
 export type AudiencesRouter = typeof audiencesRouter;
