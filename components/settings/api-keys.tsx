@@ -3,7 +3,7 @@
 import { useState } from "react";
 import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CopyIcon, KeyRoundIcon } from "lucide-react";
+import { KeyRoundIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 
 import { useTRPC } from "@/trpc/react";
@@ -15,6 +15,7 @@ import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { EmptyState } from "@/components/ui/empty-state";
+import { ShownOnce } from "./shown-once";
 
 const scopeMessage = { "wallet:read": "wallet_read", "coupons:redeem": "coupons_redeem", "events:write": "events_write", "members:write": "members_write" } as const satisfies Record<StorefrontScope, string>;
 
@@ -100,22 +101,7 @@ export function ApiKeys() {
         </Button>
       </form>
 
-      {created && (
-        <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:bg-amber-950" data-testid="new-key">
-          <p className="font-medium">{t("shownOnce", { prefix: created.prefix })}</p>
-          <div className="mt-2 flex items-center gap-2">
-            <code className="bg-background flex-1 overflow-x-auto rounded border px-2 py-1 font-mono text-xs" data-testid="new-key-value">
-              {created.key}
-            </code>
-            <Button size="sm" variant="outline" onClick={() => void navigator.clipboard?.writeText(created.key)}>
-              <CopyIcon /> {t("copy")}
-            </Button>
-            <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
-              {t("done")}
-            </Button>
-          </div>
-        </div>
-      )}
+      {created && <ShownOnce testId="new-key" title={t("shownOnce", { prefix: created.prefix })} secret={created.key} onDone={() => setCreated(null)} />}
 
       {keys.data && keys.data.length === 0 ? (
         <EmptyState icon={KeyRoundIcon} title={t("emptyTitle")} description={t("emptyDescription")} />

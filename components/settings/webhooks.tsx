@@ -2,7 +2,7 @@
 
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { CopyIcon, SendIcon, WebhookIcon } from "lucide-react";
+import { SendIcon, WebhookIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
 
 import { useTRPC } from "@/trpc/react";
@@ -14,6 +14,7 @@ import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
+import { ShownOnce } from "./shown-once";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 
 const topicMessage = { "coupon.issued": "coupon_issued", "banner.issued": "banner_issued", "price.issued": "price_issued" } as const satisfies Record<WebhookTopic, string>;
@@ -99,19 +100,7 @@ export function Webhooks() {
       </form>
 
       {created && (
-        <div className="rounded-lg border border-amber-300 bg-amber-50 p-4 text-sm dark:bg-amber-950" data-testid="new-webhook-secret">
-          <p className="font-medium">{t("secretShownOnce", { name: created.name })}</p>
-          <div className="mt-2 flex items-center gap-2">
-            <code className="bg-background flex-1 overflow-x-auto rounded border px-2 py-1 font-mono text-xs">{created.secret}</code>
-            <Button size="sm" variant="outline" onClick={() => void navigator.clipboard?.writeText(created.secret)}>
-              <CopyIcon /> {t("copy")}
-            </Button>
-            <Button size="sm" variant="ghost" onClick={() => setCreated(null)}>
-              {t("done")}
-            </Button>
-          </div>
-          <p className="text-muted-foreground mt-2 text-xs">{t("verifyHint")}</p>
-        </div>
+        <ShownOnce testId="new-webhook-secret" title={t("secretShownOnce", { name: created.name })} secret={created.secret} hint={t("verifyHint")} onDone={() => setCreated(null)} />
       )}
 
       {webhooks.data && webhooks.data.length === 0 ? (
