@@ -1,4 +1,5 @@
 import { expect, test, type Locator, type Page } from "@playwright/test";
+import { flowFile, importFlow } from "./flow-file";
 
 // The flow builder, as a marketer uses it: drag nodes from the palette, connect branch handles,
 // configure nodes in the inspector until the errors are gone, publish, reload.
@@ -245,4 +246,33 @@ test("draws every node at the size and with the handles the canvas declares up f
       expect.soft(Math.abs(s.y - (n.height - 1)), `${n.id} exit handle ${i} on the bottom edge`).toBeLessThan(1.5);
     });
   }
+});
+
+test("switching a coupon or a message between its two modes keeps what was filled in on each side", async ({ page }) => {
+  const nodes = [
+    { id: "start", kind: "manual_trigger", name: "Run by hand", config: {} },
+    { id: "coupon", kind: "issue_coupon", name: "Gift", config: { template: { mode: "inline", name: "Keep this coupon", type: "amount", value: 33, minSpend: 100, validDays: 9 } } },
+    { id: "note", kind: "send_notification", name: "Tell them", config: { channel: "sms", content: { mode: "inline", title: "", body: "Keep this text {{coupon.code}}" } } },
+  ];
+  const edges = [
+    { id: "e0", source: "start", branch: "out", target: "coupon" },
+    { id: "e1", source: "coupon", branch: "out", target: "note" },
+  ];
+  await importFlow(page, flowFile(`E2E modes ${Date.now()}`, nodes, edges));
+  const inspector = page.getByTestId("inspector");
+
+  await page.getByTestId("flow-node-coupon").click();
+  await expect(inspector).toHaveAttribute("data-node-id", "coupon");
+  await inspector.getByTestId("coupon-mode").getByRole("radio", { name: "Existing template" }).click();
+  await expect(inspector.getByTestId("coupon-name")).toHaveCount(0);
+  await inspector.getByTestId("coupon-mode").getByRole("radio", { name: "New coupon" }).click();
+  await expect(inspector.getByTestId("coupon-name")).toHaveValue("Keep this coupon");
+  await expect(inspector.getByTestId("coupon-value")).toHaveValue("33");
+
+  await page.getByTestId("flow-node-note").click();
+  await expect(inspector).toHaveAttribute("data-node-id", "note");
+  const content = inspector.getByTestId("notification-content-mode");
+  await content.getByRole("radio", { name: "Use a template" }).click();
+  await content.getByRole("radio", { name: "Write here" }).click();
+  await expect(inspector.getByRole("textbox").last()).toHaveValue("Keep this text {{coupon.code}}");
 });

@@ -278,6 +278,23 @@ export function setField(form: KindForm, path: string, value: unknown) {
   form.setValue(path, value, { shouldDirty: true, shouldValidate: true });
 }
 
+/**
+ * Switching a "mode" object (e.g. a coupon's existing ⇄ new, a message's written here ⇄
+ * template) without losing work: what was on the side being left is kept, and coming back brings
+ * it back, for as long as the inspector is open. `fresh` gives a side never filled in yet.
+ */
+export function useModeSwitch<M extends string>(form: KindForm, path: string, fresh: (mode: M) => { mode: M }) {
+  const kept = useRef(new Map<M, unknown>());
+  // Takes the segmented control's string value, which is one of the modes.
+  return (value: string) => {
+    const mode = value as M;
+    const current = form.getValues(path) as { mode: M } | undefined;
+    if (current?.mode === mode) return;
+    if (current) kept.current.set(current.mode, current);
+    setField(form, path, kept.current.get(mode) ?? fresh(mode));
+  };
+}
+
 /** Amount + unit; `path` "" means the config itself is the duration (the delay kind). */
 export function DurationField({ form, path, label }: { form: KindForm; path: string; label: ReactNode }) {
   const t = useTranslations("flowBuilder.fields");

@@ -5,7 +5,7 @@ import { useTranslations } from "use-intl";
 
 import { Combobox } from "@/components/ui/combobox";
 import { pickable, useFlowReferences } from "../references";
-import { Field, Segmented, SelectField, TextField, setField, useKindForm, type InspectorProps } from "../fields";
+import { Field, Segmented, SelectField, TextField, setField, useKindForm, useModeSwitch, type InspectorProps } from "../fields";
 
 export function IssueCouponInspector(props: InspectorProps) {
   const t = useTranslations("flowBuilder.inspectors.issue_coupon");
@@ -15,6 +15,9 @@ export function IssueCouponInspector(props: InspectorProps) {
   const mode = useWatch({ control: form.control, name: "template.mode" }) as "existing" | "inline";
   const id = (useWatch({ control: form.control, name: "template.id" }) as string | undefined) ?? "";
   const type = useWatch({ control: form.control, name: "template.type" }) as string | undefined;
+  const switchMode = useModeSwitch<"existing" | "inline">(form, "template", (m) =>
+    m === "existing" ? { mode: "existing", id: "" } : { mode: "inline", name: "", type: "amount", value: 20, minSpend: 100, validDays: 7 },
+  );
   const describe = (c: (typeof refs.couponTemplates)[number]) =>
     c.type === "percent"
       ? t("percentOff", { value: c.value, min: c.minSpend })
@@ -30,15 +33,7 @@ export function IssueCouponInspector(props: InspectorProps) {
             { value: "existing", label: t("existing") },
             { value: "inline", label: t("inline") },
           ]}
-          onChange={(m) =>
-            setField(
-              form,
-              "template",
-              m === "existing"
-                ? { mode: "existing", id: "" }
-                : { mode: "inline", name: "", type: "amount", value: 20, minSpend: 100, validDays: 7 },
-            )
-          }
+          onChange={switchMode}
         />
       </Field>
       {mode === "existing" ? (

@@ -10,7 +10,7 @@ import { Combobox } from "@/components/ui/combobox";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
 import { useFlowReferences } from "../references";
-import { Field, Segmented, SelectField, insertAtCaret, setField, useFieldError, useKindForm, type InspectorProps, type KindForm } from "../fields";
+import { Field, Segmented, SelectField, insertAtCaret, setField, useFieldError, useKindForm, useModeSwitch, type InspectorProps, type KindForm } from "../fields";
 
 const sampleValues: Record<keyof typeof notificationVariables, Localized> = {
   "member.name": { en: "Li Na", "zh-CN": "李娜" },
@@ -66,6 +66,7 @@ export function SendNotificationInspector(props: InspectorProps) {
   const titleInvalid = Boolean(useFieldError(form, "content.title"));
   const bodyInvalid = Boolean(useFieldError(form, "content.body"));
   const template = refs.notificationTemplates.find((n) => n.id === templateId);
+  const switchMode = useModeSwitch<"inline" | "template">(form, "content", (m) => (m === "template" ? { mode: "template", templateId: "" } : { mode: "inline", title: "", body: "" }));
   const previewTitle = mode === "template" ? (template?.title ?? "") : title;
   const previewBody = mode === "template" ? (template?.body ?? "") : body;
   return (
@@ -85,7 +86,8 @@ export function SendNotificationInspector(props: InspectorProps) {
             { value: "inline", label: t("write") },
             { value: "template", label: t("useTemplate") },
           ]}
-          onChange={(m) => setField(form, "content", m === "template" ? { mode: "template", templateId: "" } : { mode: "inline", title: "", body: "" })}
+          testId="notification-content-mode"
+          onChange={switchMode}
         />
       </Field>
       {mode === "template" ? (
