@@ -55,3 +55,6 @@ export type CouponTemplateInput = z.input<typeof couponTemplateInput>;
 
 /** The fields whose change alters issued coupons' terms: a template with coupons under its current revision gets a new revision. */
 export const couponTermFields = ["name", "description", "type", "value", "maxDiscount", "minSpend", "productIds", "categoryIds"] as const;
+
+/** The id of the library template a flow's inline coupon becomes: its flow's own. */
+export const inlineTemplateId = (flowId: string, nodeId: string) => `flow_${flowId}_${nodeId}`;

@@ -4,11 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, runnerFor, withTransaction, type Pool } from "@/server/db/sql";
 import { runOccurrence, startManualRun } from "@/server/engine/triggers";
 import { flowDraft, inlineCoupon, publishDraft } from "@/server/flows/build";
-import { inlineTemplateId } from "@/server/flows/kinds/issue_coupon/spec";
 import { publishFlow, saveDraft } from "@/server/flows/service";
 import { readWallet } from "@/server/storefront/wallet-items";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { couponTemplateInput } from "./coupon-template-schema";
+import { couponTemplateInput, inlineTemplateId } from "./coupon-template-schema";
 import { couponFigures, createCouponTemplate, getCouponTemplate, listCouponTemplates, setCouponTemplateArchived, updateCouponTemplate } from "./coupon-templates";
 
 let t: TestDatabase;

@@ -5,8 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { prismaTx, sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
-import { inlineTemplateId } from "@/server/flows/kinds/issue_coupon/spec";
-import { couponTemplateInput, couponTermFields, type CouponTemplateInput } from "./coupon-template-schema";
+import { couponTemplateInput, couponTermFields, inlineTemplateId, type CouponTemplateInput } from "./coupon-template-schema";
 
 type Actor = { actor?: string };
 type Parsed = ReturnType<typeof couponTemplateInput.parse>;

@@ -1,9 +1,8 @@
 // Server-only (the lint rule keeps components/ away from execute.ts files).
 import { sql } from "@/server/db/sql";
 import { batchRows, suppressHoldout, type ExecContext, type Executor } from "@/server/engine/executor";
-import { inlineTemplateId, type IssueCouponConfig } from "./spec";
-
-export { inlineTemplateId };
+import { inlineTemplateId } from "@/server/content/coupon-template-schema";
+import type { IssueCouponConfig } from "./spec";
 
 /**
  * The template a node issues from. An inline coupon is its flow's own template, written (and

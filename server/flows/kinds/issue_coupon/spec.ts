@@ -31,9 +31,6 @@ const inlineTemplateSchema = z
     }
   });
 
-/** The id of the library template an inline coupon becomes: its flow's own. */
-export const inlineTemplateId = (flowId: string, nodeId: string) => `flow_${flowId}_${nodeId}`;
-
 const configSchema = z.object({
   template: z.discriminatedUnion(
     "mode",
