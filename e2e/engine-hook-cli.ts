@@ -57,7 +57,7 @@ async function main(command: string, flowId: string, arg: string) {
     }
     if (command === "journey") {
       const [row] = await pool
-        .query<{ current_node_id: string | null; status: string; path: string[] }>(`SELECT current_node_id, status, path FROM journeys WHERE flow_id = $1 AND member_id = $2 ORDER BY id DESC LIMIT 1`, [flowId, Number(arg)])
+        .query<{ current_node_id: string | null; status: string; path: string[]; ended_at: Date | null }>(`SELECT current_node_id, status, path, ended_at FROM journeys WHERE flow_id = $1 AND member_id = $2 ORDER BY id DESC LIMIT 1`, [flowId, Number(arg)])
         .then((r) => r.rows);
       return row ?? null;
     }
