@@ -36,3 +36,10 @@ export function controlCharacterPaths(value: unknown, path: (string | number)[] 
   }
   return found;
 }
+
+/** An id of an integer (int4) column: PostgreSQL refuses larger numbers, so they are refused here. */
+export const rowIdSchema = z
+  .number()
+  .int({ error: "Must be a whole number" })
+  .positive({ error: "Must be positive" })
+  .max(2_147_483_647, { error: "No such id" });

@@ -1,6 +1,6 @@
 // Inputs of the audiences API — PUBLIC (the editor's forms use the same schemas).
 import { z } from "zod";
-import { text } from "@/server/text";
+import { rowIdSchema, text } from "@/server/text";
 import { conditionTreeSchema } from "./condition";
 import { optionSources } from "./fields";
 
@@ -16,7 +16,7 @@ export const audienceCreateInput = z.discriminatedUnion("kind", [
     kind: z.literal("static"),
     name,
     description,
-    memberIds: z.array(z.number().int().positive()).min(1, { error: "The selection is empty" }).max(MAX_STATIC_MEMBERS),
+    memberIds: z.array(rowIdSchema).min(1, { error: "The selection is empty" }).max(MAX_STATIC_MEMBERS),
     /** e.g. "chart:radar", "chart:sankey" */
     origin: z.string().regex(/^(chart:[A-Za-z0-9_.-]+|flow|editor|csv)$/).default("chart:selection"),
   }),
@@ -42,7 +42,7 @@ export const audienceListInput = z.object({
   search: text({ max: 100 }).optional(),
   kind: z.enum(["condition", "static"]).optional(),
   includeArchived: z.boolean().default(false),
-  page: z.number().int().min(1).default(1),
+  page: z.number().int().min(1).max(100_000).default(1),
   pageSize: z.number().int().min(1).max(100).default(20),
 });
 

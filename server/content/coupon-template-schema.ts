@@ -1,6 +1,7 @@
 // What a marketer fills in for a coupon template, validated the same way in the form and on the
 // server. Pure: the Coupons & content page imports it.
 import { z } from "zod";
+import { rowIdSchema } from "@/server/text";
 import { msg } from "@/lib/i18n/schema-messages";
 
 const money = (what: string, zh: string) =>
@@ -10,7 +11,7 @@ const money = (what: string, zh: string) =>
     .max(1_000_000, { error: msg("At most 1,000,000", "最多 1,000,000") })
     .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, { error: msg("Use at most two decimals", "最多两位小数") });
 
-const idList = z.array(z.number().int().positive()).max(500, { error: msg("At most 500", "最多 500 个") });
+const idList = z.array(rowIdSchema).max(500, { error: msg("At most 500", "最多 500 个") });
 
 export const couponValiditySchema = z.discriminatedUnion(
   "kind",

@@ -1,6 +1,6 @@
 // Inputs of the members area, shared by the tRPC router and the pages (no server imports).
 import { z } from "zod";
-import { text } from "@/server/text";
+import { rowIdSchema, text } from "@/server/text";
 
 export const MEMBERS_PAGE_SIZE = 25;
 
@@ -14,7 +14,7 @@ export const memberListInput = z.object({
 });
 export type MemberListInput = z.input<typeof memberListInput>;
 
-export const memberIdInput = z.object({ id: z.number().int().positive() });
+export const memberIdInput = z.object({ id: rowIdSchema });
 
 // One member's full picture, as `getMember` returns it (money as numbers, not Decimal). Declared
 // here rather than inferred from the service so client components can type it without importing

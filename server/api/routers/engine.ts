@@ -1,6 +1,7 @@
 // The engine seen from the builder: a test run on one member and a forecast over the entry
 // audience, both on the real executors with nothing issued (server/engine/test-run.ts).
 import { z } from "zod";
+import { rowIdSchema } from "@/server/text";
 import { createTRPCRouter, roleProcedure } from "@/server/api/trpc";
 import { sharedPool } from "@/server/db/sql";
 import { forecastDraft, testRunDraft } from "@/server/engine/previews";
@@ -13,7 +14,7 @@ export const engineRouter = createTRPCRouter({
     .input(
       z.object({
         flowId: id,
-        memberId: z.number().int().positive(),
+        memberId: rowIdSchema,
         triggerNodeId: id.optional(),
         responses: z.record(id, z.enum(["responded", "timeout"])).optional(),
       }),

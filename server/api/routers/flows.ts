@@ -81,7 +81,7 @@ export const flowsRouter = createTRPCRouter({
       z.object({
         flowId: z.string().min(1),
         nodeId: z.string().min(1).max(64),
-        cursor: z.number().int().nonnegative().nullish(),
+        cursor: z.number().int().nonnegative().max(2_147_483_647).nullish(),
         limit: z.number().int().min(1).max(200).default(50),
       }),
     )
