@@ -56,7 +56,7 @@ export const audienceOptionsInput = z.object({
   search: text({ max: 100 }).optional(),
   limit: z.number().int().min(1).max(200).default(50),
   /** Look up these values instead of searching: labels for what an audience already holds. */
-  values: z.array(z.union([z.string().max(200), z.number().int()])).max(500).optional(),
+  values: z.array(z.union([text({ max: 200, trim: false }), rowIdSchema])).max(500).optional(),
   /** Labels in this language where the catalogue has both (tiers, categories). */
   locale: z.enum(["en", "zh-CN"]).default("zh-CN"),
 });

@@ -2,6 +2,7 @@
 // members from a CSV of external ids or a chart selection), plus the editor's option lookups.
 import { Prisma, type PrismaClient } from "@prisma/client";
 import { DomainError } from "@/server/errors";
+import { rowIdSchema } from "@/server/text";
 import Papa from "papaparse";
 import type { z } from "zod";
 import { countAudience, membersMatching, sampleAudience, type SampleMember } from "./compile";
@@ -235,7 +236,8 @@ export async function audienceOptions(db: Db, raw: z.input<typeof audienceOption
 
 /** Labels for values an audience already holds (ids of products, categories, tiers, coupon templates). */
 async function optionsForValues(db: Db, source: OptionSource, values: (string | number)[], english: boolean): Promise<Option[]> {
-  const ids = values.map(Number).filter(Number.isInteger);
+  // Numeric strings count too; anything past an int4 id cannot name a row.
+  const ids = values.map(Number).filter((n) => rowIdSchema.safeParse(n).success);
   const keys = values.map(String);
   switch (source) {
     case "products":
