@@ -5,6 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { prismaTx, sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
+import { flowsUsingLibrary } from "./flow-usage";
 import { couponTemplateInput, couponTermFields, inlineTemplateId, type CouponTemplateInput } from "./coupon-template-schema";
 
 type Actor = { actor?: string };
@@ -186,20 +187,8 @@ export async function couponFigures(db: PrismaClient, now = new Date(), template
 const noFigures: CouponFigures = { issued: 0, redeemed: 0, expired: 0, active: 0, liability: 0, uncappedActive: 0, redemptionRate: null };
 
 /** The flows whose draft or live version issues each template (inline coupons included). */
-export async function flowsUsingTemplates(db: PrismaClient): Promise<Map<string, { id: string; name: string; status: string }[]>> {
-  const rows = await db.$queryRaw<{ template_id: string; id: string; name: string; status: string }[]>`
-    SELECT DISTINCT x.template_id, f.id, f.name, f.status::text AS status
-    FROM flows f
-    CROSS JOIN LATERAL (SELECT f.draft AS d UNION ALL SELECT v.definition FROM flow_versions v WHERE v.id = f.current_version_id) defs
-    CROSS JOIN LATERAL jsonb_array_elements(defs.d->'nodes') n
-    CROSS JOIN LATERAL (SELECT CASE WHEN n->'config'->'template'->>'mode' = 'existing' THEN n->'config'->'template'->>'id'
-                                    ELSE 'flow_' || f.id || '_' || (n->>'id') END AS template_id) x
-    WHERE n->>'kind' = 'issue_coupon'
-    ORDER BY f.name`;
-  const byTemplate = new Map<string, { id: string; name: string; status: string }[]>();
-  for (const r of rows) byTemplate.set(r.template_id, [...(byTemplate.get(r.template_id) ?? []), { id: r.id, name: r.name, status: r.status }]);
-  return byTemplate;
-}
+export const flowsUsingTemplates = (db: PrismaClient) =>
+  flowsUsingLibrary(db, { kind: "issue_coupon", field: "template", existingMode: "existing", idKey: "id" });
 
 /** The library: every template (archived ones on request) with its figures and flows. */
 export async function listCouponTemplates(db: PrismaClient, { archived = false, now = new Date() }: { archived?: boolean; now?: Date } = {}) {

@@ -4,7 +4,7 @@
 import { Prisma, type FlowStatus, type PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { flowDefinitionSchema, flowDraftSchema, emptyFlowDefinition, type FlowDraft } from "./definition";
-import { findNodeKindSpec } from "./kinds";
+import { findNodeKindSpec, nodeKindSpec } from "./kinds";
 import { validateFlow, hasErrors, type FlowIssue, type ValidationContext } from "./validate";
 import { diffFlows } from "./diff";
 import type { FlowLayout } from "./canvas";
@@ -12,9 +12,12 @@ import { autoLayout, completeLayout } from "./layout";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 import { prismaTx } from "@/server/db/sql";
 import { announceFlowStopped, archiveFlowEngine, armTriggers, migrateJourneys } from "@/server/engine/lifecycle";
-import { CURRENT_DEFINITION_SCHEMA } from "./upgrade";
+import { CURRENT_DEFINITION_SCHEMA, upgradeDefinition } from "./upgrade";
 import { syncInlineCouponTemplates } from "@/server/content/coupon-templates";
+import { syncInlinePriceLists } from "@/server/content/price-lists";
+import { inlinePriceListId } from "@/server/content/price-list-schema";
 import type { IssueCouponConfig } from "./kinds/issue_coupon/spec";
+import type { MemberPriceConfig } from "./kinds/member_price/spec";
 import type { FlowDefinition } from "./definition";
 
 type Db = PrismaClient;
@@ -35,7 +38,12 @@ export class FlowError extends DomainError<{ issues: FlowIssue[] }> {
 export const FLOW_FILE_FORMAT = "memberflow.flow" as const;
 export const flowFileSchema = z.object({
   format: z.literal(FLOW_FILE_FORMAT, { error: `not a memberflow flow file (format must be "${FLOW_FILE_FORMAT}")` }),
-  formatVersion: z.literal(1),
+  // The definition format it was written in (CURRENT_DEFINITION_SCHEMA); older ones are upgraded on import.
+  formatVersion: z
+    .number()
+    .int()
+    .min(1)
+    .max(CURRENT_DEFINITION_SCHEMA, { error: `written by a newer memberflow (this one reads flow files up to format ${CURRENT_DEFINITION_SCHEMA})` }),
   name: z.string().trim().min(1).max(120),
   description: z.string().max(2000).default(""),
   definition: flowDraftSchema,
@@ -47,7 +55,13 @@ export const flowNameSchema = z.string().trim().min(1, "Give the flow a name").m
 
 /** The templates and audiences a draft's (valid) nodes point at. */
 export function draftReferences(draft: FlowDraft) {
-  const wanted = { couponTemplates: new Set<string>(), audiences: new Set<string>(), notificationTemplates: new Set<string>() };
+  const wanted = {
+    couponTemplates: new Set<string>(),
+    audiences: new Set<string>(),
+    notificationTemplates: new Set<string>(),
+    priceLists: new Set<string>(),
+    bannerCreatives: new Set<string>(),
+  };
   for (const node of draft.nodes) {
     const spec = findNodeKindSpec(node.kind);
     const parsed = spec?.configSchema.safeParse(node.config);
@@ -56,6 +70,8 @@ export function draftReferences(draft: FlowDraft) {
     refs.couponTemplateIds.forEach((id) => wanted.couponTemplates.add(id));
     refs.audienceIds.forEach((id) => wanted.audiences.add(id));
     refs.notificationTemplateIds.forEach((id) => wanted.notificationTemplates.add(id));
+    refs.priceListIds.forEach((id) => wanted.priceLists.add(id));
+    refs.bannerCreativeIds.forEach((id) => wanted.bannerCreatives.add(id));
   }
   return wanted;
 }
@@ -66,10 +82,12 @@ export function draftReferences(draft: FlowDraft) {
  */
 export async function referenceContext(db: Db, draft: FlowDraft): Promise<ValidationContext> {
   const wanted = draftReferences(draft);
-  const [coupons, audiences, notifications] = await Promise.all([
+  const [coupons, audiences, notifications, priceLists, creatives] = await Promise.all([
     db.couponTemplate.findMany({ where: { id: { in: [...wanted.couponTemplates] } }, select: { id: true, archivedAt: true } }),
     db.audience.findMany({ where: { id: { in: [...wanted.audiences] } }, select: { id: true, archivedAt: true } }),
-    db.notificationTemplate.findMany({ where: { id: { in: [...wanted.notificationTemplates] } }, select: { id: true } }),
+    db.notificationTemplate.findMany({ where: { id: { in: [...wanted.notificationTemplates] } }, select: { id: true, archivedAt: true } }),
+    db.priceList.findMany({ where: { id: { in: [...wanted.priceLists] } }, select: { id: true, archivedAt: true } }),
+    db.bannerCreative.findMany({ where: { id: { in: [...wanted.bannerCreatives] } }, select: { id: true, archivedAt: true } }),
   ]);
   const archived = (rows: { id: string; archivedAt: Date | null }[]) => new Set(rows.filter((r) => r.archivedAt).map((r) => r.id));
   return {
@@ -77,8 +95,16 @@ export async function referenceContext(db: Db, draft: FlowDraft): Promise<Valida
       couponTemplates: new Set(coupons.map((c) => c.id)),
       audiences: new Set(audiences.map((a) => a.id)),
       notificationTemplates: new Set(notifications.map((n) => n.id)),
+      priceLists: new Set(priceLists.map((p) => p.id)),
+      bannerCreatives: new Set(creatives.map((c) => c.id)),
     },
-    archivedIds: { couponTemplates: archived(coupons), audiences: archived(audiences) },
+    archivedIds: {
+      couponTemplates: archived(coupons),
+      audiences: archived(audiences),
+      notificationTemplates: archived(notifications),
+      priceLists: archived(priceLists),
+      bannerCreatives: archived(creatives),
+    },
   };
 }
 
@@ -159,7 +185,7 @@ export async function getFlow(db: Db, id: string) {
   const issues = validateFlow(draft, await referenceContext(db, draft));
   // A draft with edits since the last publish shows a "changes not published" state.
   const latest = flow.versions[0] ? await db.flowVersion.findUniqueOrThrow({ where: { id: flow.versions[0].id } }) : null;
-  const unpublishedChanges = latest ? !sameDefinition(draft, flowDraftSchema.parse(latest.definition)) : draft.nodes.length > 0;
+  const unpublishedChanges = latest ? !sameDefinition(draft, flowDraftSchema.parse(upgradeDefinition(latest.definition, latest.definitionSchema))) : draft.nodes.length > 0;
   return { ...flow, draft, layout, issues, unpublishedChanges };
 }
 
@@ -235,7 +261,7 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
     }
   }
   const latest = await db.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
-  if (latest && sameDefinition(draft, flowDraftSchema.parse(latest.definition))) {
+  if (latest && sameDefinition(draft, flowDraftSchema.parse(upgradeDefinition(latest.definition, latest.definitionSchema)))) {
     throw new FlowError("conflict", `Nothing changed since v${latest.version}: the draft is the same as that version`);
   }
   return db.$transaction(async (tx) => {
@@ -259,6 +285,7 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
     const now = new Date();
     // Inline coupons live in the library as the flow's own templates, with the terms published.
     await syncInlineCouponTemplates(prismaTx(tx), flow.id, inlineCoupons(definition as FlowDefinition));
+    await syncInlinePriceLists(prismaTx(tx), flow.id, inlinePrices(flow.id, flow.name, definition as FlowDefinition));
     await armTriggers(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, now);
     if (input.migrate) await migrateJourneys(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, input.migrate.removedNodeTargets, now);
     await tx.auditLog.create({
@@ -273,6 +300,16 @@ function inlineCoupons(definition: FlowDefinition) {
     if (node.kind !== "issue_coupon") return [];
     const template = (node.config as IssueCouponConfig).template;
     return template.mode === "inline" ? [{ nodeId: node.id, coupon: template }] : [];
+  });
+}
+
+function inlinePrices(flowId: string, flowName: string, definition: FlowDefinition) {
+  return definition.nodes.flatMap((node) => {
+    if (node.kind !== "member_price") return [];
+    const list = (node.config as MemberPriceConfig).list;
+    if (list.mode !== "inline") return [];
+    const name = `${flowName} · ${node.name ?? nodeKindSpec("member_price").summary(node.config as MemberPriceConfig, "zh-CN")}`.slice(0, 80);
+    return [{ id: inlinePriceListId(flowId, node.id), nodeId: node.id, name, ...list }];
   });
 }
 
@@ -311,7 +348,8 @@ async function loadVersionDefinition(db: Db, flowId: string, versionId: string |
   }
   const version = await db.flowVersion.findFirst({ where: { id: versionId, flowId } });
   if (!version) throw new FlowError("not_found", `Version ${versionId} does not belong to flow ${flowId}`);
-  return flowDraftSchema.parse(version.definition);
+  // Compared in today's format, so an upgrade alone is not reported as a change.
+  return flowDraftSchema.parse(upgradeDefinition(version.definition, version.definitionSchema));
 }
 
 /**
@@ -342,7 +380,8 @@ export async function revertDraft(db: Db, input: { flowId: string; versionId: st
   if (!version) throw new FlowError("not_found", `Version ${input.versionId} does not belong to flow ${input.flowId}`);
   const flow = await db.flow.update({
     where: { id: input.flowId },
-    data: { draft: version.definition as Prisma.InputJsonValue, draftLayout: version.layout as Prisma.InputJsonValue, draftUpdatedAt: new Date() },
+    // Drafts are always today's format: an older version is upgraded on its way back.
+    data: { draft: upgradeDefinition(version.definition, version.definitionSchema) as Prisma.InputJsonValue, draftLayout: version.layout as Prisma.InputJsonValue, draftUpdatedAt: new Date() },
   });
   await db.auditLog.create({
     data: { actor, action: "flow.revert", entityType: "flow", entityId: input.flowId, details: { version: version.version } },
@@ -370,7 +409,7 @@ export async function exportFlow(db: Db, id: string): Promise<FlowFile> {
   if (!flow) throw new FlowError("not_found", `Flow ${id} does not exist`);
   return {
     format: FLOW_FILE_FORMAT,
-    formatVersion: 1,
+    formatVersion: CURRENT_DEFINITION_SCHEMA,
     name: flow.name,
     description: flow.description,
     definition: flowDraftSchema.parse(flow.draft),
@@ -387,7 +426,8 @@ export async function importFlow(db: Db, file: unknown, options: { publish?: boo
       `Not a valid flow file: ${parsed.error.issues.map((i) => `${i.path.join(".") || "(file)"}: ${i.message}`).join("; ")}`,
     );
   }
-  const flow = await createFlow(db, parsed.data, actor);
+  const definition = flowDraftSchema.parse(upgradeDefinition(parsed.data.definition, parsed.data.formatVersion));
+  const flow = await createFlow(db, { ...parsed.data, definition }, actor);
   if (!options.publish) return { flow, published: null };
   try {
     return { flow, published: await publishFlow(db, { id: flow.id, note: "imported" }, actor) };

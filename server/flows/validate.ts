@@ -48,12 +48,16 @@ export type ValidationContext = {
     couponTemplates?: Set<string>;
     audiences?: Set<string>;
     notificationTemplates?: Set<string>;
+    priceLists?: Set<string>;
+    bannerCreatives?: Set<string>;
   };
   /** Of those, the archived ones: still valid where used, no longer offered for new steps. */
   archivedIds?: {
     couponTemplates?: Set<string>;
     audiences?: Set<string>;
     notificationTemplates?: Set<string>;
+    priceLists?: Set<string>;
+    bannerCreatives?: Set<string>;
   };
 };
 
@@ -329,6 +333,8 @@ const referenceKinds = [
   { key: "couponTemplateIds", set: "couponTemplates", what: { en: "Coupon template", "zh-CN": "优惠券模板" } },
   { key: "audienceIds", set: "audiences", what: { en: "Audience", "zh-CN": "人群" } },
   { key: "notificationTemplateIds", set: "notificationTemplates", what: { en: "Message template", "zh-CN": "消息模板" } },
+  { key: "priceListIds", set: "priceLists", what: { en: "Price list", "zh-CN": "会员价" } },
+  { key: "bannerCreativeIds", set: "bannerCreatives", what: { en: "Banner", "zh-CN": "Banner" } },
 ] as const;
 
 function referenceIssues(nodeId: string, spec: UnknownNodeKindSpec, config: unknown, ctx: ValidationContext): FlowIssue[] {

@@ -7,12 +7,14 @@ import type { ReferenceNames } from "@/server/flows/kinds/spec";
 export type FlowReferences = {
   /** `archived`: no longer offered for new steps, but still valid where a flow already uses it. */
   couponTemplates: { id: string; name: string; type: string; value: number; minSpend: number; validDays: number | null; archived: boolean }[];
-  notificationTemplates: { id: string; name: string; channel: string; title: string; body: string }[];
+  notificationTemplates: { id: string; name: string; channel: string; title: string; body: string; archived: boolean }[];
+  priceLists: { id: string; name: string; summary: string; archived: boolean }[];
+  bannerCreatives: { id: string; name: string; placementId: string; imageUrl: string; title: string; archived: boolean }[];
   audiences: { id: string; name: string; size: number | null; archived: boolean }[];
   categories: { id: string; name: string; nameEn: string }[];
 };
 
-export const emptyReferences: FlowReferences = { couponTemplates: [], notificationTemplates: [], audiences: [], categories: [] };
+export const emptyReferences: FlowReferences = { couponTemplates: [], notificationTemplates: [], priceLists: [], bannerCreatives: [], audiences: [], categories: [] };
 
 const ReferencesContext = createContext<FlowReferences>(emptyReferences);
 
@@ -25,7 +27,15 @@ export function referenceNames(refs: FlowReferences): ReferenceNames {
     const coupons = index(refs.couponTemplates);
     const audiences = index(refs.audiences);
     const templates = index(refs.notificationTemplates);
-    names = { couponTemplate: (id) => coupons.get(id), audience: (id) => audiences.get(id), notificationTemplate: (id) => templates.get(id) };
+    const priceLists = index(refs.priceLists);
+    const creatives = index(refs.bannerCreatives);
+    names = {
+      couponTemplate: (id) => coupons.get(id),
+      audience: (id) => audiences.get(id),
+      notificationTemplate: (id) => templates.get(id),
+      priceList: (id) => priceLists.get(id),
+      bannerCreative: (id) => creatives.get(id),
+    };
     namesByReferences.set(refs, names);
   }
   return names;

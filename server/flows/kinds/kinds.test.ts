@@ -104,14 +104,18 @@ const cases: Record<NodeKind, { good: unknown[]; bad: Bad[] }> = {
   },
   member_price: {
     good: [
-      { target: { type: "products", productIds: ["p1"] }, price: { type: "fixed", amount: 9.9 }, validDays: 7 },
-      { target: { type: "categories", categoryIds: ["fresh"] }, price: { type: "percent_off", percent: 15 }, validDays: 30 },
+      { list: { mode: "existing", id: "pl_1" } },
+      { list: { mode: "inline", target: { type: "products", productIds: [1] }, price: { type: "fixed", amount: 9.9 }, validDays: 7 } },
+      { list: { mode: "inline", target: { type: "categories", categoryIds: [4] }, price: { type: "percent_off", percent: 15 }, validDays: 30 } },
     ],
     bad: [
-      { config: { target: { type: "products", productIds: [] }, price: { type: "fixed", amount: 9.9 }, validDays: 7 }, path: ["target", "productIds"] },
-      { config: { target: { type: "products", productIds: ["p"] }, price: { type: "fixed", amount: 0 }, validDays: 7 }, path: ["price", "amount"] },
-      { config: { target: { type: "products", productIds: ["p"] }, price: { type: "percent_off", percent: 100 }, validDays: 7 }, path: ["price", "percent"] },
-      { config: { target: { type: "brands", brandIds: ["b"] }, price: { type: "fixed", amount: 1 }, validDays: 7 }, path: ["target", "type"] },
+      { config: { list: { mode: "existing", id: "" } }, path: ["list", "id"] },
+      { config: { list: { mode: "inline", target: { type: "products", productIds: [] }, price: { type: "fixed", amount: 9.9 }, validDays: 7 } }, path: ["list", "target", "productIds"] },
+      { config: { list: { mode: "inline", target: { type: "products", productIds: [1] }, price: { type: "fixed", amount: 0 }, validDays: 7 } }, path: ["list", "price", "amount"] },
+      { config: { list: { mode: "inline", target: { type: "products", productIds: [1] }, price: { type: "percent_off", percent: 100 }, validDays: 7 } }, path: ["list", "price", "percent"] },
+      { config: { list: { mode: "inline", target: { type: "products", productIds: [2 ** 31] }, price: { type: "fixed", amount: 1 }, validDays: 7 } }, path: ["list", "target", "productIds", 0] },
+      { config: { list: { mode: "inline", target: { type: "brands", brandIds: ["b"] }, price: { type: "fixed", amount: 1 }, validDays: 7 } }, path: ["list", "target", "type"] },
+      { config: { target: { type: "products", productIds: [1] }, price: { type: "fixed", amount: 1 }, validDays: 7 }, path: ["list"] },
     ],
   },
   send_notification: {
@@ -130,12 +134,12 @@ const cases: Record<NodeKind, { good: unknown[]; bad: Bad[] }> = {
     ],
   },
   show_banner: {
-    good: [{ placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title: "Sale", link: "/sale", validDays: 7 }],
+    good: [{ banner: { mode: "existing", id: "bc_1" } }, { banner: { mode: "inline", placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title: "Sale", link: "/sale", validDays: 7 } }],
     bad: [
-      { config: { placement: "app_home_top", imageUrl: "http://cdn.example.com/a.png", title: "Sale", link: "/sale", validDays: 7 }, path: ["imageUrl"] },
-      { config: { placement: "App Home", imageUrl: "https://cdn.example.com/a.png", title: "Sale", link: "/sale", validDays: 7 }, path: ["placement"] },
-      { config: { placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title: "Sale", link: "javascript:alert(1)", validDays: 7 }, path: ["link"] },
-      { config: { placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title: "", link: "/", validDays: 7 }, path: ["title"] },
+      { config: { banner: { mode: "inline", placement: "app_home_top", imageUrl: "http://cdn.example.com/a.png", title: "Sale", link: "/sale", validDays: 7 } }, path: ["banner", "imageUrl"] },
+      { config: { banner: { mode: "inline", placement: "App Home", imageUrl: "https://cdn.example.com/a.png", title: "Sale", link: "/sale", validDays: 7 } }, path: ["banner", "placement"] },
+      { config: { banner: { mode: "inline", placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title: "Sale", link: "javascript:alert(1)", validDays: 7 } }, path: ["banner", "link"] },
+      { config: { banner: { mode: "inline", placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title: "", link: "/", validDays: 7 } }, path: ["banner", "title"] },
     ],
   },
   tag: {
@@ -320,11 +324,17 @@ describe("summaries", () => {
       couponTemplate: (id: string) => (id === "tpl_1" ? "Gold ¥50" : undefined),
       audience: (id: string) => (id === "aud_1" ? "East VIPs" : undefined),
       notificationTemplate: (id: string) => (id === "msg_1" ? "Reminder" : undefined),
+      priceList: (id: string) => (id === "pl_1" ? "Gold prices" : undefined),
+      bannerCreative: (id: string) => (id === "bc_1" ? "Double 12 hero" : undefined),
     };
     expect(nodeKindSpec("issue_coupon").summary({ template: { mode: "existing", id: "tpl_1" } }, "en", names)).toBe("Gold ¥50");
     expect(nodeKindSpec("issue_coupon").summary({ template: { mode: "existing", id: "gone" } }, "en", names)).toBe("Coupon template");
     expect(nodeKindSpec("audience_trigger").summary({ audienceId: "aud_1" }, "zh-CN", names)).toBe("进入“East VIPs”时");
     expect(nodeKindSpec("send_notification").summary({ channel: "sms", content: { mode: "template", templateId: "msg_1" } }, "en", names)).toContain("Reminder");
+    expect(nodeKindSpec("member_price").summary({ list: { mode: "existing", id: "pl_1" } }, "en", names)).toBe("Gold prices");
+    expect(nodeKindSpec("show_banner").summary({ banner: { mode: "existing", id: "bc_1" } }, "en", names)).toBe("Double 12 hero");
+    expect(nodeKindSpec("member_price").references({ list: { mode: "existing", id: "pl_1" } }).priceListIds).toEqual(["pl_1"]);
+    expect(nodeKindSpec("show_banner").references({ banner: { mode: "existing", id: "bc_1" } }).bannerCreativeIds).toEqual(["bc_1"]);
   });
   it("describes date offsets", () => {
     const spec = nodeKindSpec("date_trigger");

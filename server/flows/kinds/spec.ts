@@ -15,12 +15,16 @@ export type NodeReferences = {
   couponTemplateIds: string[];
   audienceIds: string[];
   notificationTemplateIds: string[];
+  priceListIds: string[];
+  bannerCreativeIds: string[];
 };
 
 export const noReferences = (): NodeReferences => ({
   couponTemplateIds: [],
   audienceIds: [],
   notificationTemplateIds: [],
+  priceListIds: [],
+  bannerCreativeIds: [],
 });
 
 /** What a kind's own semantic check may ask about the rest of the flow. */
@@ -34,6 +38,8 @@ export type ReferenceNames = {
   couponTemplate(id: string): string | undefined;
   audience(id: string): string | undefined;
   notificationTemplate(id: string): string | undefined;
+  priceList(id: string): string | undefined;
+  bannerCreative(id: string): string | undefined;
 };
 
 /** A problem a kind finds in a config that parsed; the validator attaches the node id. */

@@ -57,7 +57,8 @@ export const targetedPlan = defineFlowTemplate({
     {
       id: "east_price",
       kind: "member_price",
-      config: { target: { type: "categories", categoryIds: ["fresh", "dairy"] }, price: { type: "percent_off", percent: 15 }, validDays: 7 },
+      // Category 4 is the demo catalogue's 食品饮料 (Food & Beverage); pick your own when you use it.
+      config: { list: { mode: "inline", target: { type: "categories", categoryIds: [4] }, price: { type: "percent_off", percent: 15 }, validDays: 7 } },
     },
     {
       id: "east_push",
@@ -74,11 +75,14 @@ export const targetedPlan = defineFlowTemplate({
       id: "vip_banner",
       kind: "show_banner",
       config: {
-        placement: "app_home_top",
-        imageUrl: "https://static.example.com/banners/double-12-vip.png",
-        title: "金卡专享 双十二礼遇",
-        link: "/campaigns/double-12",
-        validDays: 7,
+        banner: {
+          mode: "inline",
+          placement: "app_home_top",
+          imageUrl: "https://static.example.com/banners/double-12-vip.png",
+          title: "金卡专享 双十二礼遇",
+          link: "/campaigns/double-12",
+          validDays: 7,
+        },
       },
     },
     {

@@ -65,7 +65,7 @@ async function publishAndRun(name: string) {
     [
       { id: "start", kind: "schedule_trigger", config: onceNow() },
       { id: "coupon", kind: "issue_coupon", config: inlineCoupon(20) },
-      { id: "banner", kind: "show_banner", config: { placement: "app_home_top", imageUrl: "https://cdn.example.com/b.png", title: "Double points", link: "/points", validDays: 3 } },
+      { id: "banner", kind: "show_banner", config: { banner: { mode: "inline", placement: "app_home_top", imageUrl: "https://cdn.example.com/b.png", title: "Double points", link: "/points", validDays: 3 } } },
     ],
     ["start>coupon", "coupon>banner"],
   );

@@ -1,40 +1,19 @@
 import { z } from "zod";
-import { defineNodeKind } from "../spec";
-import { msg, validDaysSchema } from "../shared";
+import { defineNodeKind, noReferences } from "../spec";
+import { priceRuleSchema, priceTargetSchema } from "@/server/content/price-list-schema";
+import { msg, requiredId, validDaysSchema } from "../shared";
 
-const idListSchema = (atLeastOne: string, atLeastOneZh: string) =>
-  z
-    .array(z.string().min(1))
-    .min(1, { error: msg(atLeastOne, atLeastOneZh) })
-    .max(500, { error: msg("At most 500 items", "最多 500 项") });
-
+// A list from the library, or the rule written here (it becomes the flow's own library list on
+// publish, inlinePriceListId). The rule is the library's: one schema, not two.
 const configSchema = z.object({
-  target: z.discriminatedUnion(
-    "type",
+  list: z.discriminatedUnion(
+    "mode",
     [
-      z.object({ type: z.literal("products"), productIds: idListSchema("Pick at least one product", "请至少选择一个商品") }),
-      z.object({ type: z.literal("categories"), categoryIds: idListSchema("Pick at least one category", "请至少选择一个品类") }),
+      z.object({ mode: z.literal("existing"), id: requiredId({ en: "price list", "zh-CN": "会员价" }) }),
+      z.object({ mode: z.literal("inline"), target: priceTargetSchema, price: priceRuleSchema, validDays: validDaysSchema }),
     ],
-    { error: msg("Choose products or categories", "请选择商品或品类") },
+    { error: msg("Choose a price list or set the price here", "请选择会员价或在此设置价格") },
   ),
-  price: z.discriminatedUnion(
-    "type",
-    [
-      z.object({
-        type: z.literal("fixed"),
-        amount: z.number({ error: msg("Enter a price", "请输入价格") }).positive({ error: msg("The price must be above 0", "价格必须大于 0") }),
-      }),
-      z.object({
-        type: z.literal("percent_off"),
-        percent: z
-          .number({ error: msg("Enter a percentage", "请输入百分比") })
-          .gt(0, { error: msg("Percent off must be above 0", "折扣比例必须大于 0") })
-          .lt(100, { error: msg("Percent off must be below 100", "折扣比例必须小于 100") }),
-      }),
-    ],
-    { error: msg("Choose a fixed price or percent off", "请选择固定价格或折扣") },
-  ),
-  validDays: validDaysSchema,
 });
 export type MemberPriceConfig = z.infer<typeof configSchema>;
 
@@ -48,12 +27,10 @@ export const memberPrice = defineNodeKind({
   },
   icon: "BadgePercent",
   configSchema,
-  defaults: (): MemberPriceConfig => ({
-    target: { type: "categories", categoryIds: [] },
-    price: { type: "percent_off", percent: 10 },
-    validDays: 7,
-  }),
-  summary: (c, locale) => {
+  defaults: (): MemberPriceConfig => ({ list: { mode: "existing", id: "" } }),
+  summary: (config, locale, names) => {
+    const c = config.list;
+    if (c.mode === "existing") return names?.priceList(c.id) ?? (locale === "zh-CN" ? "会员价" : "Price list");
     const n = c.target.type === "products" ? c.target.productIds.length : c.target.categoryIds.length;
     const what =
       c.target.type === "products"
@@ -65,4 +42,14 @@ export const memberPrice = defineNodeKind({
         : locale === "zh-CN" ? `${(100 - c.price.percent) / 10} 折` : `${c.price.percent}% off`;
     return locale === "zh-CN" ? `${what} ${price}，${c.validDays} 天` : `${price} on ${what}, ${c.validDays} days`;
   },
+  references: (c) => ({ ...noReferences(), priceListIds: c.list.mode === "existing" ? [c.list.id] : [] }),
 });
+
+/** A member_price config of definition format 1 (the rule at the top, ids as text) in today's shape. */
+export function upgradeMemberPriceV1(config: unknown): unknown {
+  const c = config as { target?: { type?: string; productIds?: unknown[]; categoryIds?: unknown[] }; price?: unknown; validDays?: unknown } | null;
+  if (!c || typeof c !== "object" || "list" in c) return config;
+  const ids = (list: unknown[] | undefined) => (list ?? []).map((id) => (typeof id === "string" && /^\d+$/.test(id) ? Number(id) : id));
+  const target = c.target?.type === "products" ? { type: "products", productIds: ids(c.target.productIds) } : { type: "categories", categoryIds: ids(c.target?.categoryIds) };
+  return { list: { mode: "inline", target, price: c.price, validDays: c.validDays } };
+}

@@ -1,7 +1,7 @@
 import { z } from "zod";
-import { defineNodeKind } from "../spec";
+import { defineNodeKind, noReferences } from "../spec";
 import type { Localized } from "../spec";
-import { httpsUrlSchema, msg, validDaysSchema } from "../shared";
+import { httpsUrlSchema, msg, requiredId, validDaysSchema } from "../shared";
 
 /** Placements storefronts render today; others may be added by a storefront (same id format). */
 export const bannerPlacements = {
@@ -12,7 +12,10 @@ export const bannerPlacements = {
   member_center: { en: "Member center", "zh-CN": "会员中心" },
 } as const satisfies Record<string, Localized>;
 
-const configSchema = z.object({
+// A creative from the library, or one described here (it becomes the flow's own library
+// creative on publish, inlineCreativeId).
+const inlineBannerSchema = z.object({
+  mode: z.literal("inline"),
   placement: z
     .string()
     .regex(/^[a-z][a-z0-9_]{1,59}$/, { error: msg("Pick a placement, e.g. app_home_top", "请选择展示位置，例如 app_home_top") }),
@@ -28,6 +31,13 @@ const configSchema = z.object({
   }),
   validDays: validDaysSchema,
 });
+const configSchema = z.object({
+  banner: z.discriminatedUnion(
+    "mode",
+    [z.object({ mode: z.literal("existing"), id: requiredId({ en: "banner", "zh-CN": "Banner" }) }), inlineBannerSchema],
+    { error: msg("Choose a banner or describe one here", "请选择 Banner 或在此填写") },
+  ),
+});
 export type ShowBannerConfig = z.infer<typeof configSchema>;
 
 export const showBanner = defineNodeKind({
@@ -40,9 +50,18 @@ export const showBanner = defineNodeKind({
   },
   icon: "GalleryHorizontal",
   configSchema,
-  defaults: (): ShowBannerConfig => ({ placement: "app_home_top", imageUrl: "", title: "", link: "/", validDays: 7 }),
-  summary: (c, locale) => {
+  defaults: (): ShowBannerConfig => ({ banner: { mode: "existing", id: "" } }),
+  summary: (config, locale, names) => {
+    const c = config.banner;
+    if (c.mode === "existing") return names?.bannerCreative(c.id) ?? "Banner";
     const where = (bannerPlacements as Record<string, Localized | undefined>)[c.placement]?.[locale] ?? c.placement;
     return `${where} · ${c.title}`;
   },
+  references: (c) => ({ ...noReferences(), bannerCreativeIds: c.banner.mode === "existing" ? [c.banner.id] : [] }),
 });
+
+/** A show_banner config of definition format 1 (the banner at the top) in today's shape. */
+export function upgradeShowBannerV1(config: unknown): unknown {
+  if (!config || typeof config !== "object" || "banner" in config) return config;
+  return { banner: { mode: "inline", ...config } };
+}
