@@ -38,6 +38,9 @@ const pureServerModules = [
   "@/server/text",
   "@/server/storefront/webhooks/topics",
   "@/server/content/coupon-template-schema",
+  "@/server/content/price-list-schema",
+  "@/server/content/banner-schema",
+  "@/server/content/message-template-schema",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

@@ -253,7 +253,11 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
   const archive = useMutation(trpc.content.archivePriceList.mutationOptions({ onSuccess: done }));
   if (!draft) return <p className="text-muted-foreground px-4 text-sm">{t("loading")}</p>;
 
-  const set = (patch: Partial<Draft>) => setDraft({ ...draft, ...patch });
+  // An edit clears the errors of the last save: they are shown again on the next one.
+  const set = (patch: Partial<Draft>) => {
+    setDraft({ ...draft, ...patch });
+    if (Object.keys(errors).length > 0) setErrors({});
+  };
   const error = (path: string) => errors[path] && <p className="text-destructive text-xs" data-testid={`error-${path}`}>{errors[path]}</p>;
   const save = () => {
     const parsed = priceListInput.safeParse(toInput(draft));

@@ -4,18 +4,34 @@ import enFlowBuilder from "@/messages/en/flow-builder.json";
 import zhCNFlowBuilder from "@/messages/zh-CN/flow-builder.json";
 import enAudienceEditor from "@/messages/en/audience-editor.json";
 import zhCNAudienceEditor from "@/messages/zh-CN/audience-editor.json";
+import enContentBanners from "@/messages/en/content-banners.json";
+import zhCNContentBanners from "@/messages/zh-CN/content-banners.json";
+import enContentMessages from "@/messages/en/content-messages.json";
+import zhCNContentMessages from "@/messages/zh-CN/content-messages.json";
 import type { Locale } from "@/lib/i18n/locale";
 
 // The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
 // here as one namespace each; the rest lives in messages/<locale>.json.
-const enCatalog = { ...en, flowBuilder: enFlowBuilder, audienceEditor: enAudienceEditor };
+const enCatalog = {
+  ...en,
+  flowBuilder: enFlowBuilder,
+  audienceEditor: enAudienceEditor,
+  contentBanners: enContentBanners,
+  contentMessages: enContentMessages,
+};
 
 /** The message shape; English is the reference (zh-CN must have exactly the same keys). */
 export type Messages = typeof enCatalog;
 
 const catalog: Record<Locale, Messages> = {
   en: enCatalog,
-  "zh-CN": { ...zhCN, flowBuilder: zhCNFlowBuilder, audienceEditor: zhCNAudienceEditor } as Messages,
+  "zh-CN": {
+    ...zhCN,
+    flowBuilder: zhCNFlowBuilder,
+    audienceEditor: zhCNAudienceEditor,
+    contentBanners: zhCNContentBanners,
+    contentMessages: zhCNContentMessages,
+  } as Messages,
 };
 
 export function messagesFor(locale: Locale): Messages {
