@@ -22,6 +22,7 @@ import { z } from "zod";
 
 import type { Localized } from "@/lib/i18n/locale";
 import { propertyConditionSchema } from "@/server/events/property-conditions";
+import { hasTwoDecimals } from "@/server/decimal";
 
 export type { Localized };
 
@@ -178,7 +179,7 @@ const moneyValue = z
   .number()
   .min(0)
   .max(MAX_NUMBER)
-  .refine((v) => Math.abs(v * 100 - Math.round(v * 100)) < 1e-6, { error: "At most two decimals (fen)" });
+  .refine(hasTwoDecimals, { error: "At most two decimals (fen)" });
 const daysValue = z.number().int({ error: "Use a whole number of days" }).min(1).max(36500);
 const idList = z.array(z.number().int().min(1).max(2 ** 31 - 1)).min(1, { error: "Pick at least one" }).max(MAX_LIST_VALUES);
 

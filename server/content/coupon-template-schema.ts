@@ -2,14 +2,13 @@
 // server. Pure: the Coupons & content page imports it.
 import { z } from "zod";
 import { rowIdSchema } from "@/server/text";
+import { twoDecimalNumber } from "@/server/decimal";
 import { msg } from "@/lib/i18n/schema-messages";
 
 const money = (what: string, zh: string) =>
-  z
-    .number({ error: msg(`Enter ${what}`, `请输入${zh}`) })
+  twoDecimalNumber(msg(`Enter ${what}`, `请输入${zh}`))
     .nonnegative({ error: msg("Cannot be negative", "不能为负数") })
-    .max(1_000_000, { error: msg("At most 1,000,000", "最多 1,000,000") })
-    .refine((v) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6, { error: msg("Use at most two decimals", "最多两位小数") });
+    .max(1_000_000, { error: msg("At most 1,000,000", "最多 1,000,000") });
 
 const idList = z.array(rowIdSchema).max(500, { error: msg("At most 500", "最多 500 个") });
 
@@ -32,7 +31,7 @@ export const couponTemplateInput = z
     description: z.string().trim().max(500, { error: msg("At most 500 characters", "最多 500 个字符") }).default(""),
     type: z.enum(["amount", "percent"], { error: msg("Pick amount off or percent off", "请选择满减或折扣") }),
     // amount: yuan off; percent: percent off (20 = 20% off).
-    value: money("the coupon value", "优惠券面值").refine((v) => v > 0, { error: msg("The value must be above 0", "面值必须大于 0") }),
+    value: money("the coupon value", "优惠券面值").min(0.01, { error: msg("The value must be above 0", "面值必须大于 0") }),
     maxDiscount: money("the largest discount", "最高优惠").nullable().default(null),
     minSpend: money("the minimum spend", "使用门槛").default(0),
     validity: couponValiditySchema,

@@ -3,6 +3,7 @@
 // "Set member price" node describes inline. Pure: the library page and the node inspector import it.
 import { z } from "zod";
 import { rowIdSchema, text } from "@/server/text";
+import { twoDecimalNumber } from "@/server/decimal";
 import { msg } from "@/lib/i18n/schema-messages";
 import { couponValiditySchema } from "./coupon-template-schema";
 
@@ -22,26 +23,20 @@ export const priceTargetSchema = z.discriminatedUnion(
 );
 export type PriceTarget = z.infer<typeof priceTargetSchema>;
 
-const twoDecimals = (v: number) => Math.abs(Math.round(v * 100) - v * 100) < 1e-6;
-
 export const priceRuleSchema = z.discriminatedUnion(
   "type",
   [
     z.object({
       type: z.literal("fixed"),
-      amount: z
-        .number({ error: msg("Enter a price", "请输入价格") })
-        .positive({ error: msg("The price must be above 0", "价格必须大于 0") })
-        .max(1_000_000, { error: msg("At most 1,000,000", "最多 1,000,000") })
-        .refine(twoDecimals, { error: msg("Use at most two decimals", "最多两位小数") }),
+      amount: twoDecimalNumber(msg("Enter a price", "请输入价格"))
+        .min(0.01, { error: msg("The price must be above 0", "价格必须大于 0") })
+        .max(1_000_000, { error: msg("At most 1,000,000", "最多 1,000,000") }),
     }),
     z.object({
       type: z.literal("percent_off"),
-      percent: z
-        .number({ error: msg("Enter a percentage", "请输入百分比") })
-        .gt(0, { error: msg("Percent off must be above 0", "折扣比例必须大于 0") })
-        .lt(100, { error: msg("Percent off must be below 100", "折扣比例必须小于 100") })
-        .refine(twoDecimals, { error: msg("Use at most two decimals", "最多两位小数") }),
+      percent: twoDecimalNumber(msg("Enter a percentage", "请输入百分比"))
+        .min(0.01, { error: msg("Percent off must be above 0", "折扣比例必须大于 0") })
+        .max(99.99, { error: msg("Percent off must be below 100", "折扣比例必须小于 100") }),
     }),
   ],
   { error: msg("Choose a fixed price or percent off", "请选择固定价格或折扣") },

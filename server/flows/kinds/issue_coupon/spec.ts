@@ -1,11 +1,11 @@
 import { z } from "zod";
+import { twoDecimalNumber } from "@/server/decimal";
 import { defineNodeKind, noReferences } from "../spec";
 import { msg, requiredId, validDaysSchema } from "../shared";
 
-const moneySchema = z
-  .number({ error: msg("Enter an amount", "请输入金额") })
+const moneySchema = twoDecimalNumber(msg("Enter an amount", "请输入金额"))
   .nonnegative({ error: msg("The amount cannot be negative", "金额不能为负数") })
-  .multipleOf(0.01, { error: msg("Use at most two decimals", "最多两位小数") });
+  .max(1_000_000, { error: msg("At most 1,000,000", "最多 1,000,000") });
 
 /** A coupon template described in the flow itself, e.g. in a flow template before import. */
 const inlineTemplateSchema = z
@@ -14,7 +14,7 @@ const inlineTemplateSchema = z
     name: z.string().trim().min(1, { error: msg("Name the coupon", "请填写优惠券名称") }),
     type: z.enum(["amount", "percent"], { error: msg("Pick amount off or percent off", "请选择满减或折扣") }),
     // amount: money off; percent: percent off (20 = 20% off).
-    value: z.number({ error: msg("Enter the coupon value", "请输入优惠券面值") }).positive({ error: msg("The value must be above 0", "面值必须大于 0") }),
+    value: twoDecimalNumber(msg("Enter the coupon value", "请输入优惠券面值")).min(0.01, { error: msg("The value must be above 0", "面值必须大于 0") }),
     minSpend: moneySchema,
     validDays: validDaysSchema,
   })
