@@ -1,5 +1,6 @@
 "use client";
 
+import Link from "next/link";
 import { useRef, useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { GalleryHorizontalIcon, PlusIcon, TriangleAlertIcon, UploadIcon } from "lucide-react";
@@ -275,6 +276,8 @@ function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; d
   };
 
   const e = existing.data;
+  // A flow's own creative: what its node describes is edited there (the server refuses it here too).
+  const inline = !!e?.sourceFlowId;
   const choices = placements.data?.filter((p) => !p.archivedAt || p.id === draft.placementId) ?? [];
   const placement = placements.data?.find((p) => p.id === draft.placementId) ?? null;
   const src = draft.imageKind === "upload" ? (draft.upload ? contentImagePath(draft.upload.id) : null) : /^https:\/\/\S+$/.test(draft.url.trim()) ? draft.url.trim() : null;
@@ -297,6 +300,14 @@ function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; d
         <BannerPreview placement={placement && { ...placement, name: placementName(placement, locale) }} src={src} title={draft.title} link={draft.link} maxHeight={200} />
       </div>
 
+      {inline && (
+        <p className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm dark:bg-sky-950" data-testid="cr-inline-note">
+          {t("inlineNote")}{" "}
+          <Link className="underline" href={`/flows/${e!.sourceFlowId}`}>
+            {t("openFlow")}
+          </Link>
+        </p>
+      )}
       <div className="grid grid-cols-2 gap-3">
         <div className="space-y-1.5">
           <Label htmlFor="cr-name">{t("name")}</Label>
@@ -305,7 +316,7 @@ function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; d
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="cr-placement">{t("placement")}</Label>
-          <Select value={draft.placementId} onValueChange={(placementId) => set({ placementId })}>
+          <Select disabled={inline} value={draft.placementId} onValueChange={(placementId) => set({ placementId })}>
             <SelectTrigger id="cr-placement" className="w-full" data-testid="cr-placement">
               <SelectValue placeholder={t("pickPlacement")}>{placement && `${placementName(placement, locale)} · ${placement.width}×${placement.height}`}</SelectValue>
             </SelectTrigger>
@@ -321,7 +332,7 @@ function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; d
         </div>
       </div>
 
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" disabled={inline}>
         <legend className="text-sm font-medium">{t("image")}</legend>
         <div className="flex gap-2">
           {(["upload", "url"] as const).map((kind) => (
@@ -389,19 +400,19 @@ function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; d
       <div className="grid grid-cols-2 gap-3">
         <div className="space-y-1.5">
           <Label htmlFor="cr-title">{t("titleLabel")}</Label>
-          <Input id="cr-title" data-testid="cr-title" value={draft.title} maxLength={60} placeholder={t("titlePlaceholder")} onChange={(ev) => set({ title: ev.target.value })} />
+          <Input id="cr-title" data-testid="cr-title" disabled={inline} value={draft.title} maxLength={60} placeholder={t("titlePlaceholder")} onChange={(ev) => set({ title: ev.target.value })} />
           <p className="text-muted-foreground text-xs">{t("titleHint", { left: 60 - draft.title.length })}</p>
           {error("title")}
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="cr-link">{t("link")}</Label>
-          <Input id="cr-link" data-testid="cr-link" value={draft.link} placeholder="/coupons" onChange={(ev) => set({ link: ev.target.value })} />
+          <Input id="cr-link" data-testid="cr-link" disabled={inline} value={draft.link} placeholder="/coupons" onChange={(ev) => set({ link: ev.target.value })} />
           <p className="text-muted-foreground text-xs">{t("linkHint")}</p>
           {error("link")}
         </div>
       </div>
 
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" disabled={inline}>
         <legend className="text-sm font-medium">{t("validity")}</legend>
         <div className="flex gap-2">
           {(["days", "range"] as const).map((kind) => (

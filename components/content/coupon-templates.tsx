@@ -8,6 +8,7 @@ import { useFormatter, useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/trpc/react";
 import { couponTemplateInput, type CouponTemplateInput } from "@/server/content/coupon-template-schema";
 import { localizeSchemaMessage } from "@/lib/i18n/schema-messages";
+import Link from "next/link";
 import { useFieldOptions } from "@/components/audiences/use-options";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
@@ -232,6 +233,8 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
     else create.mutate(parsed.data);
   };
   const e = existing.data;
+  // A flow's own coupon: what its node describes is edited there (the server refuses it here too).
+  const inline = !!e?.sourceFlowId;
 
   return (
     <form
@@ -242,10 +245,18 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
         save();
       }}
     >
+      {inline && (
+        <p className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm dark:bg-sky-950" data-testid="ct-inline-note">
+          {t("inlineNote")}{" "}
+          <Link className="underline" href={`/flows/${e!.sourceFlowId}`}>
+            {t("openFlow")}
+          </Link>
+        </p>
+      )}
       {e && e.figures.issued > 0 && <p className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm dark:bg-sky-950">{t("revisionNote", { issued: e.figures.issued, next: e.revision + 1 })}</p>}
       <div className="space-y-1.5">
         <Label htmlFor="ct-name">{t("name")}</Label>
-        <Input id="ct-name" data-testid="ct-name" value={draft.name} onChange={(ev) => set({ name: ev.target.value })} placeholder={t("namePlaceholder")} />
+        <Input id="ct-name" data-testid="ct-name" disabled={inline} value={draft.name} onChange={(ev) => set({ name: ev.target.value })} placeholder={t("namePlaceholder")} />
         {error("name")}
       </div>
       <div className="space-y-1.5">
@@ -258,7 +269,7 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
           <Label>{t("type")}</Label>
           <div className="flex gap-2">
             {(["amount", "percent"] as const).map((type) => (
-              <Button key={type} type="button" size="sm" variant={draft.type === type ? "default" : "outline"} data-testid={`ct-type-${type}`} onClick={() => set({ type })}>
+              <Button key={type} type="button" size="sm" variant={draft.type === type ? "default" : "outline"} disabled={inline} data-testid={`ct-type-${type}`} onClick={() => set({ type })}>
                 {t(`type_${type}`)}
               </Button>
             ))}
@@ -266,12 +277,12 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="ct-value">{draft.type === "amount" ? t("valueAmount") : t("valuePercent")}</Label>
-          <Input id="ct-value" data-testid="ct-value" inputMode="decimal" value={draft.value} onChange={(ev) => set({ value: ev.target.value })} />
+          <Input id="ct-value" data-testid="ct-value" disabled={inline} inputMode="decimal" value={draft.value} onChange={(ev) => set({ value: ev.target.value })} />
           {error("value")}
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="ct-min">{t("minSpend")}</Label>
-          <Input id="ct-min" data-testid="ct-min" inputMode="decimal" value={draft.minSpend} onChange={(ev) => set({ minSpend: ev.target.value })} />
+          <Input id="ct-min" data-testid="ct-min" disabled={inline} inputMode="decimal" value={draft.minSpend} onChange={(ev) => set({ minSpend: ev.target.value })} />
           {error("minSpend")}
         </div>
         {draft.type === "percent" && (
@@ -283,7 +294,7 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
         )}
       </div>
 
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" disabled={inline}>
         <legend className="text-sm font-medium">{t("validity")}</legend>
         <div className="flex gap-2">
           {(["days", "range"] as const).map((kind) => (

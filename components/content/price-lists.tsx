@@ -1,6 +1,7 @@
 "use client";
 
 import { useState } from "react";
+import Link from "next/link";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { BadgePercentIcon, PlusIcon } from "lucide-react";
 import { useFormatter, useLocale, useTranslations } from "use-intl";
@@ -273,6 +274,8 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
   };
   const e = existing.data;
   const failure = create.error ?? update.error;
+  // A flow's own list: its rule is its node's, edited there (the server refuses it here too).
+  const inline = !!e?.sourceFlowId;
 
   return (
     <form
@@ -283,10 +286,18 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
         save();
       }}
     >
+      {inline && (
+        <p className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm dark:bg-sky-950" data-testid="pl-inline-note">
+          {t("inlineNote")}{" "}
+          <Link className="underline" href={`/flows/${e!.sourceFlowId}`}>
+            {t("openFlow")}
+          </Link>
+        </p>
+      )}
       {e && e.figures.set > 0 && <p className="rounded-md border border-sky-300 bg-sky-50 p-3 text-sm dark:bg-sky-950">{t("editNote", { count: e.figures.set })}</p>}
       <div className="space-y-1.5">
         <Label htmlFor="pl-name">{t("name")}</Label>
-        <Input id="pl-name" data-testid="pl-name" value={draft.name} onChange={(ev) => set({ name: ev.target.value })} placeholder={t("namePlaceholder")} />
+        <Input id="pl-name" data-testid="pl-name" disabled={inline} value={draft.name} onChange={(ev) => set({ name: ev.target.value })} placeholder={t("namePlaceholder")} />
         {error("name")}
       </div>
       <div className="space-y-1.5">
@@ -295,7 +306,7 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
         {error("description")}
       </div>
 
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" disabled={inline}>
         <legend className="text-sm font-medium">{t("appliesTo")}</legend>
         <div className="flex gap-2">
           {(["categories", "products"] as const).map((type) => (
@@ -322,7 +333,7 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
         {error("target.categoryIds")}
       </fieldset>
 
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" disabled={inline}>
         <legend className="text-sm font-medium">{t("price")}</legend>
         <div className="flex gap-2">
           {(["percent_off", "fixed"] as const).map((type) => (
@@ -346,7 +357,7 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
         {error("price.percent")}
       </fieldset>
 
-      <fieldset className="space-y-2">
+      <fieldset className="space-y-2" disabled={inline}>
         <legend className="text-sm font-medium">{t("validity")}</legend>
         <div className="flex gap-2">
           {(["days", "range"] as const).map((kind) => (

@@ -9,6 +9,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, runnerFor, type Pool } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { flowDraft, publishDraft } from "@/server/flows/build";
+import { publishFlow, saveDraft } from "@/server/flows/service";
 import { creativeInput, maxImageBytes, placementInput, type CreativeInput } from "./banner-schema";
 import {
   createCreative,
@@ -272,6 +274,28 @@ describe("creatives", () => {
     expect(flows.get(id)?.map((f) => f.name)).toEqual(["Alpha picks it", "Beta picks it too"]);
     expect(flows.get(`flow_${inline.id}_b`)?.map((f) => f.name)).toEqual(["Gamma has its own"]);
     expect((await getCreative(t.db, id)).flows.map((f) => f.name)).toEqual(["Alpha picks it", "Beta picks it too"]);
+  });
+
+  it("an inline banner is its flow's own creative from publish, follows the node on republish, and is edited in the flow only", async () => {
+    const draft = (title: string) =>
+      flowDraft(
+        [
+          { id: "start", kind: "manual_trigger", config: {} },
+          { id: "b", kind: "show_banner", config: { banner: { mode: "inline", placement: "app_home_top", imageUrl: "https://cdn.example.com/a.png", title, link: "/sale", validDays: 3 } } },
+        ],
+        ["start>b"],
+      );
+    const { flowId } = await publishDraft(t.db, "Inline banner flow", draft("Winter sale"));
+    const id = `flow_${flowId}_b`;
+    expect(await getCreative(t.db, id)).toMatchObject({ title: "Winter sale", sourceFlowId: flowId, placementId: "app_home_top" });
+    await saveDraft(t.db, { id: flowId, draft: draft("Winter sale, last days"), layout: {} });
+    await publishFlow(t.db, { id: flowId });
+    const synced = await getCreative(t.db, id);
+    expect(synced).toMatchObject({ title: "Winter sale, last days" });
+    const asForm = creative({ name: synced.name, image: { kind: "url", url: "https://cdn.example.com/a.png" }, title: synced.title, link: "/sale", validity: { kind: "days", days: 3 } });
+    await expect(updateCreative(t.db, id, { ...asForm, title: "Changed here" })).rejects.toMatchObject({ code: "invalid", details: { field: "title", sourceFlowId: flowId } });
+    await updateCreative(t.db, id, { ...asForm, name: "Winter sale banner" });
+    expect(await getCreative(t.db, id)).toMatchObject({ name: "Winter sale banner", title: "Winter sale, last days" });
   });
 
   it("figures agree with independent SQL: issued, shown, clicked, active now, click rate", async () => {

@@ -15,6 +15,8 @@ import {
   type PlacementInput,
   type PlacementUpdate,
 } from "./banner-schema";
+import { inlineCreativeId } from "./banner-images";
+import { flowsUsingLibrary, refuseFlowOwnEdit } from "./flow-usage";
 
 type Actor = { actor?: string };
 type Db = PrismaClient | Prisma.TransactionClient;
@@ -124,6 +126,8 @@ export async function updateCreative(db: PrismaClient, id: string, raw: Creative
     if (!before) throw new DomainError("not_found", `No banner creative ${id}`);
     await checkReferences(tx, data, before.placementId);
     const changed = (Object.keys(data) as (keyof typeof data)[]).filter((k) => String(before[k]?.valueOf() ?? "") !== String(data[k]?.valueOf() ?? ""));
+    const formField = (k: string) => (k.startsWith("image") ? "image" : k.startsWith("valid") ? "validity" : k);
+    refuseFlowOwnEdit(before.sourceFlowId, changed.map(formField), ["placementId", "image", "title", "link", "validity"]);
     await tx.bannerCreative.update({ where: { id }, data: { ...data, updatedAt: new Date() } });
     await tx.auditLog.create({ data: { actor, action: "banner_creative.update", entityType: "banner_creative", entityId: id, details: { changed } } });
     return { id, changed };
@@ -175,22 +179,27 @@ export async function creativeFigures(db: PrismaClient, now = new Date(), creati
 
 /**
  * The flows whose draft or live version shows each creative: show_banner nodes that pick one from
- * the library (`banner: { mode: "existing", id }`), and inline banners, which become their flow's
- * own creative (`flow_<flowId>_<nodeId>`, inlineCreativeId in banner-images.ts).
+ * the library, and inline banners, which become their flow's own creative (inlineCreativeId).
  */
-export async function flowsUsingCreatives(db: PrismaClient): Promise<Map<string, { id: string; name: string; status: string }[]>> {
-  const rows = await db.$queryRaw<{ creative_id: string; id: string; name: string; status: string }[]>`
-    SELECT DISTINCT x.creative_id, f.id, f.name, f.status::text AS status
-    FROM flows f
-    CROSS JOIN LATERAL (SELECT f.draft AS d UNION ALL SELECT v.definition FROM flow_versions v WHERE v.id = f.current_version_id) defs
-    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(defs.d->'nodes') = 'array' THEN defs.d->'nodes' ELSE '[]'::jsonb END) n
-    CROSS JOIN LATERAL (SELECT CASE n->'config'->'banner'->>'mode' WHEN 'existing' THEN n->'config'->'banner'->>'id'
-                                                                    WHEN 'inline' THEN 'flow_' || f.id || '_' || (n->>'id') END AS creative_id) x
-    WHERE n->>'kind' = 'show_banner' AND x.creative_id IS NOT NULL
-    ORDER BY f.name`;
-  const byCreative = new Map<string, { id: string; name: string; status: string }[]>();
-  for (const r of rows) byCreative.set(r.creative_id, [...(byCreative.get(r.creative_id) ?? []), { id: r.id, name: r.name, status: r.status }]);
-  return byCreative;
+export const flowsUsingCreatives = (db: PrismaClient) => flowsUsingLibrary(db, { kind: "show_banner", field: "banner", existingMode: "existing", idKey: "id" });
+
+/** A show_banner node's inline banner, as the publish step hands it over. */
+export type InlineBanner = { nodeId: string; placement: string; imageUrl: string; title: string; link: string; validDays: number };
+
+/**
+ * On publish: each inline banner on a placement the library manages becomes (or updates) its
+ * flow's own creative, so what members are shown is what the node says now. A rename in the
+ * library is kept; a storefront's own placement has no library row, and is shown from the node.
+ */
+export async function syncInlineBannerCreatives(tx: Tx, flowId: string, inline: InlineBanner[]) {
+  for (const b of inline) {
+    await tx.execute(sql`
+      INSERT INTO banner_creatives (id, name, placement_id, image_url, title, link, valid_days, source_flow_id)
+      SELECT ${inlineCreativeId(flowId, b.nodeId)}, ${b.title}, p.id, ${b.imageUrl}, ${b.title}, ${b.link}, ${b.validDays}, ${flowId}
+      FROM banner_placements p WHERE p.id = ${b.placement}
+      ON CONFLICT (id) DO UPDATE SET placement_id = EXCLUDED.placement_id, image_id = NULL, image_url = EXCLUDED.image_url, title = EXCLUDED.title,
+        link = EXCLUDED.link, valid_days = EXCLUDED.valid_days, valid_from = NULL, valid_to = NULL, source_flow_id = EXCLUDED.source_flow_id, updated_at = now()`);
+  }
 }
 
 const creativeInclude = {

@@ -145,6 +145,28 @@ describe("a flow's inline coupon", () => {
     const values = (await t.pool.query(`SELECT c.member_id, r.value::float8 AS value FROM coupons c JOIN coupon_template_revisions r ON r.template_id = c.template_id AND r.revision = c.template_revision WHERE c.template_id = $1 ORDER BY c.member_id`, [id])).rows;
     expect(values.map((r) => [r.member_id, r.value])).toEqual([[30, 15], [31, 15], [32, 25]]);
   });
+
+  it("takes the terms its node describes from the flow: the library refuses editing them, and edits the rest", async () => {
+    const { flowId } = await publishDraft(
+      t.db,
+      "Inline gift kept in the flow",
+      flowDraft(
+        [
+          { id: "start", kind: "manual_trigger", config: {} },
+          { id: "gift", kind: "issue_coupon", config: inlineCoupon(12, 5) },
+        ],
+        ["start>gift"],
+      ),
+    );
+    const id = inlineTemplateId(flowId, "gift");
+    const current = await getCouponTemplate(t.db, id);
+    const asForm = { name: current.name, type: current.type, value: current.value, minSpend: current.minSpend, validity: { kind: "days" as const, days: 5 } };
+    await expect(updateCouponTemplate(t.db, id, { ...asForm, value: 30 })).rejects.toMatchObject({ code: "invalid", details: { field: "value", sourceFlowId: flowId } });
+    await expect(updateCouponTemplate(t.db, id, { ...asForm, validity: { kind: "days", days: 9 } })).rejects.toMatchObject({ details: { field: "validity" } });
+    // Stock, per-member cap and scope are not on the node: the library sets them.
+    await updateCouponTemplate(t.db, id, { ...asForm, totalLimit: 500, perMemberMax: 2 });
+    expect(await getCouponTemplate(t.db, id)).toMatchObject({ value: 12, totalLimit: 500, perMemberMax: 2 });
+  });
 });
 
 describe("figures", () => {

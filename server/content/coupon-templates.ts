@@ -5,7 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { prismaTx, sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
-import { flowsUsingLibrary } from "./flow-usage";
+import { flowsUsingLibrary, refuseFlowOwnEdit } from "./flow-usage";
 import { couponTemplateInput, couponTermFields, inlineTemplateId, type CouponTemplateInput } from "./coupon-template-schema";
 
 type Actor = { actor?: string };
@@ -93,6 +93,19 @@ export async function updateCouponTemplate(db: PrismaClient, id: string, raw: Co
   const input = couponTemplateInput.parse(raw);
   const next = columns(input);
   return db.$transaction(async (tx) => {
+    const before = await tx.couponTemplate.findUnique({
+      where: { id },
+      select: { sourceFlowId: true, name: true, type: true, value: true, minSpend: true, validDays: true, validFrom: true, validTo: true },
+    });
+    if (!before) throw new DomainError("not_found", `No coupon template ${id}`);
+    const changed = [
+      before.name !== next.name && "name",
+      before.type !== next.type && "type",
+      Number(before.value) !== next.value && "value",
+      Number(before.minSpend) !== next.minSpend && "minSpend",
+      (before.validDays !== next.validDays || before.validFrom?.getTime() !== next.validFrom?.getTime() || before.validTo?.getTime() !== next.validTo?.getTime()) && "validity",
+    ].filter((f): f is string => f !== false);
+    refuseFlowOwnEdit(before.sourceFlowId, changed, ["name", "type", "value", "minSpend", "validity"]);
     const saved = await reviseCouponTerms(prismaTx(tx), id, terms(next));
     await tx.couponTemplate.update({
       where: { id },

@@ -8,6 +8,7 @@ import { runOccurrence, startManualRun } from "@/server/engine/triggers";
 import { deliverOutbox } from "@/server/engine/messaging/deliver";
 import { localProvider } from "@/server/engine/messaging/providers";
 import { flowDraft, inlineCoupon, publishDraft, sms } from "@/server/flows/build";
+import { publishFlow, saveDraft } from "@/server/flows/service";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { inlineMessageTemplateId, messageTemplateInput, unknownVariables } from "./message-template-schema";
 import {
@@ -18,7 +19,6 @@ import {
   messageFigures,
   previewMessage,
   setMessageTemplateArchived,
-  syncInlineMessageTemplates,
   updateMessageTemplate,
 } from "./message-templates";
 
@@ -157,14 +157,22 @@ describe("a flow's inline messages", () => {
     const { flowId } = await publishDraft(t.db, "Inline hello", draft);
     const id = inlineMessageTemplateId(flowId, "hello");
     expect(id).toBe(`flow_${flowId}_hello`);
-    await withTransaction(pool, (tx) => syncInlineMessageTemplates(tx, flowId, [{ nodeId: "hello", channel: "sms", title: "", body: "{{member.name}}，您好" }]));
+    // Publishing put it in the library.
     const synced = await getMessageTemplate(t.db, id);
     expect(synced).toMatchObject({ name: "Inline hello · hello", channel: "sms", body: "{{member.name}}，您好", sourceFlowId: flowId });
     expect(synced.flows.map((f) => f.id)).toEqual([flowId]);
 
     // Renamed in the library, republished with a new text: the name stays, the text follows the flow.
     await updateMessageTemplate(t.db, id, { channel: "sms", name: "Hello from the flow", body: "{{member.name}}，您好" });
-    await withTransaction(pool, (tx) => syncInlineMessageTemplates(tx, flowId, [{ nodeId: "hello", channel: "sms", title: "", body: "{{member.name}}，欢迎回来" }]));
+    const welcomeBack = flowDraft(
+      [
+        { id: "start", kind: "manual_trigger", config: {} },
+        { id: "hello", kind: "send_notification", config: sms("{{member.name}}，欢迎回来") },
+      ],
+      ["start>hello"],
+    );
+    await saveDraft(t.db, { id: flowId, draft: welcomeBack, layout: {} });
+    await publishFlow(t.db, { id: flowId });
     expect(await getMessageTemplate(t.db, id)).toMatchObject({ name: "Hello from the flow", body: "{{member.name}}，欢迎回来", sourceFlowId: flowId });
     // Its text is the flow's: not edited here.
     await expect(updateMessageTemplate(t.db, id, { channel: "sms", name: "Hello", body: "changed" })).rejects.toMatchObject({ code: "invalid", details: { field: "body" } });
@@ -199,7 +207,9 @@ describe("the preview", () => {
     // Every variable is filled (a member with points about to expire and a fresh coupon).
     expect(Object.values(preview.variables).every((v) => v !== null && v !== "")).toBe(true);
     expect(preview.variables).toMatchObject({ "member.name": "会员1", "member.tier": "金卡", "member.points": 100, "member.expiringPoints": 500 });
-    expect(preview.variables).toEqual({ ...stored.variables });
+    // The flow's name is the engine's; a library template belongs to no flow, so its preview shows a sample.
+    expect(stored.variables).toMatchObject({ "flow.name": "Gift and tell" });
+    expect(preview.variables).toEqual({ ...stored.variables, "flow.name": "春季召回（示例）" });
     // Chinese text: UCS-2, 70 characters in one SMS.
     expect(preview.sms).toMatchObject({ encoding: "ucs2", characters: preview.body.length });
     expect(preview.suppressedReason).toBeNull();

@@ -18,6 +18,7 @@ import {
   type Channel,
   type MessageTemplateInput,
 } from "./message-template-schema";
+import { flowsUsingLibrary, refuseFlowOwnEdit, type FlowUse } from "./flow-usage";
 
 export { inlineMessageTemplateId };
 
@@ -49,9 +50,7 @@ export async function updateMessageTemplate(db: PrismaClient, id: string, raw: M
       SELECT channel::text AS channel, title, body, source_flow_id FROM notification_templates WHERE id = ${id} FOR UPDATE`;
     if (!current) throw new DomainError("not_found", `No message template ${id}`);
     const changed = (["channel", "title", "body"] as const).filter((field) => current[field] !== input[field]);
-    if (current.source_flow_id && changed.length > 0) {
-      throw new DomainError("invalid", "This message is written in its flow: change its text there", { field: changed.includes("channel") ? "channel" : changed[0], sourceFlowId: current.source_flow_id });
-    }
+    refuseFlowOwnEdit(current.source_flow_id, changed, ["channel", "title", "body"]);
     if (changed.includes("channel") && usedBy.length > 0) {
       throw new DomainError("invalid", `Flows use this template on its channel: ${usedBy.map((f) => f.name).join(", ")}`, { field: "channel", flows: usedBy.map((f) => f.id) });
     }
@@ -123,24 +122,10 @@ export async function messageFigures(db: PrismaClient, templateIds?: string[]): 
   );
 }
 
-export type FlowUse = { id: string; name: string; status: string };
 
 /** The flows whose draft or live version sends each template (inline messages as their flow's own). */
-export async function flowsUsingMessageTemplates(db: PrismaClient, templateIds?: string[]): Promise<Map<string, FlowUse[]>> {
-  const ids = templateIds ?? null;
-  const rows = await db.$queryRaw<{ template_id: string; id: string; name: string; status: string }[]>`
-    SELECT DISTINCT x.template_id, f.id, f.name, f.status::text AS status
-    FROM flows f
-    CROSS JOIN LATERAL (SELECT f.draft AS d UNION ALL SELECT v.definition FROM flow_versions v WHERE v.id = f.current_version_id) defs
-    CROSS JOIN LATERAL jsonb_array_elements(CASE WHEN jsonb_typeof(defs.d->'nodes') = 'array' THEN defs.d->'nodes' ELSE '[]'::jsonb END) n
-    CROSS JOIN LATERAL (SELECT CASE WHEN n->'config'->'content'->>'mode' = 'template' THEN n->'config'->'content'->>'templateId'
-                                    ELSE 'flow_' || f.id || '_' || (n->>'id') END AS template_id) x
-    WHERE n->>'kind' = 'send_notification' AND (${ids}::text[] IS NULL OR x.template_id = ANY(${ids}::text[]))
-    ORDER BY f.name`;
-  const byTemplate = new Map<string, FlowUse[]>();
-  for (const r of rows) byTemplate.set(r.template_id, [...(byTemplate.get(r.template_id) ?? []), { id: r.id, name: r.name, status: r.status }]);
-  return byTemplate;
-}
+export const flowsUsingMessageTemplates = (db: PrismaClient, templateIds?: string[]): Promise<Map<string, FlowUse[]>> =>
+  flowsUsingLibrary(db, { kind: "send_notification", field: "content", existingMode: "template", idKey: "templateId" }, templateIds);
 
 type TemplateRow = Awaited<ReturnType<PrismaClient["notificationTemplate"]["findMany"]>>[number];
 const serialize = (t: TemplateRow) => ({
@@ -269,7 +254,8 @@ export async function previewMessage(pool: Pool, given: unknown, { now = new Dat
     });
     const row = rows[0];
     const engine = (row?.variables && typeof row.variables === "object" && !Array.isArray(row.variables) ? row.variables : {}) as TemplateVariables;
-    const filled: TemplateVariables = coupon ? engine : { ...engine, ...sampleCouponValues(locale, now) };
+    // A library template belongs to no flow yet: its flow name is a sample, like a missing coupon.
+    const filled: TemplateVariables = { ...engine, ...(coupon ? {} : sampleCouponValues(locale, now)), "flow.name": locale === "zh-CN" ? "春季召回（示例）" : "Spring win-back (sample)" };
     const title = renderTemplate(input.title, filled);
     const body = renderTemplate(input.body, filled);
     const variables = Object.fromEntries(Object.keys(notificationVariables).map((name) => [name, filled[name] ?? null]));

@@ -8,7 +8,7 @@ import { flowDraft, publishDraft } from "@/server/flows/build";
 import { exportFlow, importFlow } from "@/server/flows/service";
 import { readStoredDefinition } from "@/server/flows/upgrade";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
-import { inlinePriceListId, memberPriceOf, priceListInput } from "./price-list-schema";
+import { inlinePriceListId, memberPriceOf, priceListInput, type PriceListInput } from "./price-list-schema";
 import { createPriceList, getPriceList, listPriceLists, previewPrices, setPriceListArchived, updatePriceList } from "./price-lists";
 
 let t: TestDatabase;
@@ -165,6 +165,18 @@ describe("an inline member price", () => {
     const [member] = (await memberIds(9)).slice(8);
     await runFor(flowId, [member!]);
     expect(await count(`SELECT count(*) AS n FROM member_prices WHERE member_id = $1 AND price_list_id = $2 AND price = 10`, [member, id])).toBe(1);
+  });
+
+  it("keeps its rule in the flow: the library refuses editing it, and edits the description", async () => {
+    const config = { list: { mode: "inline", target: { type: "products", productIds: [productIds[1]] }, price: { type: "percent_off", percent: 20 }, validDays: 4 } };
+    const flowId = await publishSetting(config, "Bread deal");
+    const id = inlinePriceListId(flowId, "price");
+    const list = await getPriceList(t.db, id);
+    const asForm: PriceListInput = { name: list.name, description: "", target: { type: "products", productIds: [productIds[1]!] }, price: { type: "percent_off", percent: 20 }, validity: { kind: "days", days: 4 } };
+    await expect(updatePriceList(t.db, id, { ...asForm, price: { type: "percent_off", percent: 30 } })).rejects.toMatchObject({ code: "invalid", details: { field: "price", sourceFlowId: flowId } });
+    await expect(updatePriceList(t.db, id, { ...asForm, target: { type: "categories", categoryIds: [food] } })).rejects.toMatchObject({ details: { field: "target" } });
+    await updatePriceList(t.db, id, { ...asForm, description: "Set by the bread flow" });
+    expect(await getPriceList(t.db, id)).toMatchObject({ description: "Set by the bread flow", price: { type: "percent_off", percent: 20 } });
   });
 });
 

@@ -5,7 +5,7 @@
 import type { PrismaClient } from "@prisma/client";
 import { sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
-import { flowsUsingLibrary } from "./flow-usage";
+import { flowsUsingLibrary, refuseFlowOwnEdit } from "./flow-usage";
 import { memberPriceOf, priceListInput, type PriceListInput, type PriceRule, type PriceTarget } from "./price-list-schema";
 
 type Actor = { actor?: string };
@@ -55,9 +55,21 @@ export async function updatePriceList(db: PrismaClient, id: string, raw: PriceLi
   const input = priceListInput.parse(raw);
   await assertTargetsExist(db, input.target);
   return db.$transaction(async (tx) => {
-    const found = await tx.priceList.findUnique({ where: { id }, select: { id: true } });
-    if (!found) throw new DomainError("not_found", `No price list ${id}`);
-    const list = await tx.priceList.update({ where: { id }, data: { ...columns(input), updatedAt: new Date() }, select: { id: true, name: true } });
+    const before = await tx.priceList.findUnique({ where: { id } });
+    if (!before) throw new DomainError("not_found", `No price list ${id}`);
+    const next = columns(input);
+    if (before.sourceFlowId) {
+      // Everything but the description is the node's (the name too: it is made from the node).
+      const same = (a: unknown, b: unknown) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
+      const changed = [
+        !same(before.name, next.name) && "name",
+        !(same(before.productIds, next.productIds) && same(before.categoryIds, next.categoryIds)) && "target",
+        !(same(before.price === null ? null : Number(before.price), next.price) && same(before.percentOff === null ? null : Number(before.percentOff), next.percentOff)) && "price",
+        !(same(before.validDays, next.validDays) && same(before.validFrom?.getTime(), next.validFrom?.getTime()) && same(before.validTo?.getTime(), next.validTo?.getTime())) && "validity",
+      ].filter((f): f is string => f !== false);
+      refuseFlowOwnEdit(before.sourceFlowId, changed, ["name", "target", "price", "validity"]);
+    }
+    const list = await tx.priceList.update({ where: { id }, data: { ...next, updatedAt: new Date() }, select: { id: true, name: true } });
     await tx.auditLog.create({ data: { actor, action: "price_list.update", entityType: "price_list", entityId: id, details: { name: list.name } } });
     return list;
   });

@@ -15,9 +15,13 @@ import { announceFlowStopped, archiveFlowEngine, armTriggers, migrateJourneys } 
 import { CURRENT_DEFINITION_SCHEMA, upgradeDefinition } from "./upgrade";
 import { syncInlineCouponTemplates } from "@/server/content/coupon-templates";
 import { syncInlinePriceLists } from "@/server/content/price-lists";
+import { syncInlineMessageTemplates } from "@/server/content/message-templates";
+import { syncInlineBannerCreatives } from "@/server/content/banners";
 import { inlinePriceListId } from "@/server/content/price-list-schema";
 import type { IssueCouponConfig } from "./kinds/issue_coupon/spec";
 import type { MemberPriceConfig } from "./kinds/member_price/spec";
+import type { SendNotificationConfig } from "./kinds/send_notification/spec";
+import type { ShowBannerConfig } from "./kinds/show_banner/spec";
 import type { FlowDefinition } from "./definition";
 
 type Db = PrismaClient;
@@ -286,6 +290,8 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
     // Inline coupons live in the library as the flow's own templates, with the terms published.
     await syncInlineCouponTemplates(prismaTx(tx), flow.id, inlineCoupons(definition as FlowDefinition));
     await syncInlinePriceLists(prismaTx(tx), flow.id, inlinePrices(flow.id, flow.name, definition as FlowDefinition));
+    await syncInlineMessageTemplates(prismaTx(tx), flow.id, inlineMessages(definition as FlowDefinition));
+    await syncInlineBannerCreatives(prismaTx(tx), flow.id, inlineBanners(definition as FlowDefinition));
     await armTriggers(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, now);
     if (input.migrate) await migrateJourneys(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, input.migrate.removedNodeTargets, now);
     await tx.auditLog.create({
@@ -310,6 +316,22 @@ function inlinePrices(flowId: string, flowName: string, definition: FlowDefiniti
     if (list.mode !== "inline") return [];
     const name = `${flowName} · ${node.name ?? nodeKindSpec("member_price").summary(node.config as MemberPriceConfig, "zh-CN")}`.slice(0, 80);
     return [{ id: inlinePriceListId(flowId, node.id), nodeId: node.id, name, ...list }];
+  });
+}
+
+function inlineMessages(definition: FlowDefinition) {
+  return definition.nodes.flatMap((node) => {
+    if (node.kind !== "send_notification") return [];
+    const { channel, content } = node.config as SendNotificationConfig;
+    return content.mode === "inline" ? [{ nodeId: node.id, channel, title: content.title, body: content.body }] : [];
+  });
+}
+
+function inlineBanners(definition: FlowDefinition) {
+  return definition.nodes.flatMap((node) => {
+    if (node.kind !== "show_banner") return [];
+    const { banner } = node.config as ShowBannerConfig;
+    return banner.mode === "inline" ? [{ nodeId: node.id, ...banner }] : [];
   });
 }
 

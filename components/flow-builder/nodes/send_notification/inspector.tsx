@@ -22,6 +22,7 @@ const sampleValues: Record<keyof typeof notificationVariables, Localized> = {
   "coupon.name": { en: "¥20 off over ¥199", "zh-CN": "满199减20" },
   "coupon.value": { en: "¥20", "zh-CN": "¥20" },
   "coupon.validTo": { en: "2026-12-19", "zh-CN": "2026-12-19" },
+  "flow.name": { en: "Spring win-back", "zh-CN": "春季召回" },
 };
 
 export function renderSample(text: string, locale: "en" | "zh-CN"): string {

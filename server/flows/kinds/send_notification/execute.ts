@@ -69,7 +69,8 @@ export const execute: Executor<"send_notification"> = async (ctx) => {
                'member.expiringPoints', px.amount, 'member.pointsExpireAt', to_char(px.expires_at AT TIME ZONE ${settings.timezone}, 'YYYY-MM-DD'),
                'coupon.code', c.code, 'coupon.name', ct.name,
                'coupon.value', CASE WHEN ct.type = 'percent' THEN ct.value::text || '%' ELSE ct.value::text END,
-               'coupon.validTo', to_char(c.valid_to AT TIME ZONE ${settings.timezone}, 'YYYY-MM-DD'))),
+               'coupon.validTo', to_char(c.valid_to AT TIME ZONE ${settings.timezone}, 'YYYY-MM-DD'),
+               'flow.name', (SELECT f.name FROM flows f WHERE f.id = ${ctx.flow.flowId}))),
              ${ctx.flow.flowId}, s.journey_id, ${ctx.node.id}, s.visit
       FROM spaced s
       LEFT JOIN LATERAL (SELECT c.code, c.template_id, c.template_revision, c.valid_to FROM coupons c WHERE c.journey_id = s.journey_id ORDER BY c.issued_at DESC, c.id LIMIT 1) c ON TRUE

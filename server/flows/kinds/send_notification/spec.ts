@@ -14,6 +14,7 @@ export const notificationVariables = {
   "coupon.name": { en: "Coupon name", "zh-CN": "优惠券名称" },
   "coupon.value": { en: "Coupon value", "zh-CN": "优惠券面值" },
   "coupon.validTo": { en: "Coupon valid until", "zh-CN": "优惠券有效期至" },
+  "flow.name": { en: "Campaign (flow) name", "zh-CN": "活动（流程）名称" },
 } as const satisfies Record<string, Localized>;
 
 const variablePattern = /\{\{\s*([^}]*?)\s*\}\}/g;
