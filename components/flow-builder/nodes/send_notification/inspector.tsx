@@ -9,7 +9,7 @@ import type { Localized } from "@/lib/i18n/locale";
 import { Combobox } from "@/components/ui/combobox";
 import { Input } from "@/components/ui/input";
 import { Textarea } from "@/components/ui/textarea";
-import { useFlowReferences } from "../references";
+import { pickable, useFlowReferences } from "../references";
 import { Field, Segmented, SelectField, insertAtCaret, setField, useFieldError, useKindForm, useModeSwitch, type InspectorProps, type KindForm } from "../fields";
 
 const sampleValues: Record<keyof typeof notificationVariables, Localized> = {
@@ -55,6 +55,7 @@ function VariableButtons({ form, path }: { form: KindForm; path: string }) {
 
 export function SendNotificationInspector(props: InspectorProps) {
   const t = useTranslations("flowBuilder.inspectors.send_notification");
+  const f = useTranslations("flowBuilder.fields");
   const locale = useLocale();
   const refs = useFlowReferences();
   const form = useKindForm(props);
@@ -94,15 +95,19 @@ export function SendNotificationInspector(props: InspectorProps) {
       {mode === "template" ? (
         <Field label={t("template")} form={form} path="content.templateId">
           <Combobox
-            options={refs.notificationTemplates.map((n) => ({
-              value: n.id,
-              label: n.name,
-              description: channelLabels[n.channel as keyof typeof channelLabels]?.[locale] ?? n.channel,
-            }))}
+            // Templates of the node's channel: an email's subject and body do not fit an SMS.
+            options={pickable(refs.notificationTemplates, templateId)
+              .filter((n) => n.channel === channel || n.id === templateId)
+              .map((n) => ({
+                value: n.id,
+                label: n.archived ? f("archivedChoice", { name: n.name }) : n.name,
+                description: channelLabels[n.channel as keyof typeof channelLabels]?.[locale] ?? n.channel,
+              }))}
             value={templateId || null}
             onValueChange={(v) => setField(form, "content.templateId", v ?? "")}
             emptyText={t("noTemplates")}
             className="w-full"
+            aria-label={t("template")}
           />
         </Field>
       ) : (
