@@ -59,8 +59,8 @@ import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
 import { PublishDialog, type PublishChoice } from "./publish-dialog";
 import { TrySheet } from "./try-sheet";
-import { LiveCountsProvider } from "./live/live-counts";
-import { FlowLiveSummary } from "./live/live-summary";
+import { LiveCountsProvider, useFlowLive } from "./live/live-counts";
+import { FlowLiveSummary, isIdle } from "./live/live-summary";
 import {
   addNode,
   connect,
@@ -120,6 +120,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const router = useRouter();
   const queryClient = useQueryClient();
   const reactFlow = useReactFlow();
+  const live = useFlowLive();
   const readOnly = flow.status === "archived";
 
   const editor = useFlowEditor({ draft: flow.draft, layout: flow.layout });
@@ -489,7 +490,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
           data-testid="flow-name"
           className="h-8 min-w-0 max-w-[22rem] flex-1 truncate rounded-md border border-transparent bg-transparent px-2 text-base font-semibold outline-none hover:border-input focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/40"
         />
-        <FlowStatusBadge status={flow.status} />
+        <FlowStatusBadge status={flow.status} idle={!!live?.version && isIdle(live)} />
         <span className="hidden text-xs whitespace-nowrap text-muted-foreground md:inline" data-testid="version-label">
           {flow.currentVersion ? t("header.version", { version: flow.currentVersion.version }) : t("header.neverPublished")}
         </span>

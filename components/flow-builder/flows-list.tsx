@@ -25,7 +25,7 @@ import {
 import { toast } from "@/components/ui/toast";
 import { FlowStatusBadge } from "./status-badge";
 import { downloadJson, flowFileName } from "./download";
-import { FlowListLiveSummary } from "./live/live-summary";
+import { FlowListLiveSummary, isIdle } from "./live/live-summary";
 
 /** Opens the "new flow" dialog from anywhere on the page (header button, empty state). */
 const openNewFlowEvent = "memberflow:new-flow";
@@ -137,7 +137,7 @@ export function FlowsList() {
                   {flow.description ? <p className="truncate text-xs text-muted-foreground">{flow.description}</p> : null}
                 </TableCell>
                 <TableCell>
-                  <FlowStatusBadge status={flow.status} />
+                  <FlowStatusBadge status={flow.status} idle={flow.currentVersion !== null && isIdle(flow.live)} />
                   <FlowListLiveSummary summary={flow.live} published={flow.currentVersion !== null} />
                 </TableCell>
                 <TableCell className="text-sm">

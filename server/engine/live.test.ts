@@ -243,6 +243,30 @@ describe("flows before and between runs", () => {
     expect(summaries.get(draftOnly.id)).toMatchObject({ lastRun: null, nextRunAt: null });
   });
 
+  it("says what a flow waits for, when nothing will run again, and the engine's last failure until a run goes through", async () => {
+    // Listening: an event trigger has no time but waits for its event.
+    const listening = await publishDraft(t.db, "Listens", flowDraft([{ id: "start", kind: "event_trigger", config: { event: "order.placed", conditions: [] } }, { id: "tag", kind: "tag", config: { action: "add", tags: ["y"] } }], ["start>tag"]));
+    expect((await flowSummaries(t.db, [listening.flowId])).get(listening.flowId)).toMatchObject({ nextRunAt: null, listensFor: [{ kind: "event_trigger", eventName: "order.placed" }], lastError: null });
+
+    // A one-time schedule that has run: no time ahead, nothing listening, nobody in flight.
+    const once = await publishDraft(t.db, "Ran once", flowDraft([{ id: "start", kind: "schedule_trigger", config: onceNow() }, { id: "tag", kind: "tag", config: { action: "add", tags: ["z"] } }], ["start>tag"]));
+    for (const occurrence of await tick(pool, new Date())) await runOccurrence(pool, occurrence);
+    const ran = (await flowSummaries(t.db, [once.flowId])).get(once.flowId)!;
+    expect(ran).toMatchObject({ nextRunAt: null, listensFor: [], totals: { inFlight: 0 }, lastRun: { status: "done" } });
+    expect(ran.lastRun!.entered).toBe(await count(`SELECT count(*) AS n FROM journeys WHERE flow_id = $1`, [once.flowId]));
+
+    // A run that fails (its message template is gone) is on the flow's status; a later good run clears it.
+    await t.pool.query(`INSERT INTO notification_templates (id, name, channel, title, body) VALUES ('doomed', 'Doomed', 'sms', '', 'hi')`);
+    const failing = await publishDraft(t.db, "Fails", flowDraft([{ id: "start", kind: "manual_trigger", config: {} }, { id: "say", kind: "send_notification", config: { channel: "sms", content: { mode: "template", templateId: "doomed" } } }], ["start>say"]));
+    await t.pool.query(`DELETE FROM notification_templates WHERE id = 'doomed'`);
+    const first = await withTransaction(pool, (tx) => startManualRun(tx, failing.flowId, [1], "fail-1"));
+    await expect(runOccurrence(pool, first)).rejects.toThrow(/does not exist/);
+    expect((await flowSummaries(t.db, [failing.flowId])).get(failing.flowId)!.lastError).toBe("message template doomed does not exist");
+    await t.pool.query(`INSERT INTO notification_templates (id, name, channel, title, body) VALUES ('doomed', 'Doomed', 'sms', '', 'hi again')`);
+    await runOccurrence(pool, first);
+    expect((await flowLiveCounts(t.db, failing.flowId)).lastError).toBeNull();
+  });
+
   it("refuses a flow that does not exist", async () => {
     await expect(flowLiveCounts(t.db, "no-such-flow")).rejects.toBeInstanceOf(DomainError);
   });

@@ -64,11 +64,18 @@ export type FlowLive = {
   lastRun: LastRun | null;
   /** When an armed trigger of the current version fires next. */
   nextRunAt: Date | null;
+  /** Armed triggers of the current version that fire on something other than a clock. */
+  listensFor: Listener[];
+  /** The engine's last failure on this flow (cleared by a later run that goes through). */
+  lastError: string | null;
   /** When these figures were read. */
   readAt: Date;
 };
 
-export type FlowSummary = { totals: FlowTotals; lastRun: LastRun | null; nextRunAt: Date | null };
+/** A trigger waiting for members rather than a time: an event, a member's date, an audience, a hand. */
+export type Listener = { kind: string; eventName: string | null };
+
+export type FlowSummary = Pick<FlowLive, "totals" | "lastRun" | "nextRunAt" | "listensFor" | "lastError">;
 
 const emptyNode = (): NodeLive => ({ entered: 0, waiting: 0, active: 0, byBranch: {}, ended: {} });
 
@@ -88,9 +95,11 @@ function totalsFrom({ entered, completed, converted }: { entered: number; comple
 type LastRunRow = { flow_id: string; node_id: string; due_at: Date; status: string; entered: number; started_at: Date | null; finished_at: Date | null };
 
 /** Each flow's latest trigger occurrence (index on (flow_id, created_at)) and its next armed firing. */
-async function runsOf(db: Db, flowIds: string[]): Promise<{ last: Map<string, LastRun>; next: Map<string, Date> }> {
-  if (flowIds.length === 0) return { last: new Map(), next: new Map() };
-  const [last, next] = await Promise.all([
+type Runs = { last: Map<string, LastRun>; next: Map<string, Date>; listeners: Map<string, Listener[]>; errors: Map<string, string> };
+
+async function runsOf(db: Db, flowIds: string[]): Promise<Runs> {
+  if (flowIds.length === 0) return { last: new Map(), next: new Map(), listeners: new Map(), errors: new Map() };
+  const [last, next, listening, errors] = await Promise.all([
     db.$queryRaw<LastRunRow[]>(Prisma.sql`
       SELECT f.id AS flow_id, o.node_id, o.due_at, o.status, o.entered, o.started_at, o.finished_at
       FROM unnest(${flowIds}::text[]) AS f(id)
@@ -102,7 +111,15 @@ async function runsOf(db: Db, flowIds: string[]): Promise<{ last: Map<string, La
       SELECT t.flow_id, min(t.next_run_at) AS next_run_at
       FROM flow_triggers t JOIN flows f ON f.id = t.flow_id AND f.current_version_id = t.flow_version_id
       WHERE t.flow_id = ANY(${flowIds}::text[]) AND t.armed AND t.next_run_at IS NOT NULL GROUP BY t.flow_id`),
+    db.$queryRaw<{ flow_id: string; kind: string; event_name: string | null }[]>(Prisma.sql`
+      SELECT DISTINCT t.flow_id, t.kind, t.event_name
+      FROM flow_triggers t JOIN flows f ON f.id = t.flow_id AND f.current_version_id = t.flow_version_id
+      WHERE t.flow_id = ANY(${flowIds}::text[]) AND t.armed AND t.kind <> 'schedule_trigger'
+      ORDER BY t.kind, t.event_name`),
+    db.$queryRaw<{ id: string; last_error: string }[]>(Prisma.sql`SELECT id, last_error FROM flows WHERE id = ANY(${flowIds}::text[]) AND last_error IS NOT NULL`),
   ]);
+  const listeners = new Map<string, Listener[]>();
+  for (const r of listening) listeners.set(r.flow_id, [...(listeners.get(r.flow_id) ?? []), { kind: r.kind, eventName: r.event_name }]);
   return {
     last: new Map(
       last.map((r) => [
@@ -111,6 +128,8 @@ async function runsOf(db: Db, flowIds: string[]): Promise<{ last: Map<string, La
       ]),
     ),
     next: new Map(next.map((r) => [r.flow_id, r.next_run_at])),
+    listeners,
+    errors: new Map(errors.map((r) => [r.id, r.last_error])),
   };
 }
 
@@ -146,6 +165,8 @@ export async function flowSummaries(db: Db, flowIds: string[]): Promise<Map<stri
         totals: totalsFrom(counts.get(id) ?? { entered: 0, completed: 0, converted: 0 }, inFlight.get(id) ?? 0),
         lastRun: runs.last.get(id) ?? null,
         nextRunAt: runs.next.get(id) ?? null,
+        listensFor: runs.listeners.get(id) ?? [],
+        lastError: runs.errors.get(id) ?? null,
       },
     ]),
   );
@@ -228,6 +249,8 @@ export async function flowLiveCounts(db: Db, flowId: string): Promise<FlowLive> 
     totals: totalsFrom(counted, inFlight),
     lastRun: runs.last.get(flowId) ?? null,
     nextRunAt: runs.next.get(flowId) ?? null,
+    listensFor: runs.listeners.get(flowId) ?? [],
+    lastError: runs.errors.get(flowId) ?? null,
     readAt,
   };
 }

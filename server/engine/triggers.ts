@@ -13,6 +13,7 @@ import { raw, sql, withTransaction, type Pool, type Sql, type Tx } from "@/serve
 import type { RunningFlow } from "./executor";
 import { advanceJourneys, insertJourneys, loadVersion, NodeCounts, type JourneyState } from "./journeys";
 import type { EffectWriter } from "./effects";
+import { clearFlowError, recordFlowError } from "./flow-errors";
 
 const AUDIENCE_POLL_MINUTES = 15;
 /** Members entered per transaction of a broadcast (MEMBERFLOW_CHUNK_SIZE). */
@@ -241,10 +242,21 @@ export type ChunkResult = { status: "done" | "more" | "busy" | "paused"; entered
  * committed chunk. The occurrence row is locked, so two workers never run the same chunk.
  */
 export async function runOccurrenceChunk(pool: Pool, occurrenceId: number, options: { chunkSize?: number; now?: Date } = {}): Promise<ChunkResult> {
+  try {
+    return await enterOccurrenceChunk(pool, occurrenceId, options);
+  } catch (error) {
+    // The runtime retries; meanwhile the flow's status says what went wrong.
+    const [o] = (await pool.query<{ flow_id: string }>(`SELECT flow_id FROM trigger_occurrences WHERE id = $1`, [occurrenceId])).rows;
+    if (o) await recordFlowError(pool, o.flow_id, error);
+    throw error;
+  }
+}
+
+async function enterOccurrenceChunk(pool: Pool, occurrenceId: number, options: { chunkSize?: number; now?: Date }): Promise<ChunkResult> {
   const chunkSize = options.chunkSize ?? DEFAULT_CHUNK_SIZE;
   return withTransaction(pool, async (tx) => {
-    const [o] = await tx.query<{ id: number; flow_version_id: string; node_id: string; occurrence_key: string; member_ids: number[]; status: string; cursor_member_id: number; flow_status: string }>(sql`
-      SELECT o.id, o.flow_version_id, o.node_id, o.occurrence_key, o.member_ids, o.status, o.cursor_member_id, f.status::text AS flow_status
+    const [o] = await tx.query<{ id: number; flow_id: string; flow_version_id: string; node_id: string; occurrence_key: string; member_ids: number[]; status: string; cursor_member_id: number; flow_status: string }>(sql`
+      SELECT o.id, o.flow_id, o.flow_version_id, o.node_id, o.occurrence_key, o.member_ids, o.status, o.cursor_member_id, f.status::text AS flow_status
       FROM trigger_occurrences o JOIN flows f ON f.id = o.flow_id WHERE o.id = ${occurrenceId} FOR UPDATE OF o SKIP LOCKED`);
     if (!o) return { status: "busy", entered: 0 };
     if (o.status === "done" || o.status === "cancelled") return { status: "done", entered: 0 };
@@ -263,6 +275,7 @@ export async function runOccurrenceChunk(pool: Pool, occurrenceId: number, optio
         status = ${done ? "done" : "running"}, started_at = coalesce(started_at, ${now.toISOString()}::timestamptz),
         finished_at = ${done ? now.toISOString() : null}::timestamptz
       WHERE id = ${o.id}`);
+    await clearFlowError(tx, o.flow_id);
     return { status: done ? "done" : "more", entered: result.entered };
   });
 }

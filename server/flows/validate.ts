@@ -43,6 +43,8 @@ export type FlowIssue = {
 };
 
 export type ValidationContext = {
+  /** When the check happens (default: now): a one-time schedule before it would never run. */
+  now?: Date;
   /** Ids that exist right now; a kind of reference is only checked when its set is given. */
   existingIds?: {
     couponTemplates?: Set<string>;
@@ -156,7 +158,7 @@ export function validateFlow(def: FlowDraft, ctx: ValidationContext = {}): FlowI
   const nodeKind = (id: string) => facts.get(id)?.node.kind;
   for (const { node, spec, branches, config } of facts.values()) {
     if (!spec || branches === undefined) continue;
-    for (const issue of spec.check(config, { nodeKind })) {
+    for (const issue of spec.check(config, { nodeKind, now: ctx.now ?? new Date() })) {
       issues.push({
         code: issue.code,
         severity: issue.severity,

@@ -6,17 +6,13 @@
 import { createContext, useCallback, useContext, useLayoutEffect, useMemo, useState, useSyncExternalStore, type ReactNode } from "react";
 import { useQuery } from "@tanstack/react-query";
 
-import { useTRPC, type RouterOutputs } from "@/trpc/react";
+import { useTRPC } from "@/trpc/react";
 import { NodeMembersSheet } from "./node-members-sheet";
 
-export type FlowLive = RouterOutputs["flows"]["liveCounts"];
+import { LIVE_REFRESH_MS, type FlowLive, type MembersTarget } from "./live-types";
+
+export type { FlowLive, MembersTarget } from "./live-types";
 export type NodeLive = FlowLive["nodes"][string];
-
-/** How often the canvas asks for fresh figures. */
-export const LIVE_REFRESH_MS = 5_000;
-
-/** The node whose members the sheet lists. */
-export type MembersTarget = { nodeId: string; name: string };
 
 type LiveStore = {
   get(): FlowLive | undefined;

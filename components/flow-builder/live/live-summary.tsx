@@ -22,15 +22,35 @@ function useRunText() {
   const hydrated = useSyncExternalStore(noSubscription, () => true, () => false);
   const when = (at: Date) =>
     hydrated ? format.relativeTime(at, now) : format.dateTime(at, { dateStyle: "medium", timeStyle: "short" });
-  return (summary: Pick<Summary, "lastRun" | "nextRunAt">) => {
+  return (summary: Summary) => {
     const run = summary.lastRun;
     if (run && (run.status === "pending" || run.status === "running")) {
       return t("running", { when: when(run.startedAt ?? run.dueAt), count: run.entered });
     }
-    if (run) return t("lastRun", { when: when(run.finishedAt ?? run.dueAt), count: run.entered });
-    if (summary.nextRunAt) return t("nextRun", { when: when(summary.nextRunAt) });
-    return t("notRun");
+    const last = run ? t("lastRun", { when: when(run.finishedAt ?? run.dueAt), count: run.entered }) : null;
+    // What comes next: a time, else what the flow waits for, else (published and idle) nothing.
+    const listener = summary.listensFor[0];
+    const next = summary.nextRunAt
+      ? t("nextRun", { when: when(summary.nextRunAt) })
+      : listener
+        ? listener.kind === "event_trigger"
+          ? t("listensEvent", { event: listener.eventName ?? "" })
+          : t(`listens.${listener.kind === "date_trigger" || listener.kind === "audience_trigger" ? listener.kind : "manual_trigger"}`)
+        : isIdle(summary)
+          ? t("nothingToRun")
+          : null;
+    return [last, next].filter(Boolean).join(" · ") || t("notRun");
   };
+}
+
+/**
+ * Published and active, yet nothing will ever run again: no time ahead, no trigger waiting for an
+ * event, a date, an audience or a hand, no member in flight, no run going on. Shown as such, never
+ * as "Active".
+ */
+export function isIdle(summary: Pick<Summary, "nextRunAt" | "listensFor" | "totals" | "lastRun">): boolean {
+  const running = summary.lastRun?.status === "pending" || summary.lastRun?.status === "running";
+  return !summary.nextRunAt && summary.listensFor.length === 0 && summary.totals.inFlight === 0 && !running;
 }
 
 function Figures({ summary, className, testId, stacked = false }: { summary: Summary; className?: string; testId: string; stacked?: boolean }) {
@@ -75,6 +95,11 @@ function Figures({ summary, className, testId, stacked = false }: { summary: Sum
       {counts}
       {stacked ? null : <span aria-hidden>·</span>}
       {run}
+      {summary.lastError ? (
+        <span className="truncate whitespace-normal text-destructive" data-testid="live-error" title={summary.lastError}>
+          {t("lastError", { error: summary.lastError })}
+        </span>
+      ) : null}
     </span>
   );
 }
@@ -86,7 +111,11 @@ export function FlowLiveSummary() {
   if (!live?.version) return null;
   return (
     <div className="absolute top-3 right-3 z-10 flex max-w-[calc(100%-15rem)] items-start gap-2 rounded-md border bg-background/95 px-2.5 py-1.5 shadow-sm">
-      <span className="mt-1.5 size-2 shrink-0 rounded-full bg-success" title={t("refreshing")} aria-hidden />
+      <span
+        className={cn("mt-1.5 size-2 shrink-0 rounded-full", live.lastError ? "bg-destructive" : isIdle(live) ? "bg-muted-foreground/50" : "bg-success")}
+        title={t("refreshing")}
+        aria-hidden
+      />
       <Figures summary={live} testId="flow-live-summary" stacked className="leading-5" />
     </div>
   );

@@ -13,7 +13,7 @@ import { Button } from "@/components/ui/button";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Sheet, SheetBody, SheetContent, SheetDescription, SheetFooter, SheetHeader, SheetTitle } from "@/components/ui/sheet";
 import { Skeleton } from "@/components/ui/skeleton";
-import { LIVE_REFRESH_MS, type FlowLive, type MembersTarget } from "./live-counts";
+import { LIVE_REFRESH_MS, type FlowLive, type MembersTarget } from "./live-types";
 
 const PAGE_SIZE = 50;
 

@@ -2,7 +2,7 @@
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
 import { flowDraftSchema } from "@/server/flows/definition";
-import { flowTemplates } from "@/server/flows/templates";
+import { flowTemplates, templateDefinition } from "@/server/flows/templates";
 import * as flows from "@/server/flows/service";
 import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/live";
 import { actorOf } from "@/server/auth/roles";
@@ -40,7 +40,7 @@ export const flowsRouter = createTRPCRouter({
       if (input.templateId && !template) throw new flows.FlowError("not_found", `No template ${input.templateId}`);
       return flows.createFlow(
         ctx.db,
-        { name: input.name, description: input.description ?? template?.description.en, definition: template?.definition, layout: template?.layout, templateId: template?.id },
+        { name: input.name, description: input.description ?? template?.description.en, definition: template && templateDefinition(template), layout: template?.layout, templateId: template?.id },
         actorOf(ctx.session),
       );
     }),

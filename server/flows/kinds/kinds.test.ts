@@ -297,6 +297,19 @@ describe("branches", () => {
   });
 });
 
+describe("a one-time schedule", () => {
+  it("is refused once well past (it would never run), and allowed just gone (the engine catches up) or ahead", () => {
+    const spec = nodeKindSpec("schedule_trigger");
+    const at = (iso: string) => spec.configSchema.parse({ schedule: { mode: "once", at: iso }, timezone: "UTC", entry: { mode: "all" } });
+    const now = new Date("2026-12-12T10:00:00Z");
+    const check = (iso: string) => spec.check(at(iso), { nodeKind: () => undefined, now }).map((i) => [i.code, i.path]);
+    expect(check("2026-12-12T09:00:00Z")).toEqual([["schedule_in_past", ["schedule", "at"]]]);
+    expect(check("2026-12-12T09:50:00Z")).toEqual([]);
+    expect(check("2026-12-13T09:00:00Z")).toEqual([]);
+    expect(spec.check(spec.defaults(), { nodeKind: () => undefined, now })).toEqual([]);
+  });
+});
+
 describe("summaries", () => {
   it("describes a cron schedule in both languages with the time zone", () => {
     const spec = nodeKindSpec("schedule_trigger");

@@ -31,6 +31,8 @@ export const noReferences = (): NodeReferences => ({
 export type KindCheckContext = {
   /** The kind of the node with this id, or undefined when there is no such node. */
   nodeKind(id: string): string | undefined;
+  /** The time the flow is checked at (a publish now), for checks that depend on it. */
+  now: Date;
 };
 
 /** Names of what a node points at, when the caller knows them (the canvas does). */

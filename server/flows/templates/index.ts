@@ -9,6 +9,7 @@ import { tierUpgrade } from "./tier-upgrade";
 import { targetedPlan } from "./targeted-plan";
 
 export type { FlowTemplate } from "./template";
+export { templateDefinition } from "./template";
 
 export const flowTemplates: readonly FlowTemplate[] = [
   targetedPlan,

@@ -6,6 +6,8 @@ import type { FlowLayout } from "../canvas";
 import { defaultFlowSettings } from "../definition";
 import type { FlowDefinition, FlowEdge, FlowNode, FlowSettings } from "../definition";
 import type { ConditionTree } from "@/server/audiences/condition";
+import { TZDate } from "@date-fns/tz";
+import { addWeeks } from "date-fns";
 
 export type FlowTemplate = {
   id: string;
@@ -47,3 +49,21 @@ export const memberIn = (field: string, values: string[]): ConditionTree["childr
   operator: "in",
   value: values,
 });
+
+/**
+ * A template's definition as a new flow gets it: a one-time schedule written for a date that has
+ * since passed moves on by whole weeks (same weekday, same local time) to the first one at least
+ * a day ahead, so a flow made from a template never starts out with a schedule that cannot run.
+ */
+export function templateDefinition(template: FlowTemplate, now = new Date()): FlowDefinition {
+  const soonest = now.getTime() + 86_400_000;
+  const nodes = template.definition.nodes.map((node) => {
+    const config = node.config as { schedule?: { mode: string; at?: string } };
+    if (node.kind !== "schedule_trigger" || config.schedule?.mode !== "once" || !config.schedule.at) return node;
+    const offset = /([+-]\d{2}:\d{2}|Z)$/.exec(config.schedule.at)?.[1] ?? "Z";
+    let at = new TZDate(config.schedule.at, offset === "Z" ? "UTC" : offset);
+    while (at.getTime() < soonest) at = addWeeks(at, 1);
+    return { ...node, config: { ...config, schedule: { ...config.schedule, at: at.toISOString() } } } as FlowNode;
+  });
+  return { ...template.definition, nodes };
+}

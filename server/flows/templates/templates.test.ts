@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { flowTemplates } from ".";
+import { flowTemplates, templateDefinition } from ".";
 import { validateFlow } from "../validate";
 import { flowDefinitionSchema } from "../definition";
 import { toCanvas, fromCanvas } from "../canvas";
@@ -17,7 +17,7 @@ describe("flow templates", () => {
   });
 
   it.each(flowTemplates.map((t) => [t.id, t] as const))("%s validates clean", (_id, t) => {
-    expect(validateFlow(t.definition)).toEqual([]);
+    expect(validateFlow(templateDefinition(t))).toEqual([]);
     expect(flowDefinitionSchema.safeParse(t.definition).success).toBe(true);
   });
 
@@ -49,5 +49,20 @@ describe("flow templates", () => {
     const timeouts = t.definition.edges.filter((e) => e.branch === "timeout");
     expect(timeouts).toHaveLength(4);
     expect(new Set(timeouts.map((e) => e.target))).toEqual(new Set(["retarget"]));
+  });
+
+  it("a one-time schedule a template wrote for a date now past moves on by whole weeks, same weekday and local time", () => {
+    const plan = flowTemplates.find((t) => t.id === "targeted-plan")!;
+    const written = (plan.definition.nodes.find((n) => n.kind === "schedule_trigger")!.config as { schedule: { at: string } }).schedule.at;
+    const now = new Date(Date.parse(written) + 40 * 86_400_000);
+    const moved = (templateDefinition(plan, now).nodes.find((n) => n.kind === "schedule_trigger")!.config as { schedule: { at: string } }).schedule.at;
+    const days = (Date.parse(moved) - Date.parse(written)) / 86_400_000;
+    expect(days % 7).toBe(0);
+    expect(Date.parse(moved)).toBeGreaterThanOrEqual(now.getTime() + 86_400_000);
+    expect(Date.parse(moved)).toBeLessThan(now.getTime() + 8 * 86_400_000);
+    expect(moved.slice(-6)).toBe(written.slice(-6)); // the same offset, so the same local time
+    expect(moved.slice(11, 16)).toBe(written.slice(11, 16));
+    expect(validateFlow(templateDefinition(plan, now), { now })).toEqual([]);
+    expect(validateFlow(plan.definition, { now }).map((i) => i.code)).toContain("schedule_in_past");
   });
 });

@@ -23,6 +23,9 @@ export function cronSchedule(expression: string, timezone: string): Cron {
   return new Cron(expression.trim(), { mode: "5-part", timezone, paused: true });
 }
 
+/** How far in the past a one-time schedule may be and still run at once when published. */
+export const PAST_GRACE_MS = 15 * 60_000;
+
 const cronSchema = z.string().refine(isValidCron, {
   error: msg(
     "Use a five-field cron expression, e.g. 0 9 * * 1 (Mondays at 09:00)",
@@ -79,4 +82,19 @@ export const scheduleTrigger = defineNodeKind({
     return `${when} (${c.timezone}) · ${entrySummary(c.entry, locale, names)}`;
   },
   references: (c) => ({ ...noReferences(), audienceIds: entryReferences(c.entry) }),
+  check: (c, { now }) =>
+    // A time just gone still runs (the engine catches up on publish); one well past never would.
+    c.schedule.mode === "once" && Date.parse(c.schedule.at) < now.getTime() - PAST_GRACE_MS
+      ? [
+          {
+            code: "schedule_in_past",
+            severity: "error",
+            path: ["schedule", "at"],
+            message: {
+              en: "This one-time schedule is in the past: published, it would never run. Pick a later time, or a recurring schedule.",
+              "zh-CN": "单次定时已过去：发布后不会运行。请选择之后的时间，或改为周期触发。",
+            },
+          },
+        ]
+      : [],
 });
