@@ -276,3 +276,41 @@ test("switching a coupon or a message between its two modes keeps what was fille
   await content.getByRole("radio", { name: "Write here" }).click();
   await expect(inspector.getByRole("textbox").last()).toHaveValue("Keep this text {{coupon.code}}");
 });
+
+test("a split's counts are what it does: first match wins, everyone else is counted, and they add up to those entering", async ({ page, request }) => {
+  const rule = (field: string, value: string[]) => ({ type: "group", op: "and", children: [{ type: "rule", field, operator: "in", value }] });
+  const count = async (tree: unknown) => {
+    const response = await request.get(`/api/trpc/audiences.count?input=${encodeURIComponent(JSON.stringify({ json: { tree } }))}`);
+    return ((await response.json()) as { result: { data: { json: { count: number } } } }).result.data.json.count;
+  };
+  const shanghai = rule("province", ["上海市"]);
+  const gold = rule("tier", ["gold"]);
+  const nodes = [
+    { id: "start", kind: "schedule_trigger", name: "Every Monday", config: { schedule: { mode: "recurring", cron: "0 9 * * 1" }, timezone: "Asia/Shanghai", entry: { mode: "all" } } },
+    {
+      id: "split",
+      kind: "split",
+      name: "By region, then tier",
+      config: { groups: [{ id: "group-1", name: "Shanghai", conditions: shanghai }, { id: "group-2", name: "Gold", conditions: gold }], elseName: "Everyone else" },
+    },
+  ];
+  await importFlow(page, flowFile(`E2E split counts ${Date.now()}`, nodes, [{ id: "e0", source: "start", branch: "out", target: "split" }]));
+  await selectNode(page, "split");
+  const inspector = page.getByTestId("inspector");
+  const shown = async (testId: string) => Number(await inspector.getByTestId(testId).getAttribute("data-count"));
+  await expect(inspector.getByTestId("split-count-entering")).toHaveAttribute("data-count", /\d+/);
+  await expect(inspector.getByTestId("split-count-else")).toHaveAttribute("data-count", /\d+/);
+
+  const [everyone, inShanghai, goldAnywhere, goldInShanghai] = await Promise.all([
+    count({ type: "group", op: "and", children: [] }),
+    count(shanghai),
+    count(gold),
+    count({ type: "group", op: "and", children: [...shanghai.children, ...gold.children] }),
+  ]);
+  expect(await shown("split-count-entering")).toBe(everyone);
+  expect(await shown("split-count-0")).toBe(inShanghai);
+  // Gold members in Shanghai went to the first group: the second counts only the rest.
+  expect(await shown("split-count-1")).toBe(goldAnywhere - goldInShanghai);
+  expect(await shown("split-count-0") + (await shown("split-count-1")) + (await shown("split-count-else"))).toBe(everyone);
+  await expect(inspector.getByTestId("split-count-0")).toContainText("of those entering");
+});

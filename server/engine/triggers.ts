@@ -124,7 +124,7 @@ async function audiencePredicate(tx: Tx, audienceId: string, now: Date): Promise
   return compileCondition(a.condition!, { now });
 }
 
-async function entryPredicate(tx: Tx, entry: EntryAudience, now: Date): Promise<Sql> {
+export async function entryPredicate(tx: Tx, entry: EntryAudience, now: Date): Promise<Sql> {
   if (entry.mode === "all") return raw("TRUE");
   if (entry.mode === "audience") return audiencePredicate(tx, entry.audienceId, now);
   return compileCondition(entry.conditions, { now });

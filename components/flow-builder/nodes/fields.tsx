@@ -453,13 +453,26 @@ export function TimezoneField({ form, path, label }: { form: KindForm; path: str
 }
 
 /** Member conditions, edited with the audience condition editor (live count included). */
-export function ConditionTreeField({ form, path, label, emptyHint }: { form: KindForm; path: string; label: ReactNode; emptyHint?: string }) {
+export function ConditionTreeField({
+  form,
+  path,
+  label,
+  emptyHint,
+  showCount = true,
+}: {
+  form: KindForm;
+  path: string;
+  label: ReactNode;
+  emptyHint?: string;
+  /** Off where the caller shows a count that means more (a split's first-match counts). */
+  showCount?: boolean;
+}) {
   const tree = useWatch({ control: form.control, name: path }) as ConditionTree | undefined;
   const value = tree && tree.type === "group" && Array.isArray(tree.children) ? tree : emptyConditionTree();
   return (
     <Field label={label} form={form} path={path}>
       <div data-testid="condition-editor" data-path={path}>
-        <ConditionEditor value={value} onChange={(next) => setField(form, path, next)} showCount compact emptyHint={emptyHint} />
+        <ConditionEditor value={value} onChange={(next) => setField(form, path, next)} showCount={showCount} compact emptyHint={emptyHint} />
       </div>
     </Field>
   );

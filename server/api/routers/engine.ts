@@ -2,9 +2,10 @@
 // audience, both on the real executors with nothing issued (server/engine/test-run.ts).
 import { z } from "zod";
 import { rowIdSchema } from "@/server/text";
-import { createTRPCRouter, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
 import { sharedPool } from "@/server/db/sql";
 import { forecastDraft, testRunDraft } from "@/server/engine/previews";
+import { splitCounts, splitCountsInput } from "@/server/engine/split-counts";
 
 const editor = roleProcedure("admin", "marketer");
 const id = z.string().min(1).max(64);
@@ -23,4 +24,6 @@ export const engineRouter = createTRPCRouter({
   forecast: editor
     .input(z.object({ flowId: id, triggerNodeId: id.optional() }))
     .mutation(({ ctx, input }) => forecastDraft(ctx.db, sharedPool(), input)),
+  /** How a split would divide the members entering its flow now (first match wins), while it is edited. */
+  splitCounts: protectedProcedure.input(splitCountsInput).query(({ input }) => splitCounts(sharedPool(), input)),
 });
