@@ -19,7 +19,7 @@ test("search a member and open the member page with orders and timeline", async 
   await expect(page).toHaveURL(/\/members\/\d+$/);
   await expect(page.getByRole("heading", { name: name! })).toBeVisible();
   await expect(page.getByText(externalId!)).toBeVisible();
-  await expect(page.getByText("Recent orders")).toBeVisible();
+  await expect(page.getByTestId("member-orders")).toBeVisible();
   await expect(page.getByTestId("member-timeline").locator("li").first()).toBeVisible();
 });
 

@@ -1,8 +1,8 @@
 "use client";
 
 import Link from "next/link";
-import { ArrowLeftIcon, AwardIcon, CalendarIcon, CoinsIcon, EyeIcon, ShoppingBagIcon, SparklesIcon, TicketIcon, TrendingUpIcon, UserPlusIcon } from "lucide-react";
-import { useFormatter, useLocale, useTranslations } from "use-intl";
+import { ArrowLeftIcon, AwardIcon } from "lucide-react";
+import { useFormatter, useTranslations } from "use-intl";
 
 import type { MemberProfile } from "@/server/members/schemas";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
@@ -11,16 +11,9 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { LifecycleBadge } from "@/components/members/lifecycle-badge";
 import { MemberJourneys } from "@/components/members/member-journeys";
-
-const timelineIcons = {
-  order: ShoppingBagIcon,
-  visit: EyeIcon,
-  event: SparklesIcon,
-  points: CoinsIcon,
-  tier: TrendingUpIcon,
-  coupon: TicketIcon,
-  registered: UserPlusIcon,
-} as const;
+import { MemberOrders } from "@/components/members/member-orders";
+import { MemberTimeline } from "@/components/members/member-timeline";
+import { useMemberLabels } from "@/components/members/labels";
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
   return (
@@ -34,11 +27,14 @@ function Field({ label, children }: { label: string; children: React.ReactNode }
 export function MemberDetail({ member }: { member: MemberProfile }) {
   const t = useTranslations("members");
   const format = useFormatter();
-  const locale = useLocale();
+  const labels = useMemberLabels();
   const money = (n: number) => format.number(n, { style: "currency", currency: "CNY", maximumFractionDigits: 2 });
   const date = (d: Date | string | null | undefined) => (d ? format.dateTime(new Date(d), { dateStyle: "medium" }) : "—");
-  const dateTime = (d: Date | string) => format.dateTime(new Date(d), { dateStyle: "medium", timeStyle: "short" });
-  const tierName = (tier: { name: string; nameEn: string }) => (locale === "en" ? tier.nameEn : tier.name);
+  const tierName = labels.tier;
+  // A birthday is a calendar date (stored at UTC midnight): shown in UTC so no time zone moves it,
+  // with the month spelled out in the reader's language.
+  const birthday = member.birthday ? format.dateTime(new Date(member.birthday), { year: "numeric", month: "long", day: "numeric", timeZone: "UTC" }) : "—";
+  const tagGroups = [...new Set(member.tags.map((tag) => tag.category))].map((category) => [category, member.tags.filter((tag) => tag.category === category)] as const);
   const stats = member.stats;
   const progress = member.nextTier ? Math.min(100, Math.round((member.growthValue / member.nextTier.growthThreshold) * 100)) : 100;
   const consents = (["Sms", "Email", "Push", "InApp"] as const).filter((c) => member[`consent${c}`]);
@@ -74,8 +70,8 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
                 <Field label={t("detail.region")}>{[member.province, member.city].filter(Boolean).join(" · ") || "—"}</Field>
                 <Field label={t("detail.district")}>{member.businessDistrict ?? "—"}</Field>
                 <Field label={t("detail.registered")}>{date(member.registeredAt)}</Field>
-                <Field label={t("detail.channel")}>{t(`channels.${member.registrationChannel}` as "channels.app")}</Field>
-                <Field label={t("detail.birthday")}>{date(member.birthday)}</Field>
+                <Field label={t("detail.channel")}>{labels.channel(member.registrationChannel)}</Field>
+                <Field label={t("detail.birthday")}>{birthday}</Field>
                 <Field label={t("detail.consent")}>
                   {consents.length ? consents.map((c) => t(`consent.${c}`)).join(" · ") : t("detail.noConsent")}
                 </Field>
@@ -108,9 +104,24 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
               </dl>
               <div>
                 <div className="mb-2 text-sm text-muted-foreground">{t("detail.tags")}</div>
-                <div className="flex flex-wrap gap-1.5">
-                  {member.tags.length ? member.tags.map((tag) => <Badge key={tag.id} variant="info">{tag.name}</Badge>) : <span className="text-sm">—</span>}
-                </div>
+                {tagGroups.length ? (
+                  <dl className="flex flex-col gap-1.5" data-testid="member-tags">
+                    {tagGroups.map(([category, tags]) => (
+                      <div key={category} className="flex items-baseline gap-2">
+                        <dt className="w-20 shrink-0 text-xs text-muted-foreground">{labels.tagCategory(category)}</dt>
+                        <dd className="flex flex-wrap gap-1.5">
+                          {tags.map((tag) => (
+                            <Badge key={tag.id} variant="info">
+                              {tag.name}
+                            </Badge>
+                          ))}
+                        </dd>
+                      </div>
+                    ))}
+                  </dl>
+                ) : (
+                  <span className="text-sm">—</span>
+                )}
               </div>
               {member.badges.length ? (
                 <div className="flex flex-wrap gap-1.5">
@@ -154,73 +165,8 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         <MemberJourneys memberId={member.id} />
 
         <div className="grid gap-4 xl:grid-cols-5">
-          <Card className="xl:col-span-3">
-            <CardHeader>
-              <CardTitle>{t("detail.recentOrders")}</CardTitle>
-            </CardHeader>
-            <CardContent className="px-0">
-              <Table>
-                <TableHeader>
-                  <TableRow>
-                    <TableHead className="pl-6">{t("detail.orderNo")}</TableHead>
-                    <TableHead>{t("detail.placedAt")}</TableHead>
-                    <TableHead>{t("detail.items")}</TableHead>
-                    <TableHead className="pr-6 text-right">{t("detail.amount")}</TableHead>
-                  </TableRow>
-                </TableHeader>
-                <TableBody>
-                  {member.orders.map((o) => (
-                    <TableRow key={o.id}>
-                      <TableCell className="pl-6 font-mono text-xs">{o.externalId}</TableCell>
-                      <TableCell className="whitespace-nowrap">{dateTime(o.placedAt)}</TableCell>
-                      <TableCell className="w-full max-w-0 truncate" title={o.items.map((i) => `${i.name} ×${i.quantity}`).join(", ")}>
-                        {o.items.map((i) => `${i.name} ×${i.quantity}`).join(", ")}
-                      </TableCell>
-                      <TableCell className="pr-6 text-right tabular-nums">{money(o.totalAmount)}</TableCell>
-                    </TableRow>
-                  ))}
-                  {member.orders.length === 0 ? (
-                    <TableRow>
-                      <TableCell colSpan={4} className="py-8 text-center text-muted-foreground">
-                        {t("detail.noOrders")}
-                      </TableCell>
-                    </TableRow>
-                  ) : null}
-                </TableBody>
-              </Table>
-            </CardContent>
-          </Card>
-
-          <Card className="xl:col-span-2">
-            <CardHeader>
-              <CardTitle>{t("detail.timeline")}</CardTitle>
-            </CardHeader>
-            <CardContent>
-              <ol className="relative flex flex-col gap-3 border-l pl-5" data-testid="member-timeline">
-                {member.timeline.map((entry, i) => {
-                  const Icon = timelineIcons[entry.kind];
-                  return (
-                    <li key={i} className="relative text-sm">
-                      <span className="absolute top-0.5 -left-[29px] flex size-4.5 items-center justify-center rounded-full border bg-background">
-                        <Icon className="size-3 text-muted-foreground" />
-                      </span>
-                      <div className="flex items-baseline justify-between gap-2">
-                        <span className="font-medium">
-                          {t(`timeline.${entry.kind}`)}
-                          {entry.title ? <span className="ml-1.5 font-normal text-muted-foreground">{entry.title}</span> : null}
-                        </span>
-                        {entry.amount !== null ? <span className="tabular-nums">{entry.kind === "order" ? money(entry.amount) : format.number(entry.amount)}</span> : null}
-                      </div>
-                      <div className="flex items-center gap-1 text-xs text-muted-foreground">
-                        <CalendarIcon className="size-3" /> {dateTime(entry.at)}
-                        {entry.detail && entry.kind !== "event" ? <span>· {entry.detail}</span> : null}
-                      </div>
-                    </li>
-                  );
-                })}
-              </ol>
-            </CardContent>
-          </Card>
+          <MemberOrders memberId={member.id} first={member.orders} className="xl:col-span-3" />
+          <MemberTimeline memberId={member.id} first={member.timeline} className="xl:col-span-2 xl:self-start" />
         </div>
 
         <Card>

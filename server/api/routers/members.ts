@@ -1,7 +1,9 @@
-// Members: the searchable list, one member's full picture, their journeys, and the list's filter options.
+// Members: the sorted and filtered list, one member's full picture, the pages of their orders and
+// history, their journeys, and the list's filter options. (The CSV export is a route handler,
+// app/api/members/export, because it streams.)
 import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
-import { memberIdInput, memberListInput } from "@/server/members/schemas";
-import { getMember, listMembers, memberFilterOptions } from "@/server/members/service";
+import { memberIdInput, memberListInput, memberOrdersInput, memberTimelineInput } from "@/server/members/schemas";
+import { getMember, listMembers, memberFilterOptions, memberOrders, memberTimeline } from "@/server/members/service";
 import { DomainError } from "@/server/errors";
 import { memberJourneys } from "@/server/engine/live";
 
@@ -13,6 +15,8 @@ export const membersRouter = createTRPCRouter({
     if (!member) throw new DomainError("not_found", `Member ${input.id} does not exist`);
     return member;
   }),
+  orders: protectedProcedure.input(memberOrdersInput).query(({ ctx, input }) => memberOrders(ctx.db, input)),
+  timeline: protectedProcedure.input(memberTimelineInput).query(({ ctx, input }) => memberTimeline(ctx.db, input)),
   /** The member's journeys: the path each took and the coupons, messages… it gave them. */
   journeys: protectedProcedure.input(memberIdInput).query(({ ctx, input }) => memberJourneys(ctx.db, input.id)),
 });

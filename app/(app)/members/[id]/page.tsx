@@ -4,12 +4,14 @@ import { z } from "zod";
 
 import { getT } from "@/lib/i18n/server";
 import { getMember } from "@/server/members/service";
+import { rowIdSchema } from "@/server/text";
 import { db } from "@/server/db";
 import { MemberDetail } from "@/components/members/member-detail";
 
 type Props = { params: Promise<{ id: string }> };
 
-const memberId = z.coerce.number().int().positive();
+// An address past int4 is no member (not a database error).
+const memberId = z.coerce.number<string>().pipe(rowIdSchema);
 
 async function load(params: Props["params"]) {
   const parsed = memberId.safeParse((await params).id);
