@@ -275,7 +275,7 @@ function NewFlowDialog() {
               const finalName = name.trim() || (chosen ? chosen.name[locale] : "");
               if (!finalName) return;
               try {
-                const flow = await create.mutateAsync({ name: finalName, ...(chosen ? { templateId: chosen.id } : {}) });
+                const flow = await create.mutateAsync({ name: finalName, ...(chosen ? { templateId: chosen.id, locale } : {}) });
                 await queryClient.invalidateQueries({ queryKey: trpc.flows.list.queryKey() });
                 setOpen(false);
                 router.push(`/flows/${flow.id}`);

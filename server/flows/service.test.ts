@@ -5,6 +5,7 @@ import type { FlowDraft } from "./definition";
 import {
   compareVersions,
   createFlow,
+  createFlowFromTemplate,
   duplicateFlow,
   exportFlow,
   FlowError,
@@ -27,7 +28,7 @@ afterAll(() => t.drop());
 const winBack = () => {
   const template = flowTemplates.find((x) => x.id === "win-back-churned");
   if (!template) throw new Error("win-back template missing");
-  return structuredClone(template);
+  return { ...template, definition: structuredClone(template.definition), layout: structuredClone(template.layout) };
 };
 
 async function expectFlowError(promise: Promise<unknown>, code: string): Promise<FlowError> {
@@ -182,12 +183,33 @@ describe("flow drafts and versions", () => {
   it("rejects a file that is not a flow and keeps nothing of a failed publish-on-import", async () => {
     await expectFlowError(importFlow(t.db, { format: "something-else" }), "invalid");
     const before = await t.db.flow.count();
-    const broken = structuredClone(winBack());
+    const broken = winBack();
     broken.definition.edges = [];
     await expectFlowError(
       importFlow(t.db, { format: "memberflow.flow", formatVersion: 1, name: "Half", definition: broken.definition }, { publish: true }),
       "invalid",
     );
     expect(await t.db.flow.count()).toBe(before);
+  });
+});
+
+describe("a flow from a template", () => {
+  it("comes in the marketer's language and keeps only categories this catalogue has", async () => {
+    const [food] = (await t.pool.query(`INSERT INTO product_categories (id, name, name_en) VALUES (4, '食品饮料', 'Food & Beverage') ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name RETURNING id`)).rows;
+    const inEnglish = await createFlowFromTemplate(t.db, { name: "Plan (en)", templateId: "targeted-plan", locale: "en" });
+    const draft = (await getFlow(t.db, inEnglish.id)).draft as FlowDraft;
+    const split = draft.nodes.find((n) => n.kind === "split")!.config as { groups: { name: string }[]; elseName: string };
+    expect(split.elseName).toBe("Everyone else");
+    expect(split.groups[0]!.name).toBe("Jiangsu, Zhejiang, Shanghai · Gold/Platinum");
+    const price = () => draft.nodes.find((n) => n.kind === "member_price")!.config as { list: { target: { categoryIds: number[] } } };
+    expect(price().list.target.categoryIds).toEqual([food.id]);
+
+    // Without that category the node is left for the marketer to pick one (the validator says so).
+    await t.pool.query(`DELETE FROM product_categories WHERE id = 4`);
+    const elsewhere = await createFlowFromTemplate(t.db, { name: "Plan (zh)", templateId: "targeted-plan", locale: "zh-CN" });
+    const zh = (await getFlow(t.db, elsewhere.id)).draft as FlowDraft;
+    expect((zh.nodes.find((n) => n.kind === "split")!.config as { elseName: string }).elseName).toBe("其余会员");
+    expect((zh.nodes.find((n) => n.kind === "member_price")!.config as { list: { target: { categoryIds: number[] } } }).list.target.categoryIds).toEqual([]);
+    await expect(createFlowFromTemplate(t.db, { name: "x", templateId: "no-such" })).rejects.toMatchObject({ code: "not_found" });
   });
 });

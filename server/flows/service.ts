@@ -23,6 +23,8 @@ import type { MemberPriceConfig } from "./kinds/member_price/spec";
 import type { SendNotificationConfig } from "./kinds/send_notification/spec";
 import type { ShowBannerConfig } from "./kinds/show_banner/spec";
 import type { FlowDefinition } from "./definition";
+import { findFlowTemplate, templateDefinition } from "./templates";
+import type { Locale } from "./kinds/spec";
 
 type Db = PrismaClient;
 
@@ -149,6 +151,28 @@ export async function listFlows(db: Db, options: { includeArchived?: boolean } =
     },
   });
   return flows;
+}
+
+/**
+ * A new flow from a ready-made template, in the marketer's language, its dates ahead of now, and
+ * only categories this catalogue has (a node left without one is flagged by the validator).
+ */
+export async function createFlowFromTemplate(
+  db: PrismaClient,
+  input: { name: string; description?: string; templateId: string; locale?: Locale },
+  actor = "system",
+) {
+  const template = findFlowTemplate(input.templateId);
+  if (!template) throw new DomainError("not_found", `No template ${input.templateId}`, { field: "templateId" });
+  const locale = input.locale ?? "zh-CN";
+  const definition = templateDefinition(template, { locale });
+  const known = new Set((await db.productCategory.findMany({ select: { id: true } })).map((c) => c.id));
+  for (const node of definition.nodes) {
+    if (node.kind !== "member_price") continue;
+    const list = (node.config as MemberPriceConfig).list;
+    if (list.mode === "inline" && list.target.type === "categories") list.target.categoryIds = list.target.categoryIds.filter((id) => known.has(id));
+  }
+  return createFlow(db, { name: input.name, description: input.description ?? template.description[locale], definition, layout: template.layout, templateId: template.id }, actor);
 }
 
 export async function createFlow(

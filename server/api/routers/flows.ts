@@ -2,7 +2,8 @@
 import { z } from "zod";
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
 import { flowDraftSchema } from "@/server/flows/definition";
-import { flowTemplates, templateDefinition } from "@/server/flows/templates";
+import { flowTemplates } from "@/server/flows/templates";
+import { locales } from "@/lib/i18n/locale";
 import * as flows from "@/server/flows/service";
 import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/live";
 import { actorOf } from "@/server/auth/roles";
@@ -33,17 +34,15 @@ export const flowsRouter = createTRPCRouter({
         name: flows.flowNameSchema,
         description: z.string().max(2000).optional(),
         templateId: z.string().optional(),
+        /** The marketer's language: a template's group and node names come in it. */
+        locale: z.enum(locales).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => {
-      const template = input.templateId ? flowTemplates.find((t) => t.id === input.templateId) : undefined;
-      if (input.templateId && !template) throw new flows.FlowError("not_found", `No template ${input.templateId}`);
-      return flows.createFlow(
-        ctx.db,
-        { name: input.name, description: input.description ?? template?.description.en, definition: template && templateDefinition(template), layout: template?.layout, templateId: template?.id },
-        actorOf(ctx.session),
-      );
-    }),
+    .mutation(({ ctx, input }) =>
+      input.templateId
+        ? flows.createFlowFromTemplate(ctx.db, { ...input, templateId: input.templateId }, actorOf(ctx.session))
+        : flows.createFlow(ctx.db, { name: input.name, description: input.description }, actorOf(ctx.session)),
+    ),
 
   saveDraft: editor
     .input(

@@ -1,3 +1,4 @@
+import type { FlowNode } from "../definition";
 import { allOf, defineFlowTemplate, memberIn } from "./template";
 
 export const birthdayGift = defineFlowTemplate({
@@ -7,14 +8,14 @@ export const birthdayGift = defineFlowTemplate({
     en: "On the member's birthday: a coupon, a bigger one plus bonus points for gold and platinum.",
     "zh-CN": "会员生日当天送券；金卡、白金会员额外送积分、券面额更高。",
   },
-  nodes: [
+  nodes: (say): FlowNode[] => [
     { id: "birthday", kind: "date_trigger", config: { date: "birthday", offsetDays: 0, time: "09:00" } },
     {
       id: "by_tier",
       kind: "split",
       config: {
-        groups: [{ id: "vip", name: "Gold & platinum", conditions: allOf(memberIn("tier", ["gold", "platinum"])) }],
-        elseName: "Other members",
+        groups: [{ id: "vip", name: say("Gold & Platinum", "黄金与铂金"), conditions: allOf(memberIn("tier", ["gold", "platinum"])) }],
+        elseName: say("Other members", "其他会员"),
       },
     },
     {

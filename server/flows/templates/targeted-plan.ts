@@ -1,6 +1,9 @@
+import type { FlowNode } from "../definition";
 import { allOf, defineFlowTemplate, memberIn } from "./template";
 
-const eastChina = memberIn("province", ["上海市", "浙江省"]);
+// 江浙沪: Jiangsu, Zhejiang and Shanghai, as the group names say.
+const eastChina = memberIn("province", ["江苏省", "浙江省", "上海市"]);
+// 黄金 / 铂金, the tiers' names in the app.
 const goldOrPlatinum = memberIn("tier", ["gold", "platinum"]);
 
 // The seed's own example (定向计划): a fixed time, groups by region and tier, a different offer
@@ -12,7 +15,7 @@ export const targetedPlan = defineFlowTemplate({
     en: "At a fixed time, split members by region and tier, give each group its own offer, and follow up on those who did not respond.",
     "zh-CN": "在固定时间按地区与等级分组，每组不同权益（优惠券、会员价、Banner），对未响应的会员再次触达。",
   },
-  nodes: [
+  nodes: (say): FlowNode[] => [
     {
       id: "start",
       kind: "schedule_trigger",
@@ -27,11 +30,11 @@ export const targetedPlan = defineFlowTemplate({
       kind: "split",
       config: {
         groups: [
-          { id: "east_vip", name: "江浙沪 金卡/白金", conditions: allOf(eastChina, goldOrPlatinum) },
-          { id: "east", name: "江浙沪 其他等级", conditions: allOf(eastChina) },
-          { id: "vip", name: "其他地区 金卡/白金", conditions: allOf(goldOrPlatinum) },
+          { id: "east_vip", name: say("Jiangsu, Zhejiang, Shanghai · Gold/Platinum", "江浙沪 黄金/铂金"), conditions: allOf(eastChina, goldOrPlatinum) },
+          { id: "east", name: say("Jiangsu, Zhejiang, Shanghai · other tiers", "江浙沪 其他等级"), conditions: allOf(eastChina) },
+          { id: "vip", name: say("Elsewhere · Gold/Platinum", "其他地区 黄金/铂金"), conditions: allOf(goldOrPlatinum) },
         ],
-        elseName: "其余会员",
+        elseName: say("Everyone else", "其余会员"),
       },
     },
     // east_vip: a big coupon.
@@ -57,13 +60,14 @@ export const targetedPlan = defineFlowTemplate({
     {
       id: "east_price",
       kind: "member_price",
-      // Category 4 is the demo catalogue's 食品饮料 (Food & Beverage); pick your own when you use it.
+      // Category 4 is the demo catalogue's 食品饮料 (Food & Beverage); a catalogue without it gets
+      // the node with no category, which the validator asks the marketer to pick.
       config: { list: { mode: "inline", target: { type: "categories", categoryIds: [4] }, price: { type: "percent_off", percent: 15 }, validDays: 7 } },
     },
     {
       id: "east_push",
       kind: "send_notification",
-      config: { channel: "push", content: { mode: "inline", title: "生鲜会员价 85 折", body: "{{member.name}}，生鲜、乳品会员价 7 天限时 85 折。" } },
+      config: { channel: "push", content: { mode: "inline", title: "食品饮料会员价 85 折", body: "{{member.name}}，食品饮料会员价 7 天限时 85 折。" } },
     },
     {
       id: "wait_east",
@@ -79,7 +83,7 @@ export const targetedPlan = defineFlowTemplate({
           mode: "inline",
           placement: "app_home_top",
           imageUrl: "https://static.example.com/banners/double-12-vip.png",
-          title: "金卡专享 双十二礼遇",
+          title: "黄金/铂金会员专享 双十二礼遇",
           link: "/campaigns/double-12",
           validDays: 7,
         },

@@ -1,5 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { flowTemplates, templateDefinition } from ".";
+import { TIERS } from "@/prisma/seed/data/reference";
+import { CATEGORIES } from "@/prisma/seed/data/catalog";
 import { validateFlow } from "../validate";
 import { flowDefinitionSchema } from "../definition";
 import { toCanvas, fromCanvas } from "../canvas";
@@ -55,14 +57,36 @@ describe("flow templates", () => {
     const plan = flowTemplates.find((t) => t.id === "targeted-plan")!;
     const written = (plan.definition.nodes.find((n) => n.kind === "schedule_trigger")!.config as { schedule: { at: string } }).schedule.at;
     const now = new Date(Date.parse(written) + 40 * 86_400_000);
-    const moved = (templateDefinition(plan, now).nodes.find((n) => n.kind === "schedule_trigger")!.config as { schedule: { at: string } }).schedule.at;
+    const moved = (templateDefinition(plan, { now }).nodes.find((n) => n.kind === "schedule_trigger")!.config as { schedule: { at: string } }).schedule.at;
     const days = (Date.parse(moved) - Date.parse(written)) / 86_400_000;
     expect(days % 7).toBe(0);
     expect(Date.parse(moved)).toBeGreaterThanOrEqual(now.getTime() + 86_400_000);
     expect(Date.parse(moved)).toBeLessThan(now.getTime() + 8 * 86_400_000);
     expect(moved.slice(-6)).toBe(written.slice(-6)); // the same offset, so the same local time
     expect(moved.slice(11, 16)).toBe(written.slice(11, 16));
-    expect(validateFlow(templateDefinition(plan, now), { now })).toEqual([]);
+    expect(validateFlow(templateDefinition(plan, { now }), { now })).toEqual([]);
     expect(validateFlow(plan.definition, { now }).map((i) => i.code)).toContain("schedule_in_past");
+  });
+
+  it("the targeted plan's groups test what their names say, with the app's tier names and the catalogue's categories, in the UI's language", () => {
+    const plan = flowTemplates.find((t) => t.id === "targeted-plan")!;
+    type Rule = { field: string; value: string[] };
+    const rules = (tree: { children: unknown[] }) => tree.children as Rule[];
+    for (const locale of ["zh-CN", "en"] as const) {
+      const split = templateDefinition(plan, { locale }).nodes.find((n) => n.kind === "split")!.config as { groups: { name: string; conditions: { children: unknown[] } }[]; elseName: string };
+      for (const group of split.groups) {
+        const provinces = rules(group.conditions).find((r) => r.field === "province")?.value ?? [];
+        const tiers = rules(group.conditions).find((r) => r.field === "tier")?.value ?? [];
+        if (/江浙沪|Jiangsu, Zhejiang, Shanghai/.test(group.name)) expect([...provinces].sort()).toEqual(["上海市", "江苏省", "浙江省"].sort());
+        // Every tier a group tests is named in it, as the app names it.
+        for (const id of tiers) {
+          const tier = TIERS.find((t) => t.id === id)!;
+          expect(group.name).toContain(locale === "zh-CN" ? tier.name : tier.nameEn);
+        }
+      }
+      if (locale === "en") expect(split.groups.map((g) => g.name).concat(split.elseName).join(" ")).not.toMatch(/[\u4e00-\u9fff]/);
+    }
+    const price = plan.definition.nodes.find((n) => n.kind === "member_price")!.config as { list: { target: { categoryIds: number[] } } };
+    expect(price.list.target.categoryIds.every((id) => id >= 1 && id <= CATEGORIES.length)).toBe(true);
   });
 });

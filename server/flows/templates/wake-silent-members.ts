@@ -1,3 +1,4 @@
+import type { FlowNode } from "../definition";
 import { allOf, defineFlowTemplate, memberIn } from "./template";
 
 export const wakeSilentMembers = defineFlowTemplate({
@@ -7,7 +8,7 @@ export const wakeSilentMembers = defineFlowTemplate({
     en: "Every Monday, silent members get an exclusive coupon; 10% are held out to measure the uplift.",
     "zh-CN": "每周一向沉默会员发放专属优惠券；留出 10% 对照组衡量提升效果。",
   },
-  nodes: [
+  nodes: (say): FlowNode[] => [
     {
       id: "weekly",
       kind: "schedule_trigger",
@@ -20,7 +21,7 @@ export const wakeSilentMembers = defineFlowTemplate({
     {
       id: "holdout",
       kind: "random_split",
-      config: { buckets: [{ id: "treatment", name: "Treatment", percent: 90 }], holdout: { percent: 10 } },
+      config: { buckets: [{ id: "treatment", name: say("Treatment", "实验组"), percent: 90 }], holdout: { percent: 10 } },
     },
     {
       id: "comeback_coupon",
