@@ -297,6 +297,15 @@ describe("branches", () => {
   });
 });
 
+describe("required choices", () => {
+  it("read as English: an audience, a coupon template", () => {
+    const issue = (kind: "audience_trigger" | "issue_coupon", config: unknown) => nodeKindSpec(kind).configSchema.safeParse(config).error?.issues[0]?.message;
+    expect(issue("audience_trigger", { audienceId: "" })).toBe("Choose an audience");
+    expect(localizeSchemaMessage("Choose an audience")["zh-CN"]).toBe("请选择人群");
+    expect(issue("issue_coupon", { template: { mode: "existing", id: "" } })).toBe("Choose a coupon template");
+  });
+});
+
 describe("a one-time schedule", () => {
   it("is refused once well past (it would never run), and allowed just gone (the engine catches up) or ahead", () => {
     const spec = nodeKindSpec("schedule_trigger");

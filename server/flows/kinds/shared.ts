@@ -20,10 +20,11 @@ export const channelLabels: Record<Channel, Localized> = {
   webhook: { en: "Webhook", "zh-CN": "Webhook" },
 };
 
-export const requiredId = (what: Localized) =>
-  z
-    .string({ error: msg(`Choose a ${what.en}`, `请选择${what["zh-CN"]}`) })
-    .min(1, { error: msg(`Choose a ${what.en}`, `请选择${what["zh-CN"]}`) });
+export const requiredId = (what: Localized) => {
+  // "Choose an audience", "Choose a coupon template".
+  const choose = msg(`Choose ${/^[aeiou]/i.test(what.en) ? "an" : "a"} ${what.en}`, `请选择${what["zh-CN"]}`);
+  return z.string({ error: choose }).min(1, { error: choose });
+};
 
 export const timeOfDaySchema = z
   .string()
