@@ -1,9 +1,9 @@
 // The engine side of e2e/engine-hook.ts, run by tsx: one command, its answer as JSON on stdout.
-//   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | coupon <flowId> <memberId> | coupons <flowId>
+//   npx tsx e2e/engine-hook-cli.ts pick <flowId> <n> | run <flowId> <id,id,…> | tick (start and run what is due) | coupon <flowId> <memberId> | coupons <flowId>
 //   | key <scopes> <rate> | revoke <keyId> | member <memberId> | journey <flowId> <memberId> | stats <externalId>
 //   | deliver-webhooks (one storefront webhook sender pass, now) | table-counts (rows of the tables app mutations write)
 import { createPool, sql, withTransaction } from "@/server/db/sql";
-import { runOccurrence, startManualRun } from "@/server/engine/triggers";
+import { runOccurrence, startManualRun, tick } from "@/server/engine/triggers";
 import { createPrismaClient } from "@/server/prisma-client";
 import { createStorefrontKey, revokeStorefrontKey } from "@/server/storefront/keys";
 import { deliverStorefrontWebhooks } from "@/server/storefront/webhooks/deliver";
@@ -24,6 +24,12 @@ async function main(command: string, flowId: string, arg: string) {
       const ids = arg.split(",").map(Number);
       const occurrence = await withTransaction(pool, (tx) => startManualRun(tx, flowId, ids, `e2e-${Date.now()}`));
       return await runOccurrence(pool, occurrence);
+    }
+    if (command === "tick") {
+      // What the scheduler does each minute: start what is due, then run it.
+      let entered = 0;
+      for (const occurrence of await tick(pool)) entered += await runOccurrence(pool, occurrence);
+      return entered;
     }
     if (command === "coupon") {
       const [row] = await withTransaction(pool, (tx) =>

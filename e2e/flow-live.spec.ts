@@ -87,3 +87,40 @@ test("a published flow's counts move on the canvas as it runs, and the coupon sh
   expect(code).toMatch(/^[0-9A-F]{15}$/);
   await expect(journey.getByTestId("journey-coupon-code")).toHaveText(code!);
 });
+
+test("a flow whose one-time schedule has run says Finished and what its run did, never Active", async ({ page, request }) => {
+  test.setTimeout(120_000);
+  const listed = await request.get(`/api/trpc/members.list?input=${encodeURIComponent(JSON.stringify({ json: { page: 1, pageSize: 5 } }))}`);
+  const [member] = ((await listed.json()) as { result: { data: { json: { members: { id: number }[] } } } }).result.data.json.members;
+  const detail = await request.get(`/api/trpc/members.get?input=${encodeURIComponent(JSON.stringify({ json: { id: member!.id } }))}`);
+  const { phone } = ((await detail.json()) as { result: { data: { json: { phone: string } } } }).result.data.json;
+  const name = `E2E once ${Date.now()}`;
+  const nodes = [
+    {
+      id: "start",
+      kind: "schedule_trigger",
+      name: "A minute ago",
+      // Just gone: publishing still runs it (a time well past would be refused).
+      config: { schedule: { mode: "once", at: new Date(Date.now() - 60_000).toISOString() }, timezone: "Asia/Shanghai", entry: { mode: "conditions", conditions: { type: "group", op: "and", children: [{ type: "rule", field: "phone", operator: "eq", value: phone }] } } },
+    },
+    { id: "tag", kind: "tag", name: "Tag them", config: { action: "add", tags: ["e2e-once"] } },
+  ];
+  const flowId = await importFlow(page, flowFile(name, nodes, [{ id: "e0", source: "start", branch: "out", target: "tag" }]));
+  await page.getByTestId("publish-button").click();
+  await page.getByTestId("publish-confirm").click();
+  await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
+  await expect(page.getByTestId("flow-status")).toHaveAttribute("data-status", "active");
+  await runHook("tick");
+  const journey = await runHook<{ status: string } | null>("journey", flowId, String(member!.id));
+  expect(journey?.status).toBe("completed");
+
+  await page.goto("/flows");
+  const row = page.getByTestId("flow-row").filter({ hasText: name });
+  await expect(row.getByTestId("flow-status")).toHaveAttribute("data-status", "finished");
+  await expect(row.getByTestId("flow-status")).toHaveText("Finished");
+  await expect(row.getByTestId("live-last-run")).toContainText("1 entered");
+  await expect(row.getByTestId("live-last-run")).toContainText("Nothing left to run");
+  // The editor's header says the same.
+  await page.goto(`/flows/${flowId}`);
+  await expect(page.getByTestId("flow-status")).toHaveAttribute("data-status", "finished");
+});
