@@ -41,7 +41,8 @@ test("a published flow's counts move on the canvas as it runs, and the coupon sh
   await page.getByTestId("publish-confirm").click();
   await expect(page.getByTestId("version-label")).toHaveText("Live: v1");
   await expect(page.getByTestId("node-live-start")).toHaveAttribute("data-entered", "0");
-  await expect(page.getByTestId("flow-live-summary")).toContainText("Not run yet");
+  // Not run yet, and a manual flow says what starts it.
+  await expect(page.getByTestId("flow-live-summary")).toContainText("Runs when started by hand");
 
   // Run it for three members; the canvas refreshes on its own.
   const members = await runHook<number[]>("pick", flowId, "3");

@@ -186,7 +186,11 @@ describe("member detail", () => {
   it("pages through the whole timeline by cursor, every entry once, ties included", async () => {
     const memberId = (await t.db.memberStats.findFirstOrThrow({ where: { orderCount: { gt: 10 } }, orderBy: { memberId: "desc" } })).memberId;
     // Same-instant entries, so the tiebreak (kind, then key) decides across page boundaries.
-    const at = "2026-06-01T08:00:00.123456Z";
+    // An instant after the registration, so the registration stays the oldest entry.
+    const at = (await t.pool.query<{ at: string }>(
+      `SELECT to_char((registered_at + interval '1 hour 0.123456 second') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') AS at FROM members WHERE id = $1`,
+      [memberId],
+    )).rows[0]!.at;
     await t.pool.query(`INSERT INTO visits (member_id, visited_at, channel) SELECT $1, $2, 'store' FROM generate_series(1, 7)`, [memberId, at]);
     await t.pool.query(`INSERT INTO points_entries (member_id, type, amount, reason, created_at) VALUES ($1, 'adjust', 5, '客服补偿', $2), ($1, 'earn', 3, 'order:O1', $2)`, [memberId, at]);
     await t.pool.query(`INSERT INTO member_events (event_id, member_id, name, occurred_at) VALUES ('e1', $1, 'wishlist.added', $2), ('e2', $1, 'order.placed', $2)`, [memberId, at]);

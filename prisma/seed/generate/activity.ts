@@ -224,7 +224,7 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     }
 
     // The session that led to the order.
-    if (r.chance(0.85)) visits.push({ at: at - r.int(60, 2_400) * 1000, channel, district: storeDistrict });
+    if (r.chance(0.85)) visits.push({ at: Math.max(p.registeredAt, at - r.int(60, 2_400) * 1000), channel, district: storeDistrict });
   }
   expireUntil(anchor);
 
