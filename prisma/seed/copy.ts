@@ -11,15 +11,29 @@ const TAB = 9;
 const NEWLINE = 10;
 const DAY = 86_400_000;
 
-/** "YYYY-MM-DD " per UTC day number, encoded on first use. */
+/** "YYYY-MM-DD " per UTC day number, encoded on first use (the last one at hand: rows of a member come in runs of days). */
 const dayPrefixes = new Map<number, Uint8Array>();
+let lastDay = NaN;
+let lastPrefix: Uint8Array = new Uint8Array(11);
 function dayPrefix(day: number): Uint8Array {
+  if (day === lastDay) return lastPrefix;
   let prefix = dayPrefixes.get(day);
   if (prefix === undefined) {
     prefix = Buffer.from(new Date(day * DAY).toISOString().slice(0, 10) + " ", "latin1");
     dayPrefixes.set(day, prefix);
   }
+  lastDay = day;
+  lastPrefix = prefix;
   return prefix;
+}
+
+/** Decimal digits of a non-negative integer. */
+function digitCount(n: number): number {
+  if (n < 1e5) return n < 10 ? 1 : n < 100 ? 2 : n < 1e3 ? 3 : n < 1e4 ? 4 : 5;
+  if (n < 1e10) return n < 1e6 ? 6 : n < 1e7 ? 7 : n < 1e8 ? 8 : n < 1e9 ? 9 : 10;
+  let digits = 10;
+  for (let x = Math.floor(n / 1e10); x >= 1; x = Math.floor(x / 10)) digits++;
+  return digits;
 }
 
 /** UTF-8 bytes of the small set of repeated values (enums, places, reasons), encoded once. */
@@ -65,9 +79,7 @@ export class RowBuffer {
       this.buf[this.pos++] = 45; // "-"
       n = -n;
     }
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    let p = (this.pos += digits);
+    let p = (this.pos += digitCount(n));
     do {
       const q = Math.floor(n / 10);
       this.buf[--p] = 48 + (n - q * 10);
@@ -99,9 +111,7 @@ export class RowBuffer {
     this.ensure(prefix.length + width + 20);
     const b = this.buf;
     for (let i = 0; i < prefix.length; i++) b[this.pos++] = prefix.charCodeAt(i);
-    let digits = 1;
-    for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
-    for (let i = digits; i < width; i++) b[this.pos++] = 48;
+    for (let i = digitCount(n); i < width; i++) b[this.pos++] = 48;
     return this.int(n);
   }
 

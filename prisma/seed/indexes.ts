@@ -20,6 +20,7 @@ import pg from "pg";
 
 export const BULK_TABLES = [
   "members", "member_stats", "member_tags", "member_badges", "orders", "order_items", "visits", "points_entries", "tier_changes",
+  "member_events", "coupons", "coupon_redemptions", "notifications",
 ] as const;
 
 /**
@@ -36,7 +37,8 @@ const KEPT_DURING_LOAD: ReadonlySet<string> = new Set([
 
 /** BULK_TABLES by the number of rows the seed writes, largest first. */
 const LOAD_SIZE_ORDER: readonly string[] = [
-  "order_items", "visits", "points_entries", "orders", "member_tags", "members", "tier_changes", "member_stats", "member_badges",
+  "order_items", "visits", "member_events", "points_entries", "orders", "member_tags", "coupons", "notifications", "members", "tier_changes",
+  "coupon_redemptions", "member_stats", "member_badges",
 ];
 
 type Definitions = {

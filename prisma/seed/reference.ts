@@ -5,9 +5,13 @@ import type pg from "pg";
 import { CATEGORIES } from "./data/catalog";
 import { CITIES } from "./data/geography";
 import { BADGES, COUPON_TEMPLATES, DEMO_USER, NOTIFICATION_TEMPLATES, TAGS, TIERS, type BadgeKey, type TagKey } from "./data/reference";
-import type { ReferenceIds } from "./generate/context";
+import type { CouponTemplateRef, MessageChannel, MessageTemplateRef, ReferenceIds } from "./generate/context";
 
-export async function upsertReferenceData(client: pg.ClientBase): Promise<ReferenceIds> {
+/**
+ * `since`: when the demo history starts. Library items made here are dated then, so the coupons
+ * and messages of the generated history are never older than the templates they came from.
+ */
+export async function upsertReferenceData(client: pg.ClientBase, { since = new Date() }: { since?: Date } = {}): Promise<ReferenceIds> {
   for (const t of TIERS) {
     await client.query(
       `INSERT INTO tiers (id, name, name_en, rank, growth_threshold, benefits) VALUES ($1, $2, $3, $4, $5, $6)
@@ -45,7 +49,7 @@ export async function upsertReferenceData(client: pg.ClientBase): Promise<Refere
     categories.push({
       id: categoryId,
       key: c.key,
-      products: skus.map((sku) => ({ id: bySku.get(sku)!.id, priceCents: bySku.get(sku)!.price_cents })),
+      products: skus.map((sku) => ({ id: bySku.get(sku)!.id, priceCents: bySku.get(sku)!.price_cents, sku })),
     });
   }
 
@@ -69,18 +73,21 @@ export async function upsertReferenceData(client: pg.ClientBase): Promise<Refere
     badges[b.key] = rows[0]!.id;
   }
 
-  // Templates and the user are left alone if they exist: people may have edited them.
+  // Templates and the user are left alone if they exist: people may have edited them. The
+  // history is generated from the terms they have now (read back below).
   for (const t of COUPON_TEMPLATES) {
-    await client.query(
-      `INSERT INTO coupon_templates (id, name, description, type, value, min_spend, max_discount, valid_days)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT (id) DO NOTHING`,
-      [t.id, t.name, t.description, t.type, t.value, t.minSpend, t.maxDiscount, t.validDays],
+    const created = await client.query(
+      `INSERT INTO coupon_templates (id, name, description, type, value, min_spend, max_discount, valid_days, per_member_max, created_at, updated_at)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10) ON CONFLICT (id) DO NOTHING`,
+      [t.id, t.name, t.description, t.type, t.value, t.minSpend, t.maxDiscount, t.validDays, t.perMemberMax, since],
     );
+    // Revision 1 is written by a trigger as the template is inserted, dated now: date it with the template.
+    if (created.rowCount) await client.query(`UPDATE coupon_template_revisions SET created_at = $2 WHERE template_id = $1 AND revision = 1`, [t.id, since]);
   }
   for (const t of NOTIFICATION_TEMPLATES) {
     await client.query(
-      `INSERT INTO notification_templates (id, name, channel, title, body) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO NOTHING`,
-      [t.id, t.name, t.channel, t.title, t.body],
+      `INSERT INTO notification_templates (id, name, channel, title, body, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $6) ON CONFLICT (id) DO NOTHING`,
+      [t.id, t.name, t.channel, t.title, t.body, since],
     );
   }
   await client.query(`INSERT INTO users (id, email, name, role) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING`, [
@@ -90,5 +97,38 @@ export async function upsertReferenceData(client: pg.ClientBase): Promise<Refere
     DEMO_USER.role,
   ]);
 
-  return { categories, tags, badges };
+  const tierRows = await client.query<{ id: string; name: string }>(`SELECT id, name FROM tiers`);
+  const tierNames = Object.fromEntries(tierRows.rows.map((r) => [r.id, r.name])) as ReferenceIds["tierNames"];
+
+  const couponRows = await client.query<{
+    id: string; revision: number; name: string; type: "amount" | "percent"; value: string; min_spend_cents: number; max_discount_cents: number | null;
+    valid_days: number | null; valid_from: Date | null; valid_to: Date | null; product_ids: number[]; category_ids: number[]; per_member_max: number; code_prefix: string;
+  }>(
+    `SELECT t.id, t.revision, r.name, r.type::text AS type, r.value::text AS value, round(r.min_spend * 100)::int AS min_spend_cents,
+            round(r.max_discount * 100)::int AS max_discount_cents, t.valid_days, t.valid_from, t.valid_to, r.product_ids, r.category_ids,
+            t.per_member_max, t.code_prefix
+       FROM coupon_templates t JOIN coupon_template_revisions r ON r.template_id = t.id AND r.revision = t.revision
+      WHERE t.id = ANY($1) ORDER BY t.id`,
+    [COUPON_TEMPLATES.map((t) => t.id)],
+  );
+  const couponTemplates = new Map<string, CouponTemplateRef>(
+    couponRows.rows.map((r) => [
+      r.id,
+      {
+        id: r.id, revision: r.revision, name: r.name, type: r.type, value: Number(r.value),
+        // As the engine renders {{coupon.value}}: the numeric's text, with "%" for percent coupons.
+        valueLabel: r.type === "percent" ? `${r.value}%` : r.value,
+        minSpendCents: r.min_spend_cents, maxDiscountCents: r.max_discount_cents, validDays: r.valid_days,
+        validFrom: r.valid_from?.getTime() ?? null, validTo: r.valid_to?.getTime() ?? null,
+        productIds: r.product_ids, categoryIds: r.category_ids, perMemberMax: r.per_member_max, codePrefix: r.code_prefix,
+      },
+    ]),
+  );
+  const messageRows = await client.query<{ id: string; channel: MessageChannel; title: string; body: string }>(
+    `SELECT id, channel::text AS channel, title, body FROM notification_templates WHERE id = ANY($1) ORDER BY id`,
+    [NOTIFICATION_TEMPLATES.map((t) => t.id)],
+  );
+  const messageTemplates = new Map<string, MessageTemplateRef>(messageRows.rows.map((r) => [r.id, r]));
+
+  return { categories, tags, badges, tierNames, couponTemplates, messageTemplates };
 }

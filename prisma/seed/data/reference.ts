@@ -61,10 +61,10 @@ export const BADGES = [
 export type BadgeKey = (typeof BADGES)[number]["key"];
 
 export const COUPON_TEMPLATES = [
-  { id: "ct_welcome_20", name: "新人专享 满100减20", description: "注册 30 天内可用", type: "amount", value: 20, minSpend: 100, maxDiscount: null, validDays: 30 },
-  { id: "ct_member_day_90", name: "会员日 9 折券", description: "全场 9 折，最高减 50 元", type: "percent", value: 10, minSpend: 0, maxDiscount: 50, validDays: 7 },
-  { id: "ct_birthday_50", name: "生日礼券 满200减50", description: "生日当月可用", type: "amount", value: 50, minSpend: 200, maxDiscount: null, validDays: 30 },
-  { id: "ct_winback_30", name: "老友回归 满150减30", description: "唤醒沉睡会员", type: "amount", value: 30, minSpend: 150, maxDiscount: null, validDays: 14 },
+  { id: "ct_welcome_20", name: "新人专享 满100减20", description: "注册 30 天内可用", type: "amount", value: 20, minSpend: 100, maxDiscount: null, validDays: 30, perMemberMax: 1 },
+  { id: "ct_member_day_90", name: "会员日 9 折券", description: "全场 9 折，最高减 50 元", type: "percent", value: 10, minSpend: 0, maxDiscount: 50, validDays: 7, perMemberMax: 1 },
+  { id: "ct_birthday_50", name: "生日礼券 满200减50", description: "生日当月可用", type: "amount", value: 50, minSpend: 200, maxDiscount: null, validDays: 30, perMemberMax: 1 },
+  { id: "ct_winback_30", name: "老友回归 满150减30", description: "唤醒沉睡会员", type: "amount", value: 30, minSpend: 150, maxDiscount: null, validDays: 14, perMemberMax: 1 },
 ] as const;
 
 export const NOTIFICATION_TEMPLATES = [
@@ -74,6 +74,7 @@ export const NOTIFICATION_TEMPLATES = [
   { id: "nt_birthday_email", name: "生日祝福（邮件）", channel: "email", title: "{{member.name}}，生日快乐！", body: "亲爱的{{member.name}}，祝您生日快乐！{{coupon.name}} 已送达，券码 {{coupon.code}}。" },
   { id: "nt_points_expiring", name: "积分即将过期（站内信）", channel: "in_app", title: "积分即将过期", body: "您有 {{member.expiringPoints}} 积分将于 {{member.pointsExpireAt}} 过期，快去兑换吧。" },
   { id: "nt_tier_upgrade_push", name: "等级升级（推送）", channel: "push", title: "恭喜升级", body: "{{member.name}}，您已升级为{{member.tier}}会员，专属权益已开启。" },
+  { id: "nt_coupon_reminder_in_app", name: "优惠券到期提醒（站内信）", channel: "in_app", title: "优惠券即将到期", body: "{{member.name}}，您的{{coupon.name}}将于 {{coupon.validTo}} 到期，券码 {{coupon.code}}，别错过。" },
 ] as const;
 
 /** Matches DEMO_SESSION in server/auth/session.ts. */

@@ -1,5 +1,6 @@
 // One member's behaviour over the history: orders with items, visits, the points ledger,
-// tier upgrades, tags and badges, written straight into the chunk's COPY lines.
+// tier upgrades, the campaigns' coupons (and the orders they were used on) and messages, the
+// storefronts' events, tags and badges, written straight into the chunk's COPY lines.
 //
 // The model, in short:
 // - 13% never order. The others order at a personal rate (lognormal: a few heavy buyers, a
@@ -10,29 +11,22 @@
 //   (lunch and evening peaks; night owls shop after 22:00).
 // - Baskets: 1–4 lines; categories from personal favourites (by gender, age, children);
 //   products by price taste (budget / mid / premium).
+// - Coupons a member holds are used at checkout when the cart qualifies (the storefront's own
+//   rule decides), by the price-sensitive almost always; the order then carries the coupon and
+//   its discount instead of a promotion.
 import { tierFor, type TierId } from "../data/reference";
 import { WeightedPicker } from "../random";
-import { RowBuffer } from "../copy";
-import { CST_OFFSET, DAY, localHour, pointsExpiry, type CategoryRef, type SeedContext } from "./context";
-import { assignLabels, type Behaviour } from "./labels";
+import {
+  bestCoupon, CAMPAIGNS, messageVariables, reachable, planCoupons, REMINDER_AFTER_DAYS, REMINDER_MESSAGE, serialUuid, TIER_UPGRADE_MESSAGE, writeCoupons, writeMessage,
+  type PlannedCoupon,
+} from "./campaigns";
+import { CST_OFFSET, DAY, localHour, pointsExpiry, type CategoryRef, type ProductRef, type SeedContext } from "./context";
+import {
+  cartProps, couponClickProps, MemberEventLog, orderProps, pageProps, productProps, redeemedProps, visitProps, type OrderLine,
+} from "./events";
+import { assignLabels, FREQUENT_BUYER_RULE, type Behaviour } from "./labels";
 import type { Profile } from "./profile";
-
-/** One row buffer per generated table. */
-export type ChunkRows = {
-  members: RowBuffer;
-  orders: RowBuffer;
-  items: RowBuffer;
-  visits: RowBuffer;
-  points: RowBuffer;
-  tierChanges: RowBuffer;
-  tags: RowBuffer;
-  badges: RowBuffer;
-};
-
-export const rowBuffers = (): ChunkRows => ({
-  members: new RowBuffer(), orders: new RowBuffer(), items: new RowBuffer(), visits: new RowBuffer(),
-  points: new RowBuffer(), tierChanges: new RowBuffer(), tags: new RowBuffer(), badges: new RowBuffer(),
-});
+import type { ChunkRows } from "./rows";
 
 // ─── Tunables (calibrated for ≈ 10 orders per member on average; see seed.test.ts) ───
 const NEVER_BUYER_SHARE = 0.13;
@@ -51,6 +45,20 @@ const HOURS = Array.from({ length: 24 }, (_, h) => h);
 const dayHours = new WeightedPicker(HOURS, DAY_HOURS);
 const nightHours = new WeightedPicker(HOURS, NIGHT_HOURS);
 
+/** Chance a member uses a coupon that applies to the cart. */
+const USE_COUPON = { priceSensitive: 0.9, other: 0.65 } as const;
+/** Browsing telemetry per session (events.ts): landing pages, products viewed, carts left, wishes, shares. */
+const LANDING_PAGES = new WeightedPicker(["home", "category", "campaign", "coupon_center", "member_center", "search"], [46, 20, 14, 8, 7, 5]);
+const BROWSE_PRODUCT_VIEWS = 1.2;
+const ABANDONED_CART = 0.22;
+const WISHLIST = 0.06;
+const SHARE = 0.03;
+const SHARE_TARGETS = ["wechat", "moments", "weibo"] as const;
+const REVIEW = 0.12;
+const RATINGS = new WeightedPicker([5, 4, 3, 2, 1], [55, 25, 10, 5, 5]);
+const COUPON_CLICK = { welcome: 0.3, other: 0.12 } as const;
+
+type Session = { at: number; channel: string; district: string | null; lines: readonly OrderLine[] | null; orderAt: number };
 /** Category affinity by who the member is. Order: beauty, apparel, baby, food, digital, home, sports, care. */
 function categoryWeights(p: Profile, hasChild: boolean): Record<string, number> {
   const female = p.gender === "female" || (p.gender === "unknown" && p.id % 2 === 0);
@@ -113,12 +121,20 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     times.sort();
   }
 
+  // ── The campaigns' coupons, planned from the order times so orders can use them ──
+  const coupons = planCoupons(ctx, p, times, count);
+  const events = new MemberEventLog(ctx);
+  if (events.covers(p.registeredAt)) events.add(p.registeredAt, "member.registered", `{"channel":"${p.channel}"}`, `member.registered:${p.externalId}`);
+
   // ── Orders, items, points, tiers ──
+  const frequentSince = anchor - FREQUENT_BUYER_RULE.windowDays * DAY;
   const b: Behaviour = {
-    orderCount: count, paidCents: 0, maxOrderCents: 0, orders365: 0, discountOrders: 0, promoOrders: 0,
-    nightOrders: 0, weekendOrders: 0, storeOrders: 0, miniOrders: 0,
+    orderCount: count, paidCents: 0, maxOrderCents: 0, orders365: 0, ordersFrequentWindow: 0, discountOrders: 0, promoOrders: 0,
+    nightOrders: 0, weekendOrders: 0, storeOrders: 0, lastStoreOrderAt: null, miniOrders: 0,
     categoryOrders: new Uint16Array(ctx.categories.length), categoriesSeen: 0,
-    firstOrderAt: count > 0 ? (times[0] as number) : null, lastOrderAt: count > 0 ? (times[count - 1] as number) : null,
+    // Whole seconds, as the order rows have them (the tag rules compare them with windows).
+    firstOrderAt: count > 0 ? Math.floor((times[0] as number) / 1000) * 1000 : null,
+    lastOrderAt: count > 0 ? Math.floor((times[count - 1] as number) / 1000) * 1000 : null,
     hundredthOrderAt: null, explorerAt: null,
   };
   // FIFO points buckets by earning year: [expiresAt, remaining].
@@ -139,8 +155,43 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     }
   };
 
+  // A coupon is issued (and announced) once the history reaches it, with the tier and balance of
+  // that moment; a member-day coupon not redeemed by the reminder's time is reminded of.
+  const steps: { at: number; coupon: PlannedCoupon; remind: boolean }[] = [];
+  for (const c of coupons) {
+    steps.push({ at: c.issuedAt, coupon: c, remind: false });
+    const remindAt = c.issuedAt + REMINDER_AFTER_DAYS * DAY;
+    if (c.campaign === "member_day" && remindAt <= anchor && remindAt < c.validTo) steps.push({ at: remindAt, coupon: c, remind: true });
+  }
+  steps.sort((x, y) => x.at - y.at);
+  let nextStep = 0;
+  const issueUntil = (t: number) => {
+    while (nextStep < steps.length && steps[nextStep]!.at <= t) {
+      const { at, coupon: c, remind } = steps[nextStep++]!;
+      expireUntil(at);
+      if (remind) {
+        const message = ctx.refs.messageTemplates.get(REMINDER_MESSAGE);
+        if (message && c.redeemedAt === null) writeMessage(ctx, p, message, at, messageVariables(p, ctx.refs.tierNames[tier], balance, c), out.notifications, events);
+        continue;
+      }
+      const campaign = CAMPAIGNS[c.campaign];
+      const message = ctx.refs.messageTemplates.get(campaign.message);
+      // The birthday flow writes to members with an e-mail address (then consent decides); the others only to members they can reach.
+      if (message && (c.campaign !== "birthday" || p.email !== null) && (!campaign.reachableOnly || reachable[message.channel](p))) {
+        writeMessage(ctx, p, message, c.issuedAt + r.int(1, 30) * 1000, messageVariables(p, ctx.refs.tierNames[tier], balance, c), out.notifications, events);
+      }
+      if (events.covers(c.issuedAt)) clickLater(c);
+    }
+  };
+  // A click on the coupon in the wallet or the message, some time after it arrived.
+  const clickLater = (c: PlannedCoupon) => {
+    if (!r.chance(c.campaign === "welcome" ? COUPON_CLICK.welcome : COUPON_CLICK.other)) return;
+    const at = c.issuedAt + 60_000 + r.exponential(0.5) * DAY;
+    if (at < c.validTo) events.add(at, "coupon.clicked", couponClickProps({ id: c.id, code: c.code, templateId: c.template.id }, mainChannel));
+  };
+
   const yearAgo = anchor - 365 * DAY;
-  const visits: { at: number; channel: string; district: string | null }[] = [];
+  const visits: Session[] = [];
   const seenEver = new Uint8Array(ctx.categories.length);
   const lastOrderWith = new Int32Array(ctx.categories.length).fill(-1); // count a category once per order
   for (let i = 0; i < count; i++) {
@@ -149,6 +200,12 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     const channel = r.chance(0.8) ? mainChannel : OTHER_CHANNEL.pick(r);
     const day = ctx.dayIndex(at);
     const promo = ctx.promoDay[day] === 1;
+    issueUntil(at);
+    // Lines are kept when a coupon could apply (its scope reads them) or the order becomes an event.
+    let holds = false;
+    for (const c of coupons) if (c.issuedAt <= at && c.validTo > at && c.redeemedAt === null && !c.revoked) holds = true;
+    const inEvents = events.covers(at);
+    const kept: OrderLine[] | null = holds || inEvents ? [] : null;
 
     let subtotal = 0;
     const lines = ITEMS_PER_ORDER.pick(r);
@@ -158,6 +215,7 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
       const quantity = product.priceCents < 8_000 && r.chance(0.3) ? r.int(2, 4) : r.chance(0.08) ? 2 : 1;
       const amount = product.priceCents * quantity;
       subtotal += amount;
+      kept?.push({ product, quantity });
       out.items.int(++ctx.ids.item).int(orderId).int(mid).int(product.id).int(category.id).ts(at).int(quantity).money(product.priceCents).money(amount).end();
       if (seenEver[category.index] === 0) {
         seenEver[category.index] = 1;
@@ -169,25 +227,52 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
       }
     }
 
-    // Discounts: price-sensitive members use coupons/promotions often, everybody on festival days.
+    // Discounts: a coupon the member holds, if it applies and they think of it; otherwise the
+    // store's promotions: price-sensitive members find them often, everybody on festival days.
     let discount = 0;
-    if (r.chance(priceSensitive ? 0.45 : promo ? 0.3 : 0.07)) {
+    const offer = holds ? bestCoupon(coupons, p, at, subtotal, kept!) : null;
+    let used: PlannedCoupon | null = null;
+    if (offer && r.chance(priceSensitive ? USE_COUPON.priceSensitive : USE_COUPON.other)) {
+      used = offer.coupon;
+      discount = offer.discountCents;
+      used.redeemedAt = Math.max(used.issuedAt, at - r.int(2, 30) * 1000);
+    } else if (r.chance(priceSensitive ? 0.45 : promo ? 0.3 : 0.07)) {
       discount = Math.min(Math.floor(subtotal * 0.3), r.pick([1_000, 2_000, 3_000, 5_000]) * (subtotal >= 30_000 ? 2 : 1));
-      b.discountOrders++;
     }
+    if (discount > 0) b.discountOrders++;
     const paid = subtotal - discount;
     const storeDistrict = channel === "store" ? (p.district !== null && r.chance(0.8) ? p.district : r.pick(p.cityDistricts)) : null;
-    out.orders.int(orderId).code("O", orderId, 10).int(mid).ts(at).money(paid).money(discount).word(channel).optWord(storeDistrict).nul().end();
+    out.orders.int(orderId).code("O", orderId, 10).int(mid).ts(at).money(paid).money(discount).word(channel).optWord(storeDistrict);
+    if (used) out.orders.raw(used.id);
+    else out.orders.nul();
+    out.orders.end();
+    if (used) {
+      const redemptionId = serialUuid(ctx, ++ctx.ids.redemption);
+      out.redemptions.raw(redemptionId).raw(used.id).int(mid).code("O", orderId, 10).money(subtotal).money(discount).ts(used.redeemedAt!).end();
+      events.add(used.redeemedAt!, "coupon.redeemed", redeemedProps({ id: used.id, code: used.code, templateId: used.template.id }, discount, subtotal, `O${String(orderId).padStart(10, "0")}`), `coupon.redeemed:${redemptionId}`);
+    }
+    if (inEvents) {
+      const externalId = `O${String(orderId).padStart(10, "0")}`;
+      events.add(at, "order.placed", orderProps({ externalId, paidCents: paid, discountCents: discount, channel, lines: kept!, couponCode: used?.code ?? null }));
+      if (r.chance(REVIEW)) {
+        const line = kept![0]!;
+        events.add(at + r.int(2, 10) * DAY + r.int(0, 86_399) * 1000, "review", `{"sku":"${line.product.sku}","rating":${RATINGS.pick(r)}}`);
+      }
+    }
 
     // Behaviour counters for tags and badges.
     b.paidCents += paid;
     if (paid > b.maxOrderCents) b.maxOrderCents = paid;
     if (at >= yearAgo) b.orders365++;
+    if (at > frequentSince) b.ordersFrequentWindow++;
     if (promo) b.promoOrders++;
     const hour = localHour(at);
     if (hour >= 22 || hour < 2) b.nightOrders++;
     if (ctx.weekendDay[day] === 1) b.weekendOrders++;
-    if (channel === "store") b.storeOrders++;
+    if (channel === "store") {
+      b.storeOrders++;
+      b.lastStoreOrderAt = at;
+    }
     if (channel === "mini_program") b.miniOrders++;
     if (i === 99) b.hundredthOrderAt = at;
 
@@ -195,7 +280,9 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     expireUntil(at);
     if (balance >= 500 && r.chance(0.1)) {
       let redeem = Math.floor((balance * (0.3 + 0.7 * r.next())) / 100) * 100;
-      out.points.int(++ctx.ids.points).int(mid).word("redeem").int(-redeem).word(r.chance(0.6) ? "redeem:checkout" : "redeem:points_mall").nul().ts(at - 1000).end();
+      const target = r.chance(0.6) ? "checkout" : "points_mall";
+      out.points.int(++ctx.ids.points).int(mid).word("redeem").int(-redeem).word(`redeem:${target}`).nul().ts(at - 1000).end();
+      events.add(at - 1000, "points.redeemed", `{"points":${redeem},"target":"${target}"}`);
       balance -= redeem;
       for (const bucket of buckets) {
         const used = Math.min(bucket[1], redeem);
@@ -219,14 +306,22 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     const next = tierFor(growth);
     if (next !== tier) {
       out.tierChanges.int(++ctx.ids.tierChange).int(mid).word(tier).word(next).word("growth").ts(at).end();
+      if (events.covers(at)) {
+        events.add(at, "tier.changed", `{"from":"${tier}","to":"${next}","reason":"growth"}`);
+        const message = ctx.refs.messageTemplates.get(TIER_UPGRADE_MESSAGE);
+        const sendAt = at + r.int(30, 300) * 1000;
+        if (message && sendAt <= anchor) writeMessage(ctx, p, message, sendAt, messageVariables(p, ctx.refs.tierNames[next], balance, null), out.notifications, events);
+      }
       tier = next;
       tierSince = at;
     }
 
     // The session that led to the order.
-    if (r.chance(0.85)) visits.push({ at: Math.max(p.registeredAt, at - r.int(60, 2_400) * 1000), channel, district: storeDistrict });
+    if (r.chance(0.85)) visits.push({ at: Math.max(p.registeredAt, at - r.int(60, 2_400) * 1000), channel, district: storeDistrict, lines: kept, orderAt: at });
   }
+  issueUntil(anchor);
   expireUntil(anchor);
+  writeCoupons(ctx, mid, coupons, out.coupons);
 
   // ── Browsing visits: ~0.35 per order while active, tapering off for a while after lapsing ──
   const browseUntil = Math.min(anchor, (count > 0 ? activeUntil : p.registeredAt) + r.exponential(count > 0 ? 45 : 20) * DAY);
@@ -235,14 +330,18 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
   for (let i = 0; i < browsing; i++) {
     const at = Math.floor((p.registeredAt + r.next() * browseSpan) / 1000) * 1000;
     const channel = r.chance(0.75) ? mainChannel : OTHER_CHANNEL.pick(r);
-    visits.push({ at, channel, district: channel === "store" ? (p.district ?? r.pick(p.cityDistricts)) : null });
+    visits.push({ at, channel, district: channel === "store" ? (p.district ?? r.pick(p.cityDistricts)) : null, lines: null, orderAt: 0 });
   }
   // In time order, like every per-member table here (see KEPT_DURING_LOAD in indexes.ts).
   visits.sort((x, y) => x.at - y.at);
-  for (const v of visits) out.visits.int(++ctx.ids.visit).int(mid).ts(v.at).word(v.channel).optWord(v.district).end();
+  for (const v of visits) {
+    out.visits.int(++ctx.ids.visit).int(mid).ts(v.at).word(v.channel).optWord(v.district).end();
+    if (events.covers(v.at)) sessionEvents(ctx, v, catPicker, favourites, priceTaste, events);
+  }
 
   // ── Tags and badges from behaviour ──
   assignLabels(ctx, p, b, out);
+  events.write(mid, out.events);
 
   // ── The member row, now that tier, growth and balance are known ──
   out.members
@@ -250,6 +349,40 @@ export function generateActivity(ctx: SeedContext, p: Profile, out: ChunkRows): 
     .ts(p.registeredAt).opt(p.birthday).word(p.channel).bool(p.consentSms).bool(p.consentEmail).bool(p.consentPush).bool(p.consentInApp)
     .word(tier).ts(tierSince).int(growth).int(balance).ts(p.registeredAt).ts(Math.max(p.registeredAt, b.lastOrderAt ?? 0))
     .end();
+}
+
+/**
+ * A storefront session in the event history: the visit itself, and, within the browsing window,
+ * the landing page and what was looked at and put in the cart (for an order's session: its lines).
+ */
+function sessionEvents(
+  ctx: SeedContext, v: Session, catPicker: WeightedPicker<CategoryRef>, favourites: readonly CategoryRef[], priceTaste: number, events: MemberEventLog,
+): void {
+  const r = ctx.random;
+  events.add(v.at, "visit", visitProps(v.channel, v.district));
+  if (v.channel === "store" || !events.browses(v.at)) return; // a visit to a store is a check-in, not a browsing session
+  if (v.lines !== null) {
+    const span = Math.max(10_000, v.orderAt - v.at);
+    for (const line of v.lines) {
+      const viewedAt = v.at + 2000 + r.next() * span * 0.6;
+      events.add(viewedAt, "product.viewed", productProps(line.product, v.channel));
+      events.add(viewedAt + r.next() * (v.orderAt - viewedAt), "cart.added", cartProps(line.product, line.quantity, v.channel));
+    }
+    return;
+  }
+  events.add(v.at + 1000, "page.viewed", pageProps(LANDING_PAGES.pick(r), v.channel));
+  const views = r.poisson(BROWSE_PRODUCT_VIEWS);
+  let at = v.at + 2000;
+  let last: ProductRef | null = null;
+  for (let i = 0; i < views; i++) {
+    const category = r.chance(0.6) ? favourites[i & 1]! : catPicker.pick(r);
+    last = category.pickers[priceTaste]!.pick(r);
+    at += r.int(10, 240) * 1000;
+    events.add(at, "product.viewed", productProps(last, v.channel));
+  }
+  if (last !== null && r.chance(ABANDONED_CART)) events.add(at + r.int(5, 120) * 1000, "cart.added", cartProps(last, 1, v.channel));
+  if (last !== null && r.chance(WISHLIST)) events.add(at + r.int(5, 120) * 1000, "wishlist.added", `{"sku":"${last.sku}","productId":${last.id}}`);
+  if (r.chance(SHARE)) events.add(at + r.int(5, 300) * 1000, "share", `{"target":"${r.pick(SHARE_TARGETS)}"}`);
 }
 
 export const MEMBER_COLUMNS = [

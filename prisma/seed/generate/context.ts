@@ -2,7 +2,7 @@
 // seasonality, the catalog with database ids, and the id counters of the generated tables.
 import { CITIES, type City } from "../data/geography";
 import type { CategoryKey } from "../data/catalog";
-import type { BadgeKey, TagKey } from "../data/reference";
+import type { BadgeKey, TagKey, TierId } from "../data/reference";
 import { Random, WeightedPicker } from "../random";
 
 export const DAY = 86_400_000;
@@ -10,7 +10,7 @@ export const DAY = 86_400_000;
 export const CST_OFFSET = 8 * 3_600_000;
 export const HISTORY_DAYS = 3 * 365;
 
-export type ProductRef = { id: number; categoryId: number; priceCents: number };
+export type ProductRef = { id: number; categoryId: number; priceCents: number; sku: string };
 export type CategoryRef = {
   id: number;
   key: CategoryKey;
@@ -19,13 +19,45 @@ export type CategoryRef = {
   pickers: readonly [WeightedPicker<ProductRef>, WeightedPicker<ProductRef>, WeightedPicker<ProductRef>];
 };
 
-export type ReferenceIds = {
-  categories: { id: number; key: CategoryKey; products: { id: number; priceCents: number }[] }[];
-  tags: Record<TagKey, number>;
-  badges: Record<BadgeKey, number>;
+export type MessageChannel = "sms" | "email" | "push" | "in_app" | "webhook";
+
+/** A coupon template's current terms, as coupons issued from it now would carry them. */
+export type CouponTemplateRef = {
+  id: string;
+  revision: number;
+  name: string;
+  type: "amount" | "percent";
+  /** Yuan off (amount) or percent off (percent), as the template says. */
+  value: number;
+  /** What {{coupon.value}} shows: the engine's rendering of the value ("20.00", "10.00%"). */
+  valueLabel: string;
+  minSpendCents: number;
+  maxDiscountCents: number | null;
+  validDays: number | null;
+  validFrom: number | null;
+  validTo: number | null;
+  productIds: readonly number[];
+  categoryIds: readonly number[];
+  perMemberMax: number;
+  codePrefix: string;
 };
 
-export type IdCounters = { order: number; item: number; visit: number; points: number; tierChange: number };
+export type MessageTemplateRef = { id: string; channel: MessageChannel; title: string; body: string };
+
+export type ReferenceIds = {
+  categories: { id: number; key: CategoryKey; products: { id: number; priceCents: number; sku: string }[] }[];
+  tags: Record<TagKey, number>;
+  badges: Record<BadgeKey, number>;
+  tierNames: Record<TierId, string>;
+  /** By template id; a template that is missing from the database is missing here. */
+  couponTemplates: ReadonlyMap<string, CouponTemplateRef>;
+  messageTemplates: ReadonlyMap<string, MessageTemplateRef>;
+};
+
+export type IdCounters = {
+  order: number; item: number; visit: number; points: number; tierChange: number;
+  event: number; coupon: number; redemption: number; notification: number;
+};
 
 export class SeedContext {
   readonly random: Random;
@@ -40,7 +72,7 @@ export class SeedContext {
   /** 1 on days of the big shopping festivals (618, Double 11, Double 12). */
   readonly promoDay: Uint8Array;
   readonly weekendDay: Uint8Array;
-  readonly ids: IdCounters = { order: 0, item: 0, visit: 0, points: 0, tierChange: 0 };
+  readonly ids: IdCounters = { order: 0, item: 0, visit: 0, points: 0, tierChange: 0, event: 0, coupon: 0, redemption: 0, notification: 0 };
 
   constructor(
     seed: number,
@@ -53,7 +85,7 @@ export class SeedContext {
     this.startDay = localDay(this.start);
 
     this.categories = refs.categories.map((c, index) => {
-      const products = c.products.map((p) => ({ id: p.id, categoryId: c.id, priceCents: p.priceCents }));
+      const products = c.products.map((p) => ({ id: p.id, categoryId: c.id, priceCents: p.priceCents, sku: p.sku }));
       const weighted = (exponent: number) => new WeightedPicker(products, products.map((p) => Math.pow(p.priceCents / 100, exponent)));
       return { id: c.id, key: c.key, index, pickers: [weighted(-0.7), weighted(-0.2), weighted(0.4)] as const };
     });

@@ -1,6 +1,7 @@
 // Generates members in id order, chunk by chunk, with everything that hangs off them.
 import { SortedUniforms } from "../random";
-import { generateActivity, rowBuffers, type ChunkRows } from "./activity";
+import { generateActivity } from "./activity";
+import { rowBuffers, type ChunkRows } from "./rows";
 import type { SeedContext } from "./context";
 import { generateProfile } from "./profile";
 
