@@ -23,7 +23,7 @@ async function pick(page: Page, label: string, option: string) {
 test("a price list, a banner and a message template from the library are picked on the canvas and counted after the flow runs", async ({ page, request }) => {
   test.setTimeout(180_000);
   const stamp = Date.now();
-  const [category] = await trpc<{ value: number }[]>(request, "audiences.options", { source: "categories", limit: 1 });
+  const { options: [category] } = await trpc<{ options: { value: number }[] }>(request, "audiences.options", { source: "categories", limit: 1 });
   const list = await trpc<{ id: string }>(
     request,
     "content.createPriceList",

@@ -13,6 +13,7 @@ import { getField, operatorLabels, type OperatorId, type Widget } from "@/server
 import { AudienceCount } from "./audience-count";
 import { FieldPicker } from "./field-picker";
 import { describeIssue, issuePathKey } from "./issue-message";
+import { groupScope, type OptionScope } from "./option-scope";
 import {
   canAddGroup,
   changeField,
@@ -93,9 +94,12 @@ export function ConditionEditor({ value, onChange, showCount = true, compact = f
   );
 }
 
-function GroupEditor({ group, path }: { group: ConditionGroup; path: NodePath }) {
+function GroupEditor({ group, path, outerScope }: { group: ConditionGroup; path: NodePath; outerScope?: OptionScope }) {
   const t = useTranslations("audienceEditor");
   const { apply, compact, readOnly, emptyHint } = useEditor();
+  // The places this group requires (its city / province rules, if it is an AND): its district and
+  // city pickers narrow to them.
+  const scope = React.useMemo(() => groupScope(group, outerScope), [group, outerScope]);
   const root = path.length === 0;
   const full = group.children.length >= MAX_CHILDREN;
   const setGroup = (patch: Partial<ConditionGroup>) => apply((tree) => updateGroup(tree, path, (g) => ({ ...g, ...patch })));
@@ -187,7 +191,11 @@ function GroupEditor({ group, path }: { group: ConditionGroup; path: NodePath })
                   <span className="h-px flex-1 bg-border" />
                 </div>
               ) : null}
-              {child.type === "group" ? <GroupEditor group={child} path={[...path, i]} /> : <RuleEditor rule={child} path={[...path, i]} />}
+              {child.type === "group" ? (
+                <GroupEditor group={child} path={[...path, i]} outerScope={scope} />
+              ) : (
+                <RuleEditor rule={child} path={[...path, i]} scope={scope} />
+              )}
             </li>
           ))}
         </ol>
@@ -233,7 +241,7 @@ const WIDE_WIDGETS = new Set<Widget>([
   "date-range",
 ]);
 
-function RuleEditor({ rule, path }: { rule: ConditionRule; path: NodePath }) {
+function RuleEditor({ rule, path, scope }: { rule: ConditionRule; path: NodePath; scope?: OptionScope }) {
   const t = useTranslations("audienceEditor");
   const locale = useLocale();
   const { apply, compact, readOnly } = useEditor();
@@ -331,6 +339,7 @@ function RuleEditor({ rule, path }: { rule: ConditionRule; path: NodePath }) {
               disabled={readOnly}
               compact={compact}
               invalid={invalid}
+              scope={scope}
             />
           </div>
         ) : null}

@@ -14,7 +14,7 @@ import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@
 import { AUDIENCE_TZ_OFFSET_HOURS, type FieldDef, type Widget } from "@/server/audiences/fields";
 import { listOperators, propertyOperators, valuelessOperators, type PropertyOperator } from "@/server/events/property-conditions";
 import { DEFAULT_WINDOW } from "./tree-ops";
-import { toRaw, useFieldOptions } from "./use-options";
+import { toRaw, useFieldOptions, type OptionScope } from "./use-options";
 
 type Obj = Record<string, unknown>;
 const asObj = (v: unknown): Obj => (typeof v === "object" && v !== null && !Array.isArray(v) ? (v as Obj) : {});
@@ -26,6 +26,8 @@ export type WidgetContext = {
   compact?: boolean;
   /** Whether the value has an issue at this dotted path ("" = the whole value, "window.days"). */
   invalid: (path: string) => boolean;
+  /** What the rule's group already requires (cities, provinces): narrows district and city pickers. */
+  scope?: OptionScope;
 };
 
 type Props = WidgetContext & { widget: Widget; value: unknown; onChange: (value: unknown) => void };
@@ -87,11 +89,18 @@ function OptionSingle({
   disabled,
   invalid,
   path,
+  scope,
 }: WidgetContext & { serverSearch: boolean; value: unknown; onChange: (v: unknown) => void; path: string }) {
   const t = useTranslations("audienceEditor");
   const [search, setSearch] = React.useState("");
   const selectedValues = React.useMemo(() => (value === undefined || value === null || value === "" ? [] : [value]), [value]);
-  const { options, loading, selectedOptions: known } = useFieldOptions(field.options, { serverSearch, search, enabled: !disabled, selected: selectedValues });
+  const { options, loading, selectedOptions: known, searchable, footnote } = useFieldOptions(field.options, {
+    serverSearch,
+    search,
+    enabled: !disabled,
+    selected: selectedValues,
+    scope,
+  });
   const current = value === undefined || value === null || value === "" ? null : String(value);
   // Stable references: the combobox merges option labels whenever these change.
   const selectedOptions = React.useMemo<ComboboxOption[] | undefined>(
@@ -107,9 +116,10 @@ function OptionSingle({
       options={options}
       value={current}
       onValueChange={(v) => onChange(v === null ? undefined : toRaw([v], options, [value])[0])}
-      onSearchChange={serverSearch ? setSearch : undefined}
+      onSearchChange={searchable ? setSearch : undefined}
       loading={loading}
       selectedOptions={selectedOptions}
+      footnote={footnote}
       placeholder={t("value.pick")}
       searchPlaceholder={t("value.search")}
       disabled={disabled}
@@ -129,6 +139,7 @@ function OptionMulti({
   invalid,
   path,
   source,
+  scope,
 }: WidgetContext & { serverSearch: boolean; value: unknown; onChange: (v: unknown) => void; path: string; source?: FieldDef["options"] }) {
   const t = useTranslations("audienceEditor");
   const [search, setSearch] = React.useState("");
@@ -137,7 +148,13 @@ function OptionMulti({
   const strings = React.useMemo(() => (key === "" ? [] : key.split("\u0000")), [key]);
   // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` stands for the list's content
   const selectedValues = React.useMemo(() => list, [key]);
-  const { options, loading, selectedOptions: known } = useFieldOptions(source ?? field.options, { serverSearch, search, enabled: !disabled, selected: selectedValues });
+  const { options, loading, selectedOptions: known, searchable, footnote } = useFieldOptions(source ?? field.options, {
+    serverSearch,
+    search,
+    enabled: !disabled,
+    selected: selectedValues,
+    scope,
+  });
   // Selected values that the current (searched) options don't include: their looked-up labels,
   // or their own text. Stable references: the combobox merges option labels when these change.
   const selectedOptions = React.useMemo<ComboboxOption[]>(
@@ -150,9 +167,10 @@ function OptionMulti({
       options={options}
       value={strings}
       onValueChange={(next) => onChange(toRaw(next, options, list))}
-      onSearchChange={serverSearch ? setSearch : undefined}
+      onSearchChange={searchable ? setSearch : undefined}
       loading={loading}
       selectedOptions={selectedOptions}
+      footnote={footnote}
       placeholder={t("value.pickMany")}
       searchPlaceholder={t("value.search")}
       disabled={disabled}
@@ -538,7 +556,7 @@ function EventEditor({ value, onChange, ...ctx }: WidgetContext & { value: unkno
   const set = (patch: Obj) => onChange({ ...v, ...patch });
   const where = asArr(v.where).map(asObj);
   const [search, setSearch] = React.useState("");
-  const { options, loading } = useFieldOptions({ source: "event_names" }, { serverSearch: true, search, enabled: !ctx.disabled });
+  const { options, loading, footnote } = useFieldOptions({ source: "event_names" }, { serverSearch: true, search, enabled: !ctx.disabled });
   const name = typeof v.name === "string" && v.name ? v.name : null;
   const typed = search.trim();
   const eventOptions = React.useMemo<ComboboxOption[]>(
@@ -558,6 +576,7 @@ function EventEditor({ value, onChange, ...ctx }: WidgetContext & { value: unkno
           onSearchChange={setSearch}
           loading={loading}
           selectedOptions={selectedEvent}
+          footnote={footnote}
           placeholder={t("event.namePlaceholder")}
           searchPlaceholder={t("event.searchPlaceholder")}
           disabled={ctx.disabled}
@@ -645,8 +664,19 @@ function CouponEditor({ value, onChange, range, ...ctx }: WidgetContext & { valu
   const v = asObj(value);
   const set = (patch: Obj) => onChange({ ...v, ...patch });
   const [search, setSearch] = React.useState("");
-  const { options, loading } = useFieldOptions(ctx.field.options, { serverSearch: true, search, enabled: !ctx.disabled });
   const templateId = typeof v.templateId === "string" && v.templateId ? v.templateId : null;
+  const selectedValues = React.useMemo(() => (templateId ? [templateId] : []), [templateId]);
+  const { options, loading, selectedOptions: known, footnote } = useFieldOptions(ctx.field.options, {
+    serverSearch: true,
+    search,
+    enabled: !ctx.disabled,
+    selected: selectedValues,
+  });
+  // The chosen template's name even when it is not among the first page of templates.
+  const selectedTemplate = React.useMemo<ComboboxOption[] | undefined>(
+    () => (templateId && !options.some((o) => o.value === templateId) ? [known.find((o) => o.value === templateId) ?? { value: templateId, label: templateId }] : undefined),
+    [templateId, options, known],
+  );
   return (
     <div className="flex flex-wrap items-center gap-2">
       {range ? (
@@ -663,6 +693,8 @@ function CouponEditor({ value, onChange, range, ...ctx }: WidgetContext & { valu
         onValueChange={(id) => set({ templateId: id })}
         onSearchChange={setSearch}
         loading={loading}
+        selectedOptions={selectedTemplate}
+        footnote={footnote}
         placeholder={t("coupon.anyTemplate")}
         searchPlaceholder={t("value.search")}
         disabled={ctx.disabled}

@@ -324,6 +324,7 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
         <MultiSelect
           options={products.options}
           selectedOptions={products.selectedOptions}
+          footnote={products.footnote}
           loading={products.loading}
           onSearchChange={setProductSearch}
           value={draft.productIds}

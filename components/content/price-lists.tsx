@@ -319,6 +319,7 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
           <MultiSelect
             options={products.options}
             selectedOptions={products.selectedOptions}
+            footnote={products.footnote}
             loading={products.loading}
             onSearchChange={setProductSearch}
             value={draft.productIds}

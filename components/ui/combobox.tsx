@@ -13,6 +13,7 @@ import {
   CommandInput,
   CommandItem,
   CommandList,
+  CommandSeparator,
 } from "@/components/ui/command";
 
 export type ComboboxOption = {
@@ -40,6 +41,11 @@ type SharedProps = {
   loading?: boolean;
   /** Labels for selected values that may not be in the current `options` (async mode). */
   selectedOptions?: readonly ComboboxOption[];
+  /**
+   * A line under the options, e.g. "Showing 50 of 1,234 — type to search" when `options` is only
+   * the first page of what matches (announced politely to screen readers).
+   */
+  footnote?: React.ReactNode;
   disabled?: boolean;
   className?: string;
   contentClassName?: string;
@@ -87,26 +93,66 @@ function useOptionLookup(options: readonly ComboboxOption[], selected?: readonly
 const triggerClassName =
   "flex min-h-9 w-full items-center justify-between gap-2 rounded-md border border-input bg-background px-3 py-1.5 text-left text-sm shadow-xs transition-[color,box-shadow,border-color] outline-none focus-visible:border-ring focus-visible:ring-[3px] focus-visible:ring-ring/40 disabled:cursor-not-allowed disabled:opacity-50 aria-invalid:border-destructive aria-invalid:ring-destructive/20";
 
+const matches = (option: ComboboxOption, search: string) => {
+  const q = search.trim().toLowerCase();
+  return q === "" || option.label.toLowerCase().includes(q) || option.value.toLowerCase().includes(q) || Boolean(option.description?.toLowerCase().includes(q));
+};
+
+function OptionRow({ option, selected, onSelect }: { option: ComboboxOption; selected: boolean; onSelect: (value: string) => void }) {
+  return (
+    <CommandItem
+      value={option.value}
+      keywords={[option.label, ...(option.description ? [option.description] : [])]}
+      disabled={option.disabled}
+      onSelect={() => onSelect(option.value)}
+      data-checked={selected}
+    >
+      {option.icon}
+      <div className="flex min-w-0 flex-1 flex-col">
+        <span className="truncate">{option.label}</span>
+        {option.description ? <span className="truncate text-xs text-muted-foreground">{option.description}</span> : null}
+      </div>
+      <CheckIcon className={cn("size-4 text-primary", selected ? "opacity-100" : "opacity-0")} aria-hidden />
+    </CommandItem>
+  );
+}
+
 function OptionList({
   options,
+  selectedValues,
+  lookup,
   isSelected,
   onSelect,
   searchPlaceholder,
   emptyText,
   loading,
   onSearchChange,
+  footnote,
 }: {
   options: readonly ComboboxOption[];
+  /** The selected values, in order: those not among `options` are listed first, checked. */
+  selectedValues: readonly string[];
+  lookup: (value: string) => ComboboxOption | undefined;
   isSelected: (value: string) => boolean;
   onSelect: (value: string) => void;
   searchPlaceholder?: string;
   emptyText?: string;
   loading?: boolean;
   onSearchChange?: (search: string) => void;
+  footnote?: React.ReactNode;
 }) {
   const t = useTranslations("common");
   const [search, setSearch] = React.useState("");
   const asyncMode = onSearchChange !== undefined;
+  // Selected values outside the current page (async search, a first page of many) stay listed,
+  // checked, so they can be seen and unchecked; while searching, those that match the search.
+  const extras = React.useMemo(() => {
+    const shown = new Set(options.map((o) => o.value));
+    return selectedValues
+      .filter((v) => !shown.has(v))
+      .map((v) => lookup(v) ?? { value: v, label: v })
+      .filter((o) => !asyncMode || matches(o, search));
+  }, [options, selectedValues, lookup, asyncMode, search]);
   return (
     <Command shouldFilter={!asyncMode} loop>
       <CommandInput
@@ -126,33 +172,29 @@ function OptionList({
         ) : (
           <CommandEmpty>{emptyText ?? t("noResults")}</CommandEmpty>
         )}
+        {extras.length > 0 ? (
+          <>
+            <CommandGroup data-slot="combobox-selected-extras">
+              {extras.map((option) => (
+                <OptionRow key={option.value} option={option} selected onSelect={onSelect} />
+              ))}
+            </CommandGroup>
+            {options.length > 0 ? <CommandSeparator /> : null}
+          </>
+        ) : null}
         {options.length > 0 ? (
           <CommandGroup>
-            {options.map((option) => {
-              const selected = isSelected(option.value);
-              return (
-                <CommandItem
-                  key={option.value}
-                  value={option.value}
-                  keywords={[option.label, ...(option.description ? [option.description] : [])]}
-                  disabled={option.disabled}
-                  onSelect={() => onSelect(option.value)}
-                  data-checked={selected}
-                >
-                  {option.icon}
-                  <div className="flex min-w-0 flex-1 flex-col">
-                    <span className="truncate">{option.label}</span>
-                    {option.description ? (
-                      <span className="truncate text-xs text-muted-foreground">{option.description}</span>
-                    ) : null}
-                  </div>
-                  <CheckIcon className={cn("size-4 text-primary", selected ? "opacity-100" : "opacity-0")} aria-hidden />
-                </CommandItem>
-              );
-            })}
+            {options.map((option) => (
+              <OptionRow key={option.value} option={option} selected={isSelected(option.value)} onSelect={onSelect} />
+            ))}
           </CommandGroup>
         ) : null}
       </CommandList>
+      {footnote ? (
+        <div role="status" aria-live="polite" data-slot="combobox-footnote" className="border-t px-3 py-2 text-xs text-muted-foreground">
+          {footnote}
+        </div>
+      ) : null}
     </Command>
   );
 }
@@ -169,6 +211,7 @@ export function Combobox({
   onSearchChange,
   loading,
   selectedOptions,
+  footnote,
   disabled,
   className,
   contentClassName,
@@ -216,6 +259,9 @@ export function Combobox({
       >
         <OptionList
           options={options}
+          selectedValues={value === null ? [] : [value]}
+          lookup={lookup}
+          footnote={footnote}
           isSelected={(v) => v === value}
           onSelect={(v) => {
             onValueChange(v === value && clearable ? null : v);
@@ -243,6 +289,7 @@ export function MultiSelect({
   onSearchChange,
   loading,
   selectedOptions,
+  footnote,
   disabled,
   className,
   contentClassName,
@@ -309,6 +356,9 @@ export function MultiSelect({
       >
         <OptionList
           options={options}
+          selectedValues={value}
+          lookup={lookup}
+          footnote={footnote}
           isSelected={(v) => selectedSet.has(v)}
           onSelect={toggle}
           searchPlaceholder={searchPlaceholder}

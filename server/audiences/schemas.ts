@@ -51,6 +51,9 @@ export const audienceSampleInput = z.union([
   z.object({ tree: conditionTreeSchema, limit: z.number().int().min(1).max(100).default(20) }),
   z.object({ audienceId: z.string().min(1).max(64), limit: z.number().int().min(1).max(100).default(20) }),
 ]);
+/** A value of a place field (province, city) as a rule holds it: the same bounds as fields.ts' strings. */
+const placeValue = text({ max: 500, min: 1, trim: false });
+export const MAX_OPTION_SCOPE = 500;
 export const audienceOptionsInput = z.object({
   source: z.enum(optionSources),
   search: text({ max: 100 }).optional(),
@@ -59,4 +62,8 @@ export const audienceOptionsInput = z.object({
   values: z.array(z.union([text({ max: 200, trim: false }), rowIdSchema])).max(500).optional(),
   /** Labels in this language where the catalogue has both (tiers, categories). */
   locale: z.enum(["en", "zh-CN"]).default("zh-CN"),
+  /** Only the districts of these cities (source `districts`; the editor passes the cities the rule's group already requires). */
+  cities: z.array(placeValue).max(MAX_OPTION_SCOPE).optional(),
+  /** Only the cities and districts of these provinces (sources `cities`, `districts`). */
+  provinces: z.array(placeValue).max(MAX_OPTION_SCOPE).optional(),
 });

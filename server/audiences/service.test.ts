@@ -57,21 +57,21 @@ describe("saved audiences", () => {
   });
 
   it("lists option values", async () => {
-    expect((await audienceOptions(t.db, { source: "tags", search: "高" })).map((o) => o.value)).toEqual(["高价值"]);
-    expect((await audienceOptions(t.db, { source: "tiers" })).map((o) => o.value)).toEqual(["bronze", "silver", "gold", "platinum", "diamond"]);
-    expect((await audienceOptions(t.db, { source: "cities" })).length).toBeGreaterThan(0);
-    expect((await audienceOptions(t.db, { source: "event_names" })).map((o) => o.value)).toEqual(["custom.quiz", "notification.clicked", "order.placed"]);
-    expect(await audienceOptions(t.db, { source: "products", search: "%" })).toEqual([]);
+    expect((await audienceOptions(t.db, { source: "tags", search: "高" })).options.map((o) => o.value)).toEqual(["高价值"]);
+    expect((await audienceOptions(t.db, { source: "tiers" })).options.map((o) => o.value)).toEqual(["bronze", "silver", "gold", "platinum", "diamond"]);
+    expect((await audienceOptions(t.db, { source: "cities" })).options.length).toBeGreaterThan(0);
+    expect((await audienceOptions(t.db, { source: "event_names" })).options.map((o) => o.value)).toEqual(["custom.quiz", "notification.clicked", "order.placed"]);
+    expect(await audienceOptions(t.db, { source: "products", search: "%" })).toEqual({ options: [], total: 0, exact: true });
   });
 
   it("labels values an audience already holds, in the user's language", async () => {
     const product = await t.db.product.findFirstOrThrow({ orderBy: { id: "asc" } });
-    expect(await audienceOptions(t.db, { source: "products", values: [product.id] })).toEqual([{ value: product.id, label: product.name, hint: product.sku }]);
+    expect((await audienceOptions(t.db, { source: "products", values: [product.id] })).options).toEqual([{ value: product.id, label: product.name, hint: product.sku }]);
     const gold = await t.db.tier.findUniqueOrThrow({ where: { id: "gold" } });
-    expect(await audienceOptions(t.db, { source: "tiers", values: ["gold"], locale: "en" })).toEqual([{ value: "gold", label: gold.nameEn }]);
-    expect((await audienceOptions(t.db, { source: "tiers", locale: "zh-CN" }))[0]?.label).toBe(
+    expect((await audienceOptions(t.db, { source: "tiers", values: ["gold"], locale: "en" })).options).toEqual([{ value: "gold", label: gold.nameEn }]);
+    expect((await audienceOptions(t.db, { source: "tiers", locale: "zh-CN" })).options[0]?.label).toBe(
       (await t.db.tier.findFirstOrThrow({ orderBy: { rank: "asc" } })).name,
     );
-    expect(await audienceOptions(t.db, { source: "cities", values: ["上海市"] })).toEqual([{ value: "上海市", label: "上海市" }]);
+    expect((await audienceOptions(t.db, { source: "cities", values: ["上海市"] })).options).toEqual([{ value: "上海市", label: "上海市" }]);
   });
 });

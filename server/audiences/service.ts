@@ -174,64 +174,112 @@ export async function sampleSavedAudience(db: Db, id: string, limit = 20): Promi
 // ───────────────────────────── options for the editor's multi-selects ─────────────────────────────
 
 export type Option = { value: string | number; label: string; hint?: string };
+/**
+ * One page of a picker's options and how many options match in all: `total` is exact, or — when
+ * `exact` is false — a lower bound ("more than 10,000"): counting stops there, so a count never
+ * reads more than OPTION_COUNT_CAP + 1 rows whatever the catalogue's size.
+ */
+export type OptionsPage = { options: Option[]; total: number; exact: boolean };
+export const OPTION_COUNT_CAP = 10_000;
 
-const like = (s: string | undefined) => `%${(s ?? "").replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
+const escapeLike = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+const like = (s: string | undefined) => `%${escapeLike(s ?? "")}%`;
 
-export async function audienceOptions(db: Db, raw: z.input<typeof audienceOptionsInput>): Promise<Option[]> {
-  const { source, search, limit, values, locale } = audienceOptionsInput.parse(raw);
-  const p = like(search);
-  const q = <T>(s: Prisma.Sql) => db.$queryRaw<T[]>(s);
+type OptionRow = { v: string | number; label: string; hint: string | null; total: number };
+
+/**
+ * Distinct non-null values of an indexed members column by a loose index scan (one index probe
+ * per distinct value), for sources without a reference table. `column` is a fixed identifier.
+ */
+const looseDistinct = (column: "province" | "city" | "business_district") => {
+  const c = Prisma.raw(column);
+  return sql`
+    WITH RECURSIVE n AS (
+      SELECT min(${c}) AS v FROM members
+      UNION ALL
+      SELECT (SELECT min(m.${c}) FROM members m WHERE m.${c} > n.v) FROM n WHERE n.v IS NOT NULL)
+    SELECT v FROM n WHERE v IS NOT NULL`;
+};
+
+/**
+ * Options for the editor's pickers: a page of up to `limit` options matching `search` (options
+ * that start with it first), with the number of matches in all, so a picker can say "50 of
+ * 1,234" and search for the rest. Districts narrow to `cities` and `provinces`, cities to
+ * `provinces` (what the rule's group already requires). With `values`: the labels of those values.
+ */
+export async function audienceOptions(db: Db, raw: z.input<typeof audienceOptionsInput>): Promise<OptionsPage> {
+  const { source, search, limit, values, locale, cities, provinces } = audienceOptionsInput.parse(raw);
   const english = locale === "en";
-  if (values) return optionsForValues(db, source, values, english);
-  const queries: Record<OptionSource, () => Promise<Option[]>> = {
-    provinces: async () => {
-      const rows = await q<{ v: string }>(sql`SELECT DISTINCT province AS v FROM business_districts WHERE province ILIKE ${p} ORDER BY 1 LIMIT ${limit}::int`);
-      if (rows.length || search) return rows.map((r) => ({ value: r.v, label: r.v }));
-      // no reference table yet: distinct values from members (index-only scan)
-      return (await q<{ v: string }>(sql`SELECT province AS v FROM members WHERE province IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT ${limit}::int`)).map((r) => ({ value: r.v, label: r.v }));
-    },
-    cities: async () => {
-      const rows = await q<{ v: string; hint: string }>(
-        sql`SELECT city AS v, min(province) AS hint FROM business_districts WHERE city ILIKE ${p} OR province ILIKE ${p} GROUP BY city ORDER BY 1 LIMIT ${limit}::int`,
-      );
-      if (rows.length || search) return rows.map((r) => ({ value: r.v, label: r.v, hint: r.hint }));
-      return (await q<{ v: string }>(sql`SELECT city AS v FROM members WHERE city IS NOT NULL GROUP BY 1 ORDER BY 1 LIMIT ${limit}::int`)).map((r) => ({ value: r.v, label: r.v }));
-    },
-    districts: async () =>
-      (
-        await q<{ v: string; hint: string }>(
-          sql`SELECT name AS v, min(city) AS hint FROM business_districts WHERE name ILIKE ${p} OR city ILIKE ${p} GROUP BY name ORDER BY 1 LIMIT ${limit}::int`,
-        )
-      ).map((r) => ({ value: r.v, label: r.v, hint: r.hint })),
-    tags: async () =>
-      (await q<{ v: string; hint: string }>(sql`SELECT name AS v, category AS hint FROM tags WHERE name ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map((r) => ({ value: r.v, label: r.v, hint: r.hint })),
-    badges: async () => (await q<{ v: string }>(sql`SELECT name AS v FROM badges WHERE name ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map((r) => ({ value: r.v, label: r.v })),
-    products: async () =>
-      (await q<{ v: number; label: string; hint: string }>(sql`SELECT id AS v, name AS label, sku AS hint FROM products WHERE name ILIKE ${p} OR sku ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map(
-        (r) => ({ value: r.v, label: r.label, hint: r.hint }),
-      ),
-    categories: async () =>
-      (await q<{ v: number; name: string; nameEn: string }>(sql`SELECT id AS v, name, name_en AS "nameEn" FROM product_categories WHERE name ILIKE ${p} OR name_en ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map(
-        (r) => ({ value: r.v, label: english ? r.nameEn : r.name, hint: english ? r.name : r.nameEn }),
-      ),
-    tiers: async () =>
-      (await q<{ v: string; name: string; nameEn: string }>(sql`SELECT id AS v, name, name_en AS "nameEn" FROM tiers WHERE name ILIKE ${p} OR name_en ILIKE ${p} OR id ILIKE ${p} ORDER BY rank LIMIT ${limit}::int`)).map(
-        (r) => ({ value: r.v, label: english ? r.nameEn : r.name, hint: english ? r.name : r.nameEn }),
-      ),
-    coupon_templates: async () =>
-      (await q<{ v: string; label: string }>(sql`SELECT id AS v, name AS label FROM coupon_templates WHERE archived_at IS NULL AND name ILIKE ${p} ORDER BY name LIMIT ${limit}::int`)).map((r) => ({ value: r.v, label: r.label })),
-    event_names: async () =>
-      // distinct names by a loose index scan over (name, occurred_at)
-      (
-        await q<{ v: string }>(sql`
-          WITH RECURSIVE n AS (
-            SELECT min(name) AS name FROM member_events
-            UNION ALL
-            SELECT (SELECT min(e.name) FROM member_events e WHERE e.name > n.name) FROM n WHERE n.name IS NOT NULL)
-          SELECT name AS v FROM n WHERE name IS NOT NULL AND name ILIKE ${p} LIMIT ${limit}::int`)
-      ).map((r) => ({ value: r.v, label: r.v })),
+  if (values) {
+    const options = await optionsForValues(db, source, values, english);
+    return { options, total: options.length, exact: true };
+  }
+  const p = like(search);
+  const inCities = cities?.length ? sql`AND city = ANY(${cities}::text[])` : Prisma.empty;
+  const inProvinces = provinces?.length ? sql`AND province = ANY(${provinces}::text[])` : Prisma.empty;
+  // Members' own values stand in for the reference table of places while it is empty.
+  const places = source === "provinces" || source === "cities" || source === "districts";
+  const reference =
+    !places || Boolean((await db.$queryRaw<{ e: boolean }[]>(sql`SELECT EXISTS (SELECT 1 FROM business_districts) AS e`))[0]?.e);
+  const label = english ? sql`name_en` : sql`name`;
+  const other = english ? sql`name` : sql`name_en`;
+  // Every source: the matching options as rows (v, label, hint, ord), `ord` the natural order.
+  const matching: Record<OptionSource, () => Prisma.Sql> = {
+    provinces: () =>
+      reference
+        ? sql`SELECT province AS v, province AS label, NULL::text AS hint, province AS ord FROM business_districts WHERE province ILIKE ${p} GROUP BY province`
+        : sql`SELECT v, v AS label, NULL::text AS hint, v AS ord FROM (${looseDistinct("province")}) d WHERE v ILIKE ${p}`,
+    cities: () =>
+      reference
+        ? sql`SELECT city AS v, city AS label, min(province) AS hint, city AS ord FROM business_districts
+              WHERE (city ILIKE ${p} OR province ILIKE ${p}) ${inProvinces} GROUP BY city`
+        : provinces?.length
+          ? sql`SELECT city AS v, city AS label, min(province) AS hint, city AS ord FROM members
+                WHERE city IS NOT NULL AND (city ILIKE ${p} OR province ILIKE ${p}) ${inProvinces} GROUP BY city`
+          : sql`SELECT v, v AS label, NULL::text AS hint, v AS ord FROM (${looseDistinct("city")}) d WHERE v ILIKE ${p}`,
+    districts: () =>
+      reference
+        ? sql`SELECT name AS v, name AS label, string_agg(DISTINCT city, ', ' ORDER BY city) AS hint, name AS ord FROM business_districts
+              WHERE (name ILIKE ${p} OR city ILIKE ${p}) ${inCities} ${inProvinces} GROUP BY name`
+        : cities?.length || provinces?.length
+          ? sql`SELECT business_district AS v, business_district AS label, string_agg(DISTINCT city, ', ' ORDER BY city) AS hint, business_district AS ord
+                FROM members WHERE business_district IS NOT NULL AND (business_district ILIKE ${p} OR city ILIKE ${p}) ${inCities} ${inProvinces}
+                GROUP BY business_district`
+          : sql`SELECT v, v AS label, NULL::text AS hint, v AS ord FROM (${looseDistinct("business_district")}) d WHERE v ILIKE ${p}`,
+    tags: () => sql`SELECT name AS v, name AS label, category AS hint, name AS ord FROM tags WHERE name ILIKE ${p}`,
+    badges: () => sql`SELECT name AS v, name AS label, NULL::text AS hint, name AS ord FROM badges WHERE name ILIKE ${p}`,
+    products: () => sql`SELECT id AS v, name AS label, sku AS hint, name AS ord FROM products WHERE name ILIKE ${p} OR sku ILIKE ${p}`,
+    categories: () =>
+      sql`SELECT id AS v, ${label} AS label, ${other} AS hint, ${label} AS ord FROM product_categories WHERE name ILIKE ${p} OR name_en ILIKE ${p}`,
+    tiers: () => sql`SELECT id AS v, ${label} AS label, ${other} AS hint, rank AS ord FROM tiers WHERE name ILIKE ${p} OR name_en ILIKE ${p} OR id ILIKE ${p}`,
+    coupon_templates: () =>
+      sql`SELECT id AS v, name AS label, NULL::text AS hint, name AS ord FROM coupon_templates WHERE archived_at IS NULL AND name ILIKE ${p}`,
+    // distinct names by a loose index scan over (name, occurred_at)
+    event_names: () => sql`
+      SELECT name AS v, name AS label, NULL::text AS hint, name AS ord FROM (
+        WITH RECURSIVE n AS (
+          SELECT min(name) AS name FROM member_events
+          UNION ALL
+          SELECT (SELECT min(e.name) FROM member_events e WHERE e.name > n.name) FROM n WHERE n.name IS NOT NULL)
+        SELECT name FROM n WHERE name IS NOT NULL) d
+      WHERE name ILIKE ${p}`,
   };
-  return queries[source]();
+  const rows = matching[source]();
+  const startsFirst = search ? sql`(s.label ILIKE ${`${escapeLike(search)}%`}) DESC,` : Prisma.empty;
+  // One statement: the page, each row carrying the (bounded) count — an uncorrelated subquery,
+  // computed once. No row means no match, so a total of 0.
+  const page = await db.$queryRaw<OptionRow[]>(sql`
+    SELECT s.v, s.label, s.hint,
+           (SELECT count(*)::int FROM (SELECT 1 FROM (${rows}) m LIMIT ${OPTION_COUNT_CAP + 1}::int) c) AS total
+    FROM (${rows}) s
+    ORDER BY ${startsFirst} s.ord, s.v
+    LIMIT ${limit}::int`);
+  const counted = page[0]?.total ?? 0;
+  return {
+    options: page.map((r) => ({ value: r.v, label: r.label, ...(r.hint ? { hint: r.hint } : {}) })),
+    total: Math.min(counted, OPTION_COUNT_CAP),
+    exact: counted <= OPTION_COUNT_CAP,
+  };
 }
 
 /** Labels for values an audience already holds (ids of products, categories, tiers, coupon templates). */
@@ -248,8 +296,23 @@ async function optionsForValues(db: Db, source: OptionSource, values: (string | 
       return (await db.tier.findMany({ where: { id: { in: keys } }, orderBy: { rank: "asc" } })).map((r) => ({ value: r.id, label: english ? r.nameEn : r.name }));
     case "coupon_templates":
       return (await db.couponTemplate.findMany({ where: { id: { in: keys } }, select: { id: true, name: true } })).map((r) => ({ value: r.id, label: r.name }));
+    case "districts":
+    case "cities": {
+      // The value is its own label; the hint says where it is (a district's cities, a city's
+      // province), so a chosen district outside the chosen city shows it.
+      const rows =
+        source === "districts"
+          ? await db.$queryRaw<{ v: string; hint: string }[]>(
+              sql`SELECT name AS v, string_agg(DISTINCT city, ', ' ORDER BY city) AS hint FROM business_districts WHERE name = ANY(${keys}::text[]) GROUP BY name`,
+            )
+          : await db.$queryRaw<{ v: string; hint: string }[]>(
+              sql`SELECT city AS v, min(province) AS hint FROM business_districts WHERE city = ANY(${keys}::text[]) GROUP BY city`,
+            );
+      const hints = new Map(rows.map((r) => [r.v, r.hint]));
+      return keys.map((k) => (hints.has(k) ? { value: k, label: k, hint: hints.get(k)! } : { value: k, label: k }));
+    }
     default:
-      // Name-valued sources (cities, tags …): the value is its own label.
+      // Name-valued sources (tags, badges …): the value is its own label.
       return keys.map((k) => ({ value: k, label: k }));
   }
 }

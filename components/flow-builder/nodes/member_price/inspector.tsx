@@ -8,6 +8,7 @@ import { useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/trpc/react";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { Combobox, MultiSelect } from "@/components/ui/combobox";
+import { useOptionsFootnote } from "@/components/audiences/use-options";
 import { pickable, useFlowReferences } from "../references";
 import { Field, Segmented, TextField, setField, useKindForm, useModeSwitch, type InspectorProps } from "../fields";
 
@@ -37,6 +38,7 @@ export function MemberPriceInspector(props: InspectorProps) {
     ...trpc.audiences.options.queryOptions({ source: "products", search: debounced || undefined, limit: 50 }),
     enabled: mode === "inline" && targetType === "products",
   });
+  const productsFootnote = useOptionsFootnote(products.data, { searching: debounced !== "" });
   const categoryOptions = refs.categories.map((c) => ({ value: c.id, label: locale === "en" ? c.nameEn : c.name, description: c.id }));
   return (
     <div className="flex flex-col gap-4">
@@ -83,11 +85,12 @@ export function MemberPriceInspector(props: InspectorProps) {
       {targetType === "products" ? (
         <Field label={t("products")} form={form} path="list.target.productIds">
           <MultiSelect
-            options={(products.data ?? []).map((o) => ({ value: String(o.value), label: o.label, ...(o.hint ? { description: o.hint } : {}) }))}
+            options={(products.data?.options ?? []).map((o) => ({ value: String(o.value), label: o.label, ...(o.hint ? { description: o.hint } : {}) }))}
             value={productIds}
             onValueChange={(v) => setField(form, "list.target.productIds", toIds(v))}
             onSearchChange={setSearch}
             loading={products.isFetching}
+            footnote={productsFootnote}
             className="w-full"
           />
         </Field>
