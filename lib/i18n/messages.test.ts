@@ -18,9 +18,13 @@ function leaves(tree: Tree, prefix = ""): Map<string, string> {
   return out;
 }
 
-/** ICU argument names used in a message ("{count}", "{count, plural, …}"). */
+/**
+ * ICU argument names used in a message ("{count}", "{count, plural, …}"), each once. A plural or
+ * select branch ("one {once}") is text, not an argument: a brace after a selector is skipped.
+ */
 function argumentNames(message: string): string[] {
-  return [...message.matchAll(/\{\s*([A-Za-z_][\w]*)\s*[,}]/g)].map((m) => m[1]!).sort();
+  const names = [...message.matchAll(/(?<!(?:zero|one|two|few|many|other|=\d+)\s*)\{\s*([A-Za-z_][\w]*)\s*[,}]/g)].map((m) => m[1]!);
+  return [...new Set(names)].sort();
 }
 
 describe("message catalogues", () => {

@@ -8,6 +8,8 @@ import enContentBanners from "@/messages/en/content-banners.json";
 import zhCNContentBanners from "@/messages/zh-CN/content-banners.json";
 import enContentMessages from "@/messages/en/content-messages.json";
 import zhCNContentMessages from "@/messages/zh-CN/content-messages.json";
+import enInsights from "@/messages/en/insights.json";
+import zhCNInsights from "@/messages/zh-CN/insights.json";
 import type { Locale } from "@/lib/i18n/locale";
 
 // The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
@@ -18,6 +20,7 @@ const enCatalog = {
   audienceEditor: enAudienceEditor,
   contentBanners: enContentBanners,
   contentMessages: enContentMessages,
+  insights: enInsights,
 };
 
 /** The message shape; English is the reference (zh-CN must have exactly the same keys). */
@@ -31,6 +34,7 @@ const catalog: Record<Locale, Messages> = {
     audienceEditor: zhCNAudienceEditor,
     contentBanners: zhCNContentBanners,
     contentMessages: zhCNContentMessages,
+    insights: zhCNInsights,
   } as Messages,
 };
 

@@ -4,6 +4,7 @@ import { contentRouter } from "@/server/api/routers/content";
 import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
+import { insightsRouter } from "@/server/api/routers/insights";
 import { membersRouter } from "@/server/api/routers/members";
 import { storefrontRouter } from "@/server/api/routers/storefront";
 
@@ -19,6 +20,7 @@ export const appRouter = createTRPCRouter({
   engine: engineRouter,
   storefront: storefrontRouter,
   content: contentRouter,
+  insights: insightsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,14 +1,22 @@
 import type { Metadata } from "next";
-import { ChartColumnIncreasingIcon } from "lucide-react";
 
 import { getT } from "@/lib/i18n/server";
-import { PlaceholderPage } from "@/components/shell/placeholder-page";
+import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { InsightsSections } from "@/components/insights/insights-sections";
 
 export async function generateMetadata(): Promise<Metadata> {
-  const t = await getT("results");
+  const t = await getT("insights");
   return { title: t("title") };
 }
 
-export default function ResultsPage() {
-  return <PlaceholderPage namespace="results" icon={ChartColumnIncreasingIcon} />;
+export default async function InsightsPage() {
+  const t = await getT("insights");
+  return (
+    <>
+      <PageHeader title={t("title")} description={t("description")} />
+      <PageBody>
+        <InsightsSections />
+      </PageBody>
+    </>
+  );
 }
