@@ -19,13 +19,13 @@ import {
 } from "@xyflow/react";
 import { useLocale, useTranslations } from "use-intl";
 
-import { backEdges, nodeSize, toCanvas } from "@/server/flows/canvas";
+import { backEdges, nodeBox, nodeBranches, toCanvas } from "@/server/flows/canvas";
 import type { CanvasPosition } from "@/server/flows/canvas";
 import { findNodeKindSpec, isNodeKind } from "@/server/flows/kinds";
 import { preloadInspector } from "./nodes/registry";
 import { FlowNodeView, type FlowCanvasNode } from "./flow-node";
 import { FlowEdgeView, type FlowCanvasEdge } from "./flow-edge";
-import { nodeHandles, nodeHeight, nodeView, withDanglingBranches, categoryStyles } from "./node-view";
+import { nodeHandles, nodeView, categoryStyles } from "./node-view";
 import type { EditorDoc } from "./model";
 import type { FlowEdge } from "@/server/flows/definition";
 
@@ -105,10 +105,14 @@ export function FlowCanvas(props: Props) {
   const onInit = useCallback(() => {
     if (openMode === "top") {
       const rect = wrapper.current?.getBoundingClientRect();
-      const positions = Object.values(doc.layout);
-      const minY = Math.min(...positions.map((p) => p.y));
-      const top = positions.filter((p) => p.y <= minY + 1);
-      const centreX = top.reduce((sum, p) => sum + p.x + nodeSize.width / 2, 0) / Math.max(top.length, 1);
+      const placed = doc.draft.nodes.flatMap((n) => {
+        const p = doc.layout[n.id];
+        return p ? [{ node: n, p }] : [];
+      });
+      const minY = Math.min(...placed.map(({ p }) => p.y));
+      const top = placed.filter(({ p }) => p.y <= minY + 1);
+      // Centred on the top rank as drawn: a split with long labels is wider than nodeSize.
+      const centreX = top.reduce((sum, { node, p }) => sum + p.x + nodeBox(nodeBranches(node)).width / 2, 0) / Math.max(top.length, 1);
       const zoom = 0.8;
       void flow.setViewport({ x: (rect?.width ?? 800) / 2 - centreX * zoom, y: 48 - minY * zoom, zoom });
     }
@@ -116,6 +120,22 @@ export function FlowCanvas(props: Props) {
     // Only the first layout matters here.
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, []);
+  // Folding a side panel (or resizing the window) keeps what is in the middle of the canvas there,
+  // instead of sliding the flow along with the canvas's left edge.
+  useEffect(() => {
+    const el = wrapper.current;
+    if (!el) return;
+    let width = el.clientWidth;
+    const observer = new ResizeObserver(() => {
+      const next = el.clientWidth;
+      if (next === width) return;
+      const { x, y, zoom } = flow.getViewport();
+      void flow.setViewport({ x: x + (next - width) / 2, y, zoom });
+      width = next;
+    });
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, [flow]);
   const loops = useMemo(() => backEdges(doc.draft), [doc.draft]);
 
   // React Flow keeps `measured` on the node objects we hand it, so derived nodes are merged into
@@ -138,7 +158,7 @@ export function FlowCanvas(props: Props) {
         const counts = issuesByNode.get(cn.id);
         const errors = counts?.errors ?? 0;
         const warnings = counts?.warnings ?? 0;
-        const view = withDanglingBranches(nodeView(cn.data.node, locale), outgoing.get(cn.id) ?? []);
+        const view = nodeView(cn.data.node, locale, outgoing.get(cn.id) ?? []);
         const selected = selection.nodes.has(cn.id);
         if (
           p &&
@@ -146,6 +166,8 @@ export function FlowCanvas(props: Props) {
           p.data.errors === errors &&
           p.data.warnings === warnings &&
           p.data.view.branches.length === view.branches.length &&
+          p.data.view.box.width === view.box.width &&
+          p.data.view.box.height === view.box.height &&
           p.data.view.kindLabel === view.kindLabel &&
           p.data.locale === locale &&
           (p.selected ?? false) === selected &&
@@ -161,8 +183,8 @@ export function FlowCanvas(props: Props) {
           selected,
           // Size and handles known up front: React Flow paints a node on the first frame and, in a
           // big flow, mounts only the nodes in view instead of every node to measure it first.
-          initialWidth: nodeSize.width,
-          initialHeight: nodeHeight(view),
+          initialWidth: view.box.width,
+          initialHeight: view.box.height,
           handles: nodeHandles(view),
           ...(p?.measured ? { measured: p.measured } : {}),
           data: {
@@ -179,22 +201,24 @@ export function FlowCanvas(props: Props) {
     });
   }
 
-  const edges = useMemo<FlowCanvasEdge[]>(
-    () =>
-      canvas.edges.map((e) => ({
-        id: e.id,
-        source: e.source,
-        sourceHandle: e.sourceHandle,
-        target: e.target,
-        targetHandle: e.targetHandle,
-        type: "flow",
-        selected: selection.edge === e.id,
-        markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
-        zIndex: loops.has(e.id) ? 1 : 0,
-        data: { back: loops.has(e.id), deleteLabel: t("edge.delete"), loopLabel: t("edge.loop"), onDelete: onDeleteEdge },
-      })),
-    [canvas.edges, loops, selection.edge, onDeleteEdge, t],
-  );
+  // Loops are drawn after the forward edges (so on top of those they cross) but under the nodes: a
+  // loop between two stacked nodes runs behind them instead of across them, and does not take
+  // the click meant for a node.
+  const canvasEdges = canvas.edges;
+  const edges = useMemo<FlowCanvasEdge[]>(() => {
+    const toEdge = (e: (typeof canvasEdges)[number]): FlowCanvasEdge => ({
+      id: e.id,
+      source: e.source,
+      sourceHandle: e.sourceHandle,
+      target: e.target,
+      targetHandle: e.targetHandle,
+      type: "flow",
+      selected: selection.edge === e.id,
+      markerEnd: { type: MarkerType.ArrowClosed, width: 16, height: 16 },
+      data: { back: loops.has(e.id), deleteLabel: t("edge.delete"), loopLabel: t("edge.loop"), onDelete: onDeleteEdge },
+    });
+    return [...canvasEdges.filter((e) => !loops.has(e.id)), ...canvasEdges.filter((e) => loops.has(e.id))].map(toEdge);
+  }, [canvasEdges, loops, selection.edge, onDeleteEdge, t]);
 
   const selectionRef = useRef(selection);
   const handlers = useRef(props);

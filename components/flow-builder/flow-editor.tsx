@@ -33,7 +33,8 @@ import { TRPCClientError } from "@trpc/client";
 
 import { useTRPC, type RouterOutputs } from "@/trpc/react";
 import { cn } from "@/lib/utils";
-import { nodeSize } from "@/server/flows/canvas";
+import { nodeBox, nodeBranches, nodeSize } from "@/server/flows/canvas";
+import { nodeTitle } from "@/server/flows/kinds";
 import { validateFlow, cyclicComponents, type FlowIssue, type ValidationContext } from "@/server/flows/validate";
 import type { FlowSettings } from "@/server/flows/definition";
 import { Button } from "@/components/ui/button";
@@ -51,7 +52,8 @@ import { FlowCanvas, type CanvasSelection, type IssueCounts } from "./flow-canva
 import { Palette } from "./palette";
 import { InspectorPanel } from "./inspector-panel";
 import { IssuesPanel } from "./issues-panel";
-import { ShortcutsHelp } from "./shortcuts";
+import { ShortcutsHelp, panelKeys } from "./shortcuts";
+import { PanelFoldButton, PanelRail, usePanelCollapsed } from "./side-panel";
 import { FlowStatusBadge } from "./status-badge";
 import { ReferencesProvider, type FlowReferences } from "./nodes/references";
 import { useFlowEditor } from "./use-flow-editor";
@@ -63,6 +65,7 @@ import { LiveCountsProvider, useFlowLive } from "./live/live-counts";
 import { FlowLiveSummary, isIdle } from "./live/live-summary";
 import {
   addNode,
+  addNodeAfter,
   connect,
   copySelection,
   moveNodes,
@@ -198,6 +201,8 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const [publishOpen, setPublishOpen] = useState(false);
   const [tryOpen, setTryOpen] = useState(false);
   const [archiveOpen, setArchiveOpen] = useState(false);
+  const palettePanel = usePanelCollapsed("palette");
+  const sidePanel = usePanelCollapsed("rightPanel");
   const clipboard = useRef<Clipboard | null>(null);
   const pasteCount = useRef(0);
   // The sheets mount the first time they are opened (and stay mounted, so they animate closed).
@@ -234,15 +239,42 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const centerOn = useCallback(
     (id: string) => {
       const p = doc.layout[id];
-      if (!p) return;
-      void reactFlow.setCenter(p.x + nodeSize.width / 2, p.y + nodeSize.height / 2, { zoom: Math.max(reactFlow.getZoom(), 0.9), duration: 300 });
+      const node = doc.draft.nodes.find((n) => n.id === id);
+      if (!p || !node) return;
+      // A split with long labels is wider than nodeSize: centre on the box it is drawn in.
+      const box = nodeBox(nodeBranches(node));
+      void reactFlow.setCenter(p.x + box.width / 2, p.y + box.height / 2, { zoom: Math.max(reactFlow.getZoom(), 0.9), duration: 300 });
     },
-    [doc.layout, reactFlow],
+    [doc.layout, doc.draft.nodes, reactFlow],
+  );
+
+  /** Pans (at the same zoom) to a node that is out of view. */
+  const revealNode = useCallback(
+    (id: string, inDoc: EditorDoc) => {
+      const p = inDoc.layout[id];
+      const node = inDoc.draft.nodes.find((n) => n.id === id);
+      const bounds = document.querySelector("[data-testid=flow-canvas]")?.getBoundingClientRect();
+      if (!p || !node || !bounds) return;
+      const box = nodeBox(nodeBranches(node));
+      const a = reactFlow.flowToScreenPosition(p);
+      const b = reactFlow.flowToScreenPosition({ x: p.x + box.width, y: p.y + box.height });
+      if (a.x >= bounds.left && a.y >= bounds.top && b.x <= bounds.right && b.y <= bounds.bottom) return;
+      void reactFlow.setCenter(p.x + box.width / 2, p.y + box.height / 2, { zoom: reactFlow.getZoom(), duration: 300 });
+    },
+    [reactFlow],
   );
 
   // ── edits ──
   const addKind = useCallback(
     (kind: string, position?: { x: number; y: number }) => {
+      // A click with one node selected continues the flow from it, in one command.
+      const after = !position && selectedNode ? addNodeAfter(doc, kind, selectedNode.id) : null;
+      if (after) {
+        run(t("commands.add"), () => after.doc);
+        select([after.id]);
+        revealNode(after.id, after.doc);
+        return;
+      }
       let at = position;
       if (!at) {
         const bounds = document.querySelector("[data-testid=flow-canvas]")?.getBoundingClientRect();
@@ -257,7 +289,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
       run(t("commands.add"), () => added.doc);
       select([added.id]);
     },
-    [doc, reactFlow, run, select, t],
+    [doc, reactFlow, run, select, t, selectedNode, revealNode],
   );
 
   const deleteSelection = useCallback(() => {
@@ -350,9 +382,20 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   );
 
   // ── keyboard ──
-  const keys = useRef({ deleteSelection, copy, pasteClipboard, undo: editor.undo, redo: editor.redo, flush: autosave.flush, selectAll: () => select(doc.draft.nodes.map((n) => n.id)) });
+  const keyActions = () => ({
+    deleteSelection,
+    copy,
+    pasteClipboard,
+    undo: editor.undo,
+    redo: editor.redo,
+    flush: autosave.flush,
+    selectAll: () => select(doc.draft.nodes.map((n) => n.id)),
+    togglePalette: palettePanel.toggle,
+    toggleSidePanel: sidePanel.toggle,
+  });
+  const keys = useRef(keyActions());
   useEffect(() => {
-    keys.current = { deleteSelection, copy, pasteClipboard, undo: editor.undo, redo: editor.redo, flush: autosave.flush, selectAll: () => select(doc.draft.nodes.map((n) => n.id)) };
+    keys.current = keyActions();
   });
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
@@ -385,6 +428,10 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         keys.current.selectAll();
       } else if (e.key === "Escape") {
         setSelection(noSelection);
+      } else if (!mod && !e.altKey && e.key === panelKeys.palette) {
+        keys.current.togglePalette();
+      } else if (!mod && !e.altKey && e.key === panelKeys.rightPanel) {
+        keys.current.toggleSidePanel();
       }
     };
     window.addEventListener("keydown", onKey);
@@ -516,10 +563,14 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
             size="sm"
             data-testid="issues-count"
             data-errors={errorCount}
-            aria-pressed={rightPanel === "issues"}
+            aria-pressed={rightPanel === "issues" && !sidePanel.collapsed}
             onClick={() => {
               setSelection(noSelection);
-              setShowIssues((v) => !(v && !selectedNode));
+              // A folded right panel unfolds on the issues.
+              if (sidePanel.collapsed) {
+                sidePanel.set(false);
+                setShowIssues(true);
+              } else setShowIssues((v) => !(v && !selectedNode));
             }}
             className={cn(errorCount > 0 && "border-destructive/40 text-destructive hover:text-destructive")}
           >
@@ -619,7 +670,13 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
 
       {/* ── body ── */}
       <div className="flex min-h-0 flex-1">
-        <Palette onAdd={(kind) => addKind(kind)} disabled={readOnly} />
+        <Palette
+          onAdd={(kind) => addKind(kind)}
+          disabled={readOnly}
+          addAfter={selectedNode ? nodeTitle(selectedNode)[locale] : undefined}
+          collapsed={palettePanel.collapsed}
+          onToggle={palettePanel.toggle}
+        />
         <div className="relative min-w-0 flex-1">
           <FlowCanvas
             doc={doc}
@@ -660,8 +717,26 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
             </div>
           ) : null}
         </div>
-        {rightPanel ? (
-          <aside className="flex w-[380px] shrink-0 flex-col border-l bg-background" aria-label={rightPanel === "inspector" ? t("inspector.title") : t("issues.title")}>
+        {rightPanel && sidePanel.collapsed ? (
+          <PanelRail
+            side="right"
+            title={rightPanel === "inspector" ? t("inspector.title") : t("issues.title")}
+            label={rightPanel === "inspector" ? t("panels.showInspector") : t("panels.showIssues")}
+            shortcut={panelKeys.rightPanel}
+            onExpand={() => sidePanel.set(false)}
+            testId="right-panel-rail"
+          />
+        ) : rightPanel ? (
+          <aside className="relative flex w-[380px] shrink-0 flex-col border-l bg-background" aria-label={rightPanel === "inspector" ? t("inspector.title") : t("issues.title")}>
+            <div className="absolute top-3 right-3 z-10">
+              <PanelFoldButton
+                side="right"
+                label={rightPanel === "inspector" ? t("panels.hideInspector") : t("panels.hideIssues")}
+                shortcut={panelKeys.rightPanel}
+                onFold={() => sidePanel.set(true)}
+                testId="right-panel-fold"
+              />
+            </div>
             {rightPanel === "inspector" && selectedNode ? (
               <InspectorPanel
                 key={selectedNode.id}

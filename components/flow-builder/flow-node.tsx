@@ -8,9 +8,9 @@ import { cn } from "@/lib/utils";
 import type { FlowDraftNode } from "@/server/flows/definition";
 import { KindIcon } from "./icons";
 import type { Locale } from "@/lib/i18n/locale";
-import { nodeSize } from "@/server/flows/canvas";
+import { branchRowHeight } from "@/server/flows/canvas";
 import { referenceNames, useFlowReferences } from "./nodes/references";
-import { categoryStyles, handleSize, hasBranchRow, nodeHeight, nodeSummary, type NodeView } from "./node-view";
+import { categoryStyles, handleSize, hasBranchRow, nodeSummary, type NodeView } from "./node-view";
 import { useNodeLive } from "./live/live-counts";
 import { BranchLiveCount, NodeLiveFigures } from "./live/node-figures";
 
@@ -36,10 +36,12 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
   const summary = nodeSummary(node, data.locale, referenceNames(useFlowReferences()));
   const branches = view.branches;
   const live = useNodeLive(id);
-  // React Flow caches handle positions: re-measure when branches are added, removed or renamed
-  // (not on mount: React Flow measures new nodes itself, and 300 forced layouts would stall the open).
+  const { box } = view;
+  // React Flow caches handle positions: re-measure when branches are added, removed or renamed, or
+  // the node widens (not on mount: React Flow measures new nodes itself, and 300 forced layouts
+  // would stall the open).
   const updateNodeInternals = useUpdateNodeInternals();
-  const handleKey = branches.map((b) => b.id).join("|");
+  const handleKey = `${box.width}|${branches.map((b) => b.id).join("|")}`;
   const measuredKey = useRef(handleKey);
   useEffect(() => {
     if (measuredKey.current === handleKey) return;
@@ -52,7 +54,7 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
       data-kind={node.kind}
       data-errors={errors}
       // Fixed size: React Flow is told these dimensions (and the handle positions) up front.
-      style={{ width: nodeSize.width, height: nodeHeight(view) }}
+      style={{ width: box.width, height: box.height }}
       className={cn(
         "group relative flex flex-col overflow-visible rounded-lg border bg-card text-card-foreground shadow-sm transition-[box-shadow,border-color]",
         selected ? "border-primary ring-2 ring-primary/30" : "hover:border-ring/60",
@@ -101,10 +103,24 @@ export const FlowNodeView = memo(function FlowNodeView({ id, data, selected }: N
         ) : null}
       </div>
       {hasBranchRow(view) ? (
-        <div data-testid="branch-row" className="flex h-5 border-t bg-muted/40 text-[10px] leading-5 text-muted-foreground">
+        // Equal columns, so each label sits over its handle; the box is wide enough for every label
+        // (see nodeBox), and a label too long even for that wraps to a second line.
+        <div
+          data-testid="branch-row"
+          style={{ height: branchRowHeight[box.labelLines] }}
+          className="flex border-t bg-muted/40 text-[10px] text-muted-foreground"
+        >
           {branches.map((b) => (
             <span key={b.id} className="flex min-w-0 flex-1 items-center justify-center gap-1 px-1" data-branch={b.id}>
-              <span title={b.label} className={cn("min-w-0 truncate", b.unknown && "text-destructive line-through")}>
+              <span
+                title={b.label}
+                data-testid="branch-label"
+                className={cn(
+                  "min-w-0",
+                  box.labelLines === 1 ? "truncate leading-5" : "line-clamp-2 text-center leading-3 break-words",
+                  b.unknown && "text-destructive line-through",
+                )}
+              >
                 {b.label}
               </span>
               {live ? <BranchLiveCount count={live.byBranch[b.id] ?? 0} label={b.label} /> : null}

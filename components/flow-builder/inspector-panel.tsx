@@ -79,7 +79,8 @@ export function InspectorPanel(props: Props) {
 
   return (
     <div ref={root} data-inspector data-testid="inspector" data-node-id={node.id} className="flex h-full min-h-0 flex-col">
-      <div className="flex items-start gap-3 border-b px-4 py-3">
+      {/* Room on the right for the panel's fold button, which flow-editor places over every right panel. */}
+      <div className="flex items-start gap-3 border-b py-3 pr-12 pl-4">
         <span className={cn("mt-0.5 flex size-9 shrink-0 items-center justify-center rounded-md", style.tile)}>
           <KindIcon name={spec?.icon ?? ""} className="size-4.5" />
         </span>
@@ -155,7 +156,10 @@ export function InspectorPanel(props: Props) {
                   onChange={(e) => onPatch({ visitLimit: e.target.value === "" ? Number.NaN : Number(e.target.value) }, `visit:${node.id}`)}
                 />
               ) : null}
-              <p className="text-xs text-muted-foreground">{t("visitLimitHint")}</p>
+              {/* What the engine does at the limit (server/engine/journeys.ts, end reason "visit_limit"). */}
+              <p className="text-xs text-muted-foreground" data-testid="visit-limit-hint">
+                {node.visitLimit !== undefined && !Number.isNaN(node.visitLimit) ? t("visitLimitHintSet", { limit: node.visitLimit }) : t("visitLimitHint")}
+              </p>
             </div>
           ) : null}
 

@@ -1,7 +1,7 @@
 // The editor's document: the executable draft plus the canvas layout. Every edit is a pure
 // function from one document to the next, so it can become a command in the history.
 import { findNodeKindSpec } from "@/server/flows/kinds";
-import { nodeSize, removeNodeKeepingChain } from "@/server/flows/canvas";
+import { nodeBox, nodeBranches, nodeSize, removeNodeKeepingChain } from "@/server/flows/canvas";
 import { deepEqual } from "@/server/flows/diff";
 import type { FlowLayout, CanvasPosition } from "@/server/flows/canvas";
 import type { FlowDraft, FlowDraftNode, FlowEdge, FlowSettings } from "@/server/flows/definition";
@@ -39,6 +39,51 @@ export function addNode(doc: EditorDoc, kind: string, position: CanvasPosition):
       layout: { ...doc.layout, [id]: { x: Math.round(position.x), y: Math.round(position.y) } },
     },
   };
+}
+
+/** Below a node, a node added after it keeps the layout's gap between ranks, and its own from neighbours. */
+const RANK_GAP = 72;
+const NODE_GAP = 48;
+
+/**
+ * Adds a node after another: connected from the first of its branches that leads nowhere yet, and
+ * placed under that branch's handle, moved right past any node in the way. One new document, so
+ * one command to undo. Null when a node cannot follow it (a trigger, or no such node placed).
+ * When every branch is taken, the node is placed below it, unconnected.
+ */
+export function addNodeAfter(doc: EditorDoc, kind: string, afterId: string): { doc: EditorDoc; id: string; branch: string | null } | null {
+  const after = doc.draft.nodes.find((n) => n.id === afterId);
+  const at = doc.layout[afterId];
+  const spec = findNodeKindSpec(kind);
+  if (!after || !at || !spec || spec.category === "trigger") return null;
+  const boxOf = (node: FlowDraftNode) => nodeBox(nodeBranches(node, doc.draft.edges.filter((e) => e.source === node.id).map((e) => e.branch)));
+
+  const branches = nodeBranches(after, doc.draft.edges.filter((e) => e.source === afterId).map((e) => e.branch));
+  const index = branches.findIndex((b) => !b.unknown && !doc.draft.edges.some((e) => e.source === afterId && e.branch === b.id));
+  const box = boxOf(after);
+  // Where FlowNodeView draws the branch's handle: columns of equal width inside a 1px border.
+  const handleX = index < 0 ? at.x + box.width / 2 : at.x + 1 + ((index + 0.5) / branches.length) * (box.width - 2);
+  const size = nodeBox(nodeBranches({ id: "", kind, config: spec.defaults() }));
+  const place = { x: Math.round(handleX - size.width / 2), y: at.y + box.height + RANK_GAP };
+  const others = doc.draft.nodes.flatMap((n) => {
+    const p = doc.layout[n.id];
+    return p ? [{ ...p, ...boxOf(n) }] : [];
+  });
+  for (let moved = true; moved; ) {
+    moved = false;
+    for (const o of others) {
+      const clear =
+        place.x >= o.x + o.width + NODE_GAP / 2 || place.x + size.width + NODE_GAP / 2 <= o.x ||
+        place.y >= o.y + o.height + NODE_GAP / 2 || place.y + size.height + NODE_GAP / 2 <= o.y;
+      if (clear) continue;
+      place.x = o.x + o.width + NODE_GAP;
+      moved = true;
+    }
+  }
+
+  const added = addNode(doc, kind, place);
+  const branch = index < 0 ? null : branches[index]!.id;
+  return { id: added.id, branch, doc: branch ? connect(added.doc, afterId, branch, added.id) : added.doc };
 }
 
 /** Deletes nodes (keeping a simple chain connected) and edges. */

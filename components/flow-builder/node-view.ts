@@ -7,7 +7,7 @@ import type { ReferenceNames } from "@/server/flows/kinds/spec";
 import type { NodeCategory } from "@/server/flows/kinds";
 import type { Locale } from "@/lib/i18n/locale";
 import type { FlowDraftNode, FlowEdge } from "@/server/flows/definition";
-import { branchlessNodeHeight, nodeSize } from "@/server/flows/canvas";
+import { hasBranchRow as hasBranchRowOf, nodeBox, nodeBranches as canvasBranches, type CanvasBranch, type NodeBox } from "@/server/flows/canvas";
 import { Position, type NodeHandle } from "@xyflow/react";
 
 export type BranchView = { id: string; label: string; unknown?: boolean };
@@ -16,6 +16,8 @@ export type NodeView = {
   category: NodeCategory | "unknown";
   icon: string;
   branches: BranchView[];
+  /** The size it is drawn at, the same the layout spaces it by. */
+  box: NodeBox;
 };
 
 const viewCache: Record<Locale, WeakMap<FlowDraftNode, NodeView>> = { en: new WeakMap(), "zh-CN": new WeakMap() };
@@ -24,29 +26,35 @@ const summaryCache: Record<Locale, WeakMap<FlowDraftNode, { names: ReferenceName
   "zh-CN": new WeakMap(),
 };
 
+const branchView = (locale: Locale) => (b: CanvasBranch): BranchView => ({ id: b.id, label: b.label[locale], ...(b.unknown ? { unknown: true } : {}) });
+
 /** Branch ids and labels; works on half-edited configs (falls back to what can be read). */
 export function nodeBranches(node: FlowDraftNode, locale: Locale): BranchView[] {
-  const spec = findNodeKindSpec(node.kind);
-  if (!spec) return [];
-  try {
-    return spec.branches(node.config).map((b) => ({ id: b.id, label: b.label[locale] }));
-  } catch {
-    return spec.category === "exit" ? [] : [{ id: "out", label: locale === "zh-CN" ? "下一步" : "Next" }];
-  }
+  return canvasBranches(node).map(branchView(locale));
 }
 
-export function nodeView(node: FlowDraftNode, locale: Locale): NodeView {
-  const hit = viewCache[locale].get(node);
-  if (hit) return hit;
-  const spec = findNodeKindSpec(node.kind);
-  const view: NodeView = {
-    kindLabel: spec ? spec.label[locale] : node.kind,
-    category: spec?.category ?? "unknown",
-    icon: spec?.icon ?? "",
-    branches: nodeBranches(node, locale),
-  };
-  viewCache[locale].set(node, view);
-  return view;
+/**
+ * The view of a node with these outgoing edges. Edges on branches the node no longer has get
+ * handles too, so they stay visible (and flagged); only such a node's view is not cached.
+ */
+export function nodeView(node: FlowDraftNode, locale: Locale, outgoing: readonly FlowEdge[] = []): NodeView {
+  let view = viewCache[locale].get(node);
+  if (!view) {
+    const spec = findNodeKindSpec(node.kind);
+    const branches = canvasBranches(node);
+    view = {
+      kindLabel: spec ? spec.label[locale] : node.kind,
+      category: spec?.category ?? "unknown",
+      icon: spec?.icon ?? "",
+      branches: branches.map(branchView(locale)),
+      box: nodeBox(branches),
+    };
+    viewCache[locale].set(node, view);
+  }
+  const known = view.branches;
+  if (outgoing.every((e) => known.some((b) => b.id === e.branch))) return view;
+  const branches = canvasBranches(node, outgoing.map((e) => e.branch));
+  return { ...view, branches: branches.map(branchView(locale)), box: nodeBox(branches) };
 }
 
 /** The one-line description on the node; empty while the config is not valid. */
@@ -67,22 +75,6 @@ export function nodeSummary(node: FlowDraftNode, locale: Locale, names?: Referen
   return summary;
 }
 
-/** Adds handles for edges on branches the node no longer has, so they stay visible (and flagged). */
-export function withDanglingBranches(view: NodeView, outgoing: readonly FlowEdge[]): NodeView {
-  if (outgoing.length === 0) return view;
-  const known = new Set(view.branches.map((b) => b.id));
-  const extra = outgoing.filter((e) => !known.has(e.branch));
-  if (extra.length === 0) return view;
-  const seen = new Set<string>();
-  const unknown: BranchView[] = [];
-  for (const e of extra) {
-    if (seen.has(e.branch)) continue;
-    seen.add(e.branch);
-    unknown.push({ id: e.branch, label: e.branch, unknown: true });
-  }
-  return { ...view, branches: [...view.branches, ...unknown] };
-}
-
 export const categoryStyles: Record<NodeView["category"], { accent: string; tile: string }> = {
   trigger: { accent: "bg-chart-2", tile: "bg-chart-2/12 text-[color:color-mix(in_oklch,var(--color-chart-2)_70%,black)]" },
   group: { accent: "bg-chart-1", tile: "bg-chart-1/12 text-chart-1" },
@@ -97,13 +89,7 @@ const BORDER = 1;
 export const handleSize = { target: 10, source: 12 } as const;
 
 /** Nodes with named ways out (split groups, responded / timeout…) label them in a row at the bottom. */
-export function hasBranchRow(view: NodeView): boolean {
-  return view.branches.length > 1 || (view.branches.length === 1 && view.branches[0]!.id !== "out");
-}
-
-export function nodeHeight(view: NodeView): number {
-  return hasBranchRow(view) ? nodeSize.height : branchlessNodeHeight;
-}
+export const hasBranchRow = (view: NodeView): boolean => hasBranchRowOf(view.branches);
 
 /**
  * The handles as FlowNodeView draws them: the entry centred on the top edge, one exit per branch
@@ -111,8 +97,8 @@ export function nodeHeight(view: NodeView): number {
  * and skip off-screen nodes from the first frame, instead of mounting every node to measure it.
  */
 export function nodeHandles(view: NodeView): NodeHandle[] {
-  const inner = nodeSize.width - 2 * BORDER;
-  const height = nodeHeight(view);
+  const { width, height } = view.box;
+  const inner = width - 2 * BORDER;
   const handles: NodeHandle[] = [];
   if (view.category !== "trigger") {
     handles.push({

@@ -11,12 +11,27 @@ import { cn } from "@/lib/utils";
 import { KindIcon } from "./icons";
 import { categoryStyles } from "./node-view";
 import { PALETTE_MIME } from "./flow-canvas";
+import { PanelFoldButton, PanelRail } from "./side-panel";
+import { panelKeys } from "./shortcuts";
 
 const categories: NodeCategory[] = ["trigger", "group", "action", "wait", "exit"];
 
-/** Node kinds by category: drag one onto the canvas, or click to add it below the flow. */
-export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; disabled?: boolean }) {
+type Props = {
+  onAdd: (kind: string) => void;
+  disabled?: boolean;
+  /** The selected node's name: a click adds after it. */
+  addAfter?: string | undefined;
+  collapsed: boolean;
+  onToggle: () => void;
+};
+
+/**
+ * Node kinds by category: drag one onto the canvas, or click to add it (after the selected node,
+ * or in the middle of the view). Folds to a rail.
+ */
+export function Palette({ onAdd, disabled, addAfter, collapsed, onToggle }: Props) {
   const t = useTranslations("flowBuilder.palette");
+  const tPanels = useTranslations("flowBuilder.panels");
   const locale = useLocale();
   const [query, setQuery] = useState("");
   const groups = useMemo(() => {
@@ -33,10 +48,16 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
       .filter((g) => g.kinds.length > 0);
   }, [query, locale]);
 
+  if (collapsed) {
+    return <PanelRail side="left" title={t("title")} label={tPanels("showPalette")} shortcut={panelKeys.palette} onExpand={onToggle} testId="palette-rail" />;
+  }
   return (
     <aside className="flex h-full min-h-0 w-64 shrink-0 flex-col border-r bg-background" aria-label={t("title")} data-testid="palette">
       <div className="flex flex-col gap-2 border-b p-3">
-        <h2 className="text-xs font-semibold tracking-wide text-muted-foreground uppercase">{t("title")}</h2>
+        <div className="-my-1.5 -mr-1.5 flex items-center justify-between gap-2">
+          <h2 className="text-xs font-semibold tracking-wide text-muted-foreground uppercase">{t("title")}</h2>
+          <PanelFoldButton side="left" label={tPanels("hidePalette")} shortcut={panelKeys.palette} onFold={onToggle} testId="palette-fold" />
+        </div>
         <div className="relative">
           <SearchIcon className="pointer-events-none absolute top-1/2 left-2.5 size-3.5 -translate-y-1/2 text-muted-foreground" aria-hidden />
           <Input
@@ -64,7 +85,8 @@ export function Palette({ onAdd, disabled }: { onAdd: (kind: string) => void; di
                     disabled={disabled}
                     data-testid={`palette-item-${spec.kind}`}
                     data-category={spec.category}
-                    title={t("hint")}
+                    // A trigger starts a flow: it is never added after a node.
+                    title={addAfter && spec.category !== "trigger" ? t("hintAfter", { name: addAfter }) : t("hint")}
                     onDragStart={(e) => {
                       e.dataTransfer.setData(PALETTE_MIME, spec.kind);
                       e.dataTransfer.effectAllowed = "copy";

@@ -6,6 +6,9 @@ import { useTranslations } from "use-intl";
 import { Button } from "@/components/ui/button";
 import { Popover, PopoverContent, PopoverTrigger } from "@/components/ui/popover";
 
+/** Keys that fold and unfold the side panels (flow-editor listens for them). */
+export const panelKeys = { palette: "[", rightPanel: "]" } as const;
+
 const shortcuts = [
   ["undo", "⌘/Ctrl Z"],
   ["redo", "⇧⌘/Ctrl Z · Ctrl Y"],
@@ -16,6 +19,8 @@ const shortcuts = [
   ["save", "⌘/Ctrl S"],
   ["multi", "Shift + drag · ⌘/Ctrl click"],
   ["escape", "Esc"],
+  ["togglePalette", panelKeys.palette],
+  ["toggleRightPanel", panelKeys.rightPanel],
 ] as const;
 
 export function ShortcutsHelp() {

@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
-import { backEdges, fromCanvas, removeNodeKeepingChain, toCanvas } from "./canvas";
+import { backEdges, branchLabelWidth, fromCanvas, nodeBox, nodeBranches, removeNodeKeepingChain, toCanvas } from "./canvas";
 import { autoLayout, completeLayout } from "./layout";
 import type { FlowLayout } from "./canvas";
 import { defaultFlowSettings } from "./definition";
@@ -103,6 +103,50 @@ describe("toCanvas / fromCanvas", () => {
   });
 });
 
+const emptyTree = { type: "group", op: "and", children: [] };
+const split = (id: string, names: string[], elseName = "Else"): FlowDraftNode => ({
+  id,
+  kind: "split",
+  config: { groups: names.map((name, i) => ({ id: `group-${i + 1}`, name, conditions: emptyTree })), elseName },
+});
+
+describe("nodeBox", () => {
+  it("keeps plain nodes at nodeSize, shorter without a branch row", () => {
+    expect(nodeBox(nodeBranches(nodes[1]!))).toEqual({ width: 240, height: 74, labelLines: 1 });
+    expect(nodeBox(nodeBranches(nodes[4]!))).toEqual({ width: 240, height: 74, labelLines: 1 });
+    expect(nodeBox(nodeBranches(nodes[2]!))).toEqual({ width: 240, height: 94, labelLines: 1 });
+    expect(nodeBox(nodeBranches(split("s", ["A", "B"])))).toEqual({ width: 240, height: 94, labelLines: 1 });
+  });
+
+  it("widens a split, in 20px steps, until every label fits its column beside a live count", () => {
+    const box = nodeBox(nodeBranches(split("s", ["Shanghai gold members", "Beijing silver"], "Everyone else")));
+    expect(box.width).toBeGreaterThan(240);
+    expect(box.width % 20).toBe(0);
+    expect(box.labelLines).toBe(1);
+    expect((box.width - 2) / 3).toBeGreaterThanOrEqual(branchLabelWidth("Shanghai gold members") + 46);
+  });
+
+  it("wraps a label too long even for the widest column to a second line", () => {
+    const box = nodeBox(nodeBranches(split("s", ["Members in Beijing, Tianjin and Hebei who hold a silver card"])));
+    expect(box).toEqual({ width: 360, height: 104, labelLines: 2 });
+  });
+
+  it("counts Chinese labels at a full em each", () => {
+    expect(branchLabelWidth("上海金卡会员")).toBe(60);
+    expect(branchLabelWidth("Gold")).toBeLessThan(branchLabelWidth("上海金卡"));
+    expect(nodeBox(nodeBranches(split("s", ["上海金卡会员专属分组"], "其余会员"))).width).toBeGreaterThan(240);
+  });
+
+  it("sizes a node by the branches of its outgoing edges it no longer has, too", () => {
+    const branches = nodeBranches(nodes[1]!, ["out", "a-branch-that-was-removed-long-ago"]);
+    expect(branches.map((b) => [b.id, b.unknown ?? false])).toEqual([
+      ["out", false],
+      ["a-branch-that-was-removed-long-ago", true],
+    ]);
+    expect(nodeBox(branches).width).toBeGreaterThan(240);
+  });
+});
+
 describe("autoLayout", () => {
   it("places every node, top to bottom along forward edges, ignoring the loop's back edge", () => {
     const auto = autoLayout(def);
@@ -120,6 +164,19 @@ describe("autoLayout", () => {
   it("keeps nodes of one rank apart", () => {
     const auto = autoLayout(def);
     expect(Math.abs(auto.r!.x - auto.x!.x)).toBeGreaterThanOrEqual(240);
+  });
+
+  it("spaces a wide split from the node beside it by the box it is drawn in", () => {
+    const wide = split("s", ["Shanghai gold members", "Members in Beijing who hold a silver card"], "Everyone else in the country");
+    const flow = {
+      nodes: [nodes[0]!, { ...nodes[0]!, id: "t2" }, wide, { id: "beside", kind: "exit", config: {} }],
+      edges: [e("t", "s"), e("t2", "beside")],
+    };
+    const auto = autoLayout(flow);
+    const box = nodeBox(nodeBranches(wide));
+    expect(auto.s!.y).toBe(auto.beside!.y);
+    const [left, right] = auto.s!.x < auto.beside!.x ? [{ ...auto.s!, width: box.width }, auto.beside!] : [{ ...auto.beside!, width: 240 }, auto.s!];
+    expect(right.x - (left.x + left.width)).toBeGreaterThanOrEqual(48);
   });
 
   it("lays out every template without overlaps", () => {

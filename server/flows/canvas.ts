@@ -2,6 +2,7 @@
 // Positions are kept apart from the definition: moving a node is not a new flow version.
 // Structural types only, so this module needs neither React nor @xyflow/react.
 import { findNodeKindSpec } from "./kinds";
+import type { BranchSpec } from "./kinds/spec";
 import type { FlowDraftNode, FlowEdge, FlowSettings } from "./definition";
 
 export type CanvasPosition = { x: number; y: number };
@@ -39,6 +40,77 @@ type Graph<N extends FlowDraftNode> = { nodes: N[]; edges: FlowEdge[] };
  */
 export const nodeSize = { width: 240, height: 94 } as const;
 export const branchlessNodeHeight = 74;
+
+/** A node's way out as the canvas draws it; `unknown` marks an edge on a branch the node no longer has. */
+export type CanvasBranch = BranchSpec & { unknown?: true };
+
+/**
+ * A node's branches in display order, then the branches of its outgoing edges it no longer has
+ * (kept visible, and flagged). A config too broken to read keeps the one "out" (an exit has none).
+ */
+export function nodeBranches(node: FlowDraftNode, outgoing: readonly string[] = []): CanvasBranch[] {
+  const spec = findNodeKindSpec(node.kind);
+  let branches: CanvasBranch[] = [];
+  if (spec) {
+    try {
+      branches = [...spec.branches(node.config)];
+    } catch {
+      branches = spec.category === "exit" ? [] : [{ id: "out", label: { en: "Next", "zh-CN": "下一步" } }];
+    }
+  }
+  const known = new Set(branches.map((b) => b.id));
+  for (const id of outgoing) {
+    if (known.has(id)) continue;
+    known.add(id);
+    branches.push({ id, label: { en: id, "zh-CN": id }, unknown: true });
+  }
+  return branches;
+}
+
+/** Nodes with named ways out (split groups, responded / timeout…) label them in a row at the bottom. */
+export function hasBranchRow(branches: readonly { id: string }[]): boolean {
+  return branches.length > 1 || (branches.length === 1 && branches[0]!.id !== "out");
+}
+
+/**
+ * A label's width in px at the branch row's 10px, estimated on the generous side (DejaVu Sans,
+ * the widest common UI font) so that the server's layout and the canvas agree without a browser.
+ */
+export function branchLabelWidth(text: string): number {
+  let width = 0;
+  for (const ch of text) {
+    if (ch.codePointAt(0)! >= 0x2e80) width += 10; // CJK, kana, hangul, full-width forms: one em
+    else if ("mwMW@%".includes(ch)) width += 10;
+    else if (" iljftrI.,:;'!|()[]/-".includes(ch)) width += 4;
+    else if (ch >= "A" && ch <= "Z") width += 7.9;
+    else width += 6.4;
+  }
+  return Math.ceil(width);
+}
+
+export type NodeBox = { width: number; height: number; labelLines: 1 | 2 };
+
+/** One column per branch, each at most this wide; a longer label wraps to a second line. */
+const BRANCH_COLUMN_MAX = 176;
+/** Beside each label: its padding and a published flow's live count (the box does not change on publish). */
+const BRANCH_LABEL_ROOM = 8 + 4 + 34;
+export const branchRowHeight = { 1: 20, 2: 30 } as const;
+
+/**
+ * The box the canvas draws a node in, and the layout spaces it by: nodeSize, widened so each
+ * branch label fits its (equal) column, and a second label line when even the widest column is
+ * too narrow. Labels in every locale count, so the size does not depend on the language shown.
+ */
+export function nodeBox(branches: readonly CanvasBranch[]): NodeBox {
+  if (!hasBranchRow(branches)) return { width: nodeSize.width, height: branchlessNodeHeight, labelLines: 1 };
+  const label = Math.max(...branches.map((b) => Math.max(branchLabelWidth(b.label.en), branchLabelWidth(b.label["zh-CN"]))));
+  const border = 2;
+  const column = Math.max((nodeSize.width - border) / branches.length, Math.min(label + BRANCH_LABEL_ROOM, BRANCH_COLUMN_MAX));
+  // Wider in steps of the canvas's 20px grid, so a node grows only when a label needs it.
+  const width = Math.max(nodeSize.width, Math.ceil((column * branches.length + border) / 20) * 20);
+  const labelLines = label + BRANCH_LABEL_ROOM > (width - border) / branches.length ? 2 : 1;
+  return { width, height: branchlessNodeHeight + branchRowHeight[labelLines], labelLines };
+}
 
 export function toCanvas<N extends FlowDraftNode>(
   def: Graph<N>,

@@ -1,17 +1,27 @@
 // Automatic layout with dagre. Kept out of canvas.ts so the editor loads dagre only when a
 // marketer asks for a layout; the server completes stored layouts before the editor opens them.
 import dagre from "@dagrejs/dagre";
-import { backEdges, nodeSize, type FlowLayout } from "./canvas";
+import { backEdges, nodeBox, nodeBranches, nodeSize, type FlowLayout } from "./canvas";
 import type { FlowDraftNode, FlowEdge } from "./definition";
 
 type Graph = { nodes: FlowDraftNode[]; edges: FlowEdge[] };
 
-/** Top-to-bottom layout with dagre; positions are top-left corners, rounded to whole pixels. */
+/**
+ * Top-to-bottom layout with dagre, spacing each node by the box the canvas draws it in (a split
+ * with many or long branch labels is wider). Nodes of one rank share their top edge; positions are
+ * top-left corners, rounded to whole pixels.
+ */
 export function autoLayout(def: Graph): FlowLayout {
   const g = new dagre.graphlib.Graph();
   g.setGraph({ rankdir: "TB", nodesep: 48, ranksep: 72, marginx: 0, marginy: 0 });
   g.setDefaultEdgeLabel(() => ({}));
-  for (const n of def.nodes) g.setNode(n.id, { width: nodeSize.width, height: nodeSize.height });
+  const outgoing = new Map<string, string[]>();
+  for (const e of def.edges) outgoing.set(e.source, [...(outgoing.get(e.source) ?? []), e.branch]);
+  for (const n of def.nodes) {
+    const box = nodeBox(nodeBranches(n, outgoing.get(n.id)));
+    // Never shorter than a node with a branch row: ranks stay evenly spaced, as they always were.
+    g.setNode(n.id, { width: box.width, height: Math.max(box.height, nodeSize.height) });
+  }
   const back = backEdges(def);
   for (const e of def.edges) {
     if (back.has(e.id) || e.source === e.target) continue;
@@ -19,12 +29,18 @@ export function autoLayout(def: Graph): FlowLayout {
     g.setEdge(e.source, e.target);
   }
   dagre.layout(g);
+  // dagre centres the nodes of a rank on one line: the tallest one sets where the rank's tops are.
+  const rankHeight = new Map<number, number>();
+  for (const n of def.nodes) {
+    const placed = g.node(n.id);
+    rankHeight.set(placed.y, Math.max(rankHeight.get(placed.y) ?? 0, placed.height));
+  }
   const layout: FlowLayout = {};
   for (const n of def.nodes) {
     const placed = g.node(n.id);
     layout[n.id] = {
-      x: Math.round(placed.x - nodeSize.width / 2),
-      y: Math.round(placed.y - nodeSize.height / 2),
+      x: Math.round(placed.x - placed.width / 2),
+      y: Math.round(placed.y - rankHeight.get(placed.y)! / 2),
     };
   }
   return layout;
