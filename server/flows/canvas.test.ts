@@ -179,6 +179,25 @@ describe("autoLayout", () => {
     expect(right.x - (left.x + left.width)).toBeGreaterThanOrEqual(48);
   });
 
+  it("puts each node's ways out left to right in the order its branches are drawn, so they do not cross", () => {
+    // The win-back template's wait used to get "timeout" on the left and "responded" on the right.
+    let checked = 0;
+    for (const t of flowTemplates) {
+      const back = backEdges(t.definition);
+      for (const node of t.definition.nodes) {
+        const targets = nodeBranches(node)
+          .map((b) => t.definition.edges.find((edge) => edge.source === node.id && edge.branch === b.id && !back.has(edge.id))?.target)
+          .filter((id): id is string => id !== undefined);
+        const distinct = targets.filter((id, i) => targets.indexOf(id) === i);
+        if (distinct.length < 2) continue;
+        const xs = distinct.map((id) => t.layout[id]!.x);
+        expect(xs, `${t.id} ${node.id}`).toEqual([...xs].sort((a, b) => a - b));
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThanOrEqual(5);
+  });
+
   it("lays out every template without overlaps", () => {
     for (const t of flowTemplates) {
       const boxes = Object.values(t.layout);
