@@ -259,4 +259,41 @@ describe("pause, resume and migration", () => {
     expect(await sweepDueWaits(pool, { now: new Date(Date.now() + 2 * DAY) })).toBe(2);
     expect(await count(`SELECT count(*) AS n FROM coupons WHERE flow_id = $1`, [flowId])).toBe(2);
   });
+
+  it("keeps a response that arrives while paused: nothing runs, and on resume the member leaves by responded, past the deadline too", async () => {
+    const draft = flowDraft(
+      [
+        manual,
+        { id: "coupon", kind: "issue_coupon", config: inlineCoupon(8) },
+        { id: "wait", kind: "wait_for_response", config: { event: { type: "coupon.redeemed", sourceNodeId: "coupon" }, window: { amount: 1, unit: "days" } } },
+        { id: "thanks", kind: "tag", config: { action: "add", tags: ["paused-thanks"] } },
+        { id: "missed", kind: "tag", config: { action: "add", tags: ["paused-missed"] } },
+      ],
+      ["start>coupon", "coupon>wait", "wait:responded>thanks", "wait:timeout>missed"],
+    );
+    const { flowId } = await publishDraft(t.db, "Paused response", draft);
+    const t0 = new Date();
+    await runManual(flowId, [37, 38], "pr", t0);
+    await setFlowStatus(t.db, { id: flowId, status: "paused" });
+    const [coupon] = await rows(`SELECT id FROM coupons WHERE flow_id = $1 AND member_id = 37`, [flowId]);
+    const tagged = (tag: string) =>
+      count(`SELECT count(*) AS n FROM member_tags mt JOIN tags g ON g.id = mt.tag_id WHERE g.name = $1 AND mt.member_id IN (37, 38)`, [tag]);
+
+    const result = await ingestEvents(pool, [{ id: "paused-r37", memberId: 37, name: "coupon.redeemed", occurredAt: new Date(t0.getTime() + 60_000), properties: { couponId: coupon.id } }], {
+      now: new Date(t0.getTime() + 60_000),
+    });
+    expect(result.responses).toBe(1);
+    // Paused: the member has answered but stays at the wait, and the next step has not run.
+    expect((await journey(flowId, 37)).status).toBe("waiting");
+    expect(await tagged("paused-thanks")).toBe(0);
+    expect(await sweepDueWaits(pool, { now: new Date(t0.getTime() + 2 * DAY) })).toBe(0);
+
+    // Resumed two days later, after the one-day window: the answer still counts; the other timed out.
+    await setFlowStatus(t.db, { id: flowId, status: "active" });
+    expect(await sweepDueWaits(pool, { now: new Date(t0.getTime() + 2 * DAY) })).toBe(2);
+    expect(await rows(`SELECT g.name, mt.member_id FROM member_tags mt JOIN tags g ON g.id = mt.tag_id WHERE g.name LIKE 'paused-%' ORDER BY 2`)).toEqual([
+      { name: "paused-thanks", member_id: 37 },
+      { name: "paused-missed", member_id: 38 },
+    ]);
+  });
 });

@@ -54,10 +54,19 @@ async function sourceEffects(tx: Tx, rows: LockedRow[]): Promise<Map<number, str
   return found;
 }
 
+/** The versions (of those given) whose flow is paused. */
+async function pausedVersions(tx: Tx, versionIds: string[]): Promise<Set<string>> {
+  if (versionIds.length === 0) return new Set();
+  const rows = await tx.query<{ id: string }>(sql`
+    SELECT v.id FROM flow_versions v JOIN flows f ON f.id = v.flow_id WHERE v.id = ANY(${versionIds}::text[]) AND f.status = 'paused'`);
+  return new Set(rows.map((r) => r.id));
+}
+
 /**
  * What recorded events do to the journeys of their members: a flow's goal takes a member out at
  * once wherever it is (a delay included) and counts as a conversion; a matching event answers a
- * response wait, which leaves by "responded". Runs in the ingesting transaction.
+ * response wait, which leaves by "responded" (in a paused flow, when it is resumed). Runs in the
+ * ingesting transaction.
  */
 export async function resolveEvents(tx: Tx, events: RecordedEvent[], now: Date): Promise<{ goals: number; responses: number }> {
   if (events.length === 0) return { goals: 0, responses: 0 };
@@ -68,6 +77,8 @@ export async function resolveEvents(tx: Tx, events: RecordedEvent[], now: Date):
   let responses = 0;
   const byMember = new Map<number, RecordedEvent[]>();
   for (const e of events) byMember.set(e.memberId, [...(byMember.get(e.memberId) ?? []), e]);
+
+  const paused = await pausedVersions(tx, [...groups.keys()]);
 
   for (const [versionId, { states, rows }] of groups) {
     const flow = await loadVersion(tx, versionId);
@@ -107,6 +118,17 @@ export async function resolveEvents(tx: Tx, events: RecordedEvent[], now: Date):
       if (ok) answered.set(r.id, "responded");
     }
     if (answered.size === 0) continue;
+    if (paused.has(versionId)) {
+      // A paused flow does no new work, but the answer is kept: the wait falls due now and leaves
+      // by "responded" when the flow is resumed (the sweep), even if its deadline passes meanwhile.
+      const ids = [...answered.keys()];
+      await tx.execute(sql`
+        UPDATE journeys SET wait_until = ${now.toISOString()}::timestamptz, wait_event = NULL,
+          waiting_for = coalesce(waiting_for, '{}'::jsonb) || jsonb_build_object('onDeadline', 'responded')
+        WHERE id = ANY(${ids}::bigint[]) AND status = 'waiting'`);
+      responses += ids.length;
+      continue;
+    }
     const moving = states.filter((s) => answered.has(s.journeyId) && rowOf.has(s.journeyId));
     await advanceJourneys(tx, flow, moving, { now, counts, leaving: answered });
     responses += await saveJourneys(tx, moving, now);
