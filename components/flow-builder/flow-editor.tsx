@@ -14,6 +14,7 @@ import {
   CircleCheckIcon,
   CopyIcon,
   DownloadIcon,
+  ChartColumnIcon,
   HistoryIcon,
   LayoutGridIcon,
   Loader2Icon,
@@ -86,9 +87,11 @@ const noSelection: CanvasSelection = { nodes: new Set(), edge: null };
 // Not needed to open the editor: loaded when first opened, or preloaded once the page is idle.
 const loadSettingsSheet = () => import("./settings-sheet");
 const loadVersionsSheet = () => import("./versions-sheet");
+const loadResultsSheet = () => import("./results-sheet");
 const loadLayout = () => import("@/server/flows/layout");
 const SettingsSheet = lazy(() => loadSettingsSheet().then((m) => ({ default: m.SettingsSheet })));
 const VersionsSheet = lazy(() => loadVersionsSheet().then((m) => ({ default: m.VersionsSheet })));
+const ResultsSheet = lazy(() => loadResultsSheet().then((m) => ({ default: m.ResultsSheet })));
 
 /** Runs `task` once the browser is idle (after the editor's first paint). */
 function whenIdle(task: () => void): () => void {
@@ -198,6 +201,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const [focusPath, setFocusPath] = useState<(string | number)[] | null>(null);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [versionsOpen, setVersionsOpen] = useState(false);
+  const [resultsOpen, setResultsOpen] = useState(false);
   const [publishOpen, setPublishOpen] = useState(false);
   const [tryOpen, setTryOpen] = useState(false);
   const [archiveOpen, setArchiveOpen] = useState(false);
@@ -210,6 +214,8 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const [versionsMounted, setVersionsMounted] = useState(false);
   if (settingsOpen && !settingsMounted) setSettingsMounted(true);
   if (versionsOpen && !versionsMounted) setVersionsMounted(true);
+  const [resultsMounted, setResultsMounted] = useState(false);
+  if (resultsOpen && !resultsMounted) setResultsMounted(true);
 
   // What a later click needs (the sheets, dagre) is fetched once the page is idle. The canvas
   // fetches the inspectors itself, as soon as it is painted.
@@ -590,6 +596,11 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
           <Button variant="ghost" size="sm" onClick={() => setTryOpen(true)} disabled={doc.draft.nodes.length === 0 || readOnly} data-testid="try-button">
             <FlaskConicalIcon /> <span className="hidden lg:inline">{t("header.try")}</span>
           </Button>
+          {flow.versions.length > 0 ? (
+            <Button variant="ghost" size="sm" onClick={() => setResultsOpen(true)} data-testid="results-button">
+              <ChartColumnIcon /> <span className="hidden lg:inline">{t("header.results")}</span>
+            </Button>
+          ) : null}
           <Button variant="ghost" size="sm" onClick={() => setVersionsOpen(true)} data-testid="versions-button">
             <HistoryIcon /> <span className="hidden lg:inline">{t("header.versions")}</span>
           </Button>
@@ -763,6 +774,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         {settingsMounted ? (
           <SettingsSheet open={settingsOpen} onOpenChange={setSettingsOpen} settings={doc.draft.settings} onChange={onSettings} readOnly={readOnly} />
         ) : null}
+        {resultsMounted ? <ResultsSheet open={resultsOpen} onOpenChange={setResultsOpen} flowId={flow.id} /> : null}
         {versionsMounted ? (
           <VersionsSheet
             open={versionsOpen}

@@ -7,6 +7,7 @@ import { locales } from "@/lib/i18n/locale";
 import * as flows from "@/server/flows/service";
 import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/live";
 import { actorOf } from "@/server/auth/roles";
+import { flowResults, flowResultsInput } from "@/server/analytics/flow-results";
 
 const editor = roleProcedure("admin", "marketer");
 const layoutInput = z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() }));
@@ -74,6 +75,8 @@ export const flowsRouter = createTRPCRouter({
 
   /** The canvas's live figures: members per node and branch, who stands where now, totals, last run. */
   liveCounts: protectedProcedure.input(flowId).query(({ ctx, input }) => flowLiveCounts(ctx.db, input.id)),
+  /** Outcomes: conversions, orders and revenue in the attribution window, uplift over the holdout, effects' figures. */
+  results: protectedProcedure.input(flowResultsInput).query(({ ctx, input }) => flowResults(ctx.db, input)),
 
   membersAtNode: protectedProcedure
     .input(
