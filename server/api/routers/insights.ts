@@ -2,6 +2,7 @@
 // lives in server/analytics.
 import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
 import { actorOf } from "@/server/auth/roles";
+import { targetAudienceInFlow, targetInFlowInput } from "@/server/analytics/chart-audience";
 import {
   frequencyInput,
   frequencyMembers,
@@ -9,8 +10,6 @@ import {
   frequencyMovement,
   saveFrequencyAudienceInput,
   saveFrequencyAudience,
-  targetAudienceInFlow,
-  targetInFlowInput,
 } from "@/server/analytics/frequency";
 
 export const insightsRouter = createTRPCRouter({
