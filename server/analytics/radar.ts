@@ -3,11 +3,11 @@
 //
 // Indicators (docs/insights.md) read member_stats (hourly; windows as of its last refresh) and
 // the members' own columns; a member without a member_stats row counts as no orders, no visits.
-// One statement per group, run side by side; the coupon rate is a second statement per group.
+// One statement per group (its figures and its coupons), the groups one after another.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { withParallelPlan } from "@/server/audiences/compile";
-import { sql } from "@/server/db/sql";
+import { sql, type Sql } from "@/server/db/sql";
 import { groupLabel, groupMembersSql } from "./groups";
 import { PROGRAM_TIMEZONE } from "./periods";
 import { groupSchema, indicators, normalise, type Group, type Indicator } from "./schemas";
@@ -46,42 +46,42 @@ export async function radar(db: Db, raw: RadarInput, now = new Date()): Promise<
   const started = performance.now();
   const since = new Date(now.getTime() - REDEMPTION_WINDOW_DAYS * 86_400_000);
   // Every group is resolved (a missing audience refused) before any figure is asked for.
-  const resolved = await Promise.all(input.groups.map(async (group, i) => ({ group, ids: await groupMembersSql(db, group, `groups.${i}`, now) })));
-  const perGroup = await Promise.all(
-    resolved.map(async ({ group, ids }) => {
-      const [figures, coupons, label] = await Promise.all([
-        withParallelPlan<Raw>(db, sql`
-          SELECT count(*)::int AS size,
-                 avg(extract(epoch FROM (${now}::timestamptz - s.last_order_at)) / 86400)::float8 AS recency,
-                 avg(coalesce(s.orders_365d, 0))::float8 AS frequency,
-                 avg(coalesce(s.spend_365d, 0))::float8 AS spend,
-                 (sum(coalesce(s.spend_365d, 0)) / nullif(sum(coalesce(s.orders_365d, 0)), 0))::float8 AS aov,
-                 avg(m.points_balance)::float8 AS points,
-                 avg(coalesce(s.visits_90d, 0))::float8 AS visits,
-                 avg(extract(epoch FROM (${now}::timestamptz - m.registered_at)) / 86400)::float8 AS tenure
-          FROM (${ids}) g JOIN members m ON m.id = g.id LEFT JOIN member_stats s ON s.member_id = g.id`),
-        input.indicators.includes("redemption")
-          ? withParallelPlan<{ issued: number; redeemed: number }>(db, sql`
-              SELECT count(*)::int AS issued, count(*) FILTER (WHERE c.status = 'redeemed')::int AS redeemed
-              FROM coupons c WHERE c.member_id IN (SELECT g.id FROM (${ids}) g) AND c.issued_at >= ${since} AND c.issued_at < ${now}`)
-          : Promise.resolve([{ issued: 0, redeemed: 0 }]),
-        groupLabel(db, group),
-      ]);
-      const f = figures[0]!;
-      const c = coupons[0]!;
-      const values: Record<Indicator, number | null> = {
-        recency: f.recency,
-        frequency: f.size ? f.frequency : null,
-        spend: f.size ? f.spend : null,
-        aov: f.aov,
-        points: f.points,
-        redemption: c.issued ? c.redeemed / c.issued : null,
-        visits: f.size ? f.visits : null,
-        tenure: f.tenure,
-      };
-      return { group, label, size: f.size, values };
-    }),
-  );
+  const resolved: { group: Group; ids: Sql; label: string }[] = [];
+  for (const [i, group] of input.groups.entries())
+    resolved.push({ group, ids: await groupMembersSql(db, group, `groups.${i}`, now), label: await groupLabel(db, group) });
+  const withCoupons = input.indicators.includes("redemption");
+  // One statement per group, one group at a time: each runs with the parallel-plan settings (so
+  // it uses the cores itself) in a transaction of its own, and a radar never holds more than one
+  // pooled connection however many groups it compares.
+  const perGroup: Omit<RadarGroup, "scores">[] = [];
+  for (const { group, ids, label } of resolved) {
+    const rows = await withParallelPlan<Raw & { issued: number; redeemed: number }>(db, sql`
+      SELECT f.*, c.issued, c.redeemed FROM (
+        SELECT count(*)::int AS size,
+               avg(extract(epoch FROM (${now}::timestamptz - s.last_order_at)) / 86400)::float8 AS recency,
+               avg(coalesce(s.orders_365d, 0))::float8 AS frequency,
+               avg(coalesce(s.spend_365d, 0))::float8 AS spend,
+               (sum(coalesce(s.spend_365d, 0)) / nullif(sum(coalesce(s.orders_365d, 0)), 0))::float8 AS aov,
+               avg(m.points_balance)::float8 AS points,
+               avg(coalesce(s.visits_90d, 0))::float8 AS visits,
+               avg(extract(epoch FROM (${now}::timestamptz - m.registered_at)) / 86400)::float8 AS tenure
+        FROM (${ids}) g JOIN members m ON m.id = g.id LEFT JOIN member_stats s ON s.member_id = g.id) f
+      CROSS JOIN (
+        SELECT count(*)::int AS issued, count(*) FILTER (WHERE c.status = 'redeemed')::int AS redeemed
+        FROM coupons c WHERE ${withCoupons} AND c.member_id IN (SELECT g.id FROM (${ids}) g) AND c.issued_at >= ${since} AND c.issued_at < ${now}) c`);
+    const f = rows[0]!;
+    const values: Record<Indicator, number | null> = {
+      recency: f.recency,
+      frequency: f.size ? f.frequency : null,
+      spend: f.size ? f.spend : null,
+      aov: f.aov,
+      points: f.points,
+      redemption: f.issued ? f.redeemed / f.issued : null,
+      visits: f.size ? f.visits : null,
+      tenure: f.tenure,
+    };
+    perGroup.push({ group, label, size: f.size, values });
+  }
   const axes = input.indicators.map((indicator) => normalise(indicator, perGroup.map((g) => g.values[indicator])));
   return {
     timezone: PROGRAM_TIMEZONE,
