@@ -301,17 +301,19 @@ export function InsightsOverview() {
               const now = data.totals.current[key];
               const before = data.totals.prior[key];
               const change = now !== null && before !== null && before !== 0 ? (now - before) / before : null;
+              // Under 0.05 % either way reads as "0 %": neither green nor red.
+              const flat = change !== null && Math.abs(change) < 0.0005;
               return (
                 <Card key={key} className="gap-1 py-4" data-testid={`overview-kpi-${key}`}>
                   <CardContent className="space-y-1 px-4">
                     <p className="text-muted-foreground text-xs">{t(`kpi.${key}`)}</p>
                     <p className="text-xl font-semibold tabular-nums">{kpiValue(key, data.totals.current)}</p>
-                    <p className={cn("flex items-center gap-0.5 text-xs tabular-nums", change === null ? "text-muted-foreground" : change >= 0 ? "text-emerald-700" : "text-rose-700")}>
+                    <p className={cn("flex items-center gap-0.5 text-xs tabular-nums", change === null || flat ? "text-muted-foreground" : change >= 0 ? "text-emerald-700" : "text-rose-700")}>
                       {change === null ? (
                         t("noPrevious")
                       ) : (
                         <>
-                          {change >= 0 ? <ArrowUpRightIcon className="size-3" /> : <ArrowDownRightIcon className="size-3" />}
+                          {flat ? null : change >= 0 ? <ArrowUpRightIcon className="size-3" /> : <ArrowDownRightIcon className="size-3" />}
                           {t("vsPrevious", { change: format.number(change, { style: "percent", maximumFractionDigits: 1, signDisplay: "exceptZero" }) })}
                         </>
                       )}
