@@ -36,6 +36,7 @@ const pureServerModules = [
   "@/server/engine/messaging/render",
   "@/server/storefront/scopes",
   "@/server/text",
+  "@/server/analytics/schemas",
   "@/server/decimal",
   "@/server/storefront/webhooks/topics",
   "@/server/content/coupon-template-schema",

@@ -1,9 +1,16 @@
-// npm run bench:insights — the frequency-movement Sankey (server/analytics/frequency.ts) for all
-// members, one tier and a node's first page of members, on the default periods (the last 30 days
-// vs the 30 before, Asia/Shanghai). Prints p50/p95 per question; last line: key=value pairs.
+// npm run bench:insights — every Insights query (server/analytics): the overview (30 days by day,
+// 90 days by week, a year by month, each against the previous period), the radar (two tiers; a
+// stage, an RFM segment and a written condition; all members against a tier), a group's first
+// page of members, the frequency-movement Sankey (all members, one tier; default periods) and a
+// link's first page of members. Prints p50/p95 per question; last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db)   BENCH_RUNS (default 10)
 import { createPrismaClient } from "../server/prisma-client";
 import { frequencyMembers, frequencyMovement } from "../server/analytics/frequency";
+import { groupMembers } from "../server/analytics/groups";
+import { overview } from "../server/analytics/overview";
+import { lastDays } from "../server/analytics/periods";
+import { radar } from "../server/analytics/radar";
+import { and, rule } from "../server/audiences/condition";
 
 const url = process.env.DATABASE_URL ?? "postgresql://postgres:memberflow@127.0.0.1:54329/memberflow";
 const RUNS = Number(process.env.BENCH_RUNS ?? 10);
@@ -17,6 +24,23 @@ function pct(xs: number[], p: number) {
 async function main() {
   const db = createPrismaClient(url, 2);
   const questions: [string, () => Promise<unknown>][] = [
+    ["overview 30 days by day", () => overview(db, {})],
+    ["overview 90 days by week", () => overview(db, { range: lastDays(90), granularity: "week" })],
+    ["overview 366 days by month", () => overview(db, { range: lastDays(366), granularity: "month" })],
+    ["radar two tiers", () => radar(db, { groups: [{ kind: "tier", tierId: "silver" }, { kind: "tier", tierId: "gold" }] })],
+    [
+      "radar stage/rfm/condition",
+      () =>
+        radar(db, {
+          groups: [
+            { kind: "stage", stage: "active" },
+            { kind: "rfm", segment: "at_risk" },
+            { kind: "condition", condition: and(rule("points_balance", "gte", 1000)), label: "Points ≥ 1000" },
+          ],
+        }),
+    ],
+    ["radar all vs bronze", () => radar(db, { groups: [{ kind: "all" }, { kind: "tier", tierId: "bronze" }] })],
+    ["members of stage silent", () => groupMembers(db, { group: { kind: "stage", stage: "silent" } })],
     ["sankey all members", () => frequencyMovement(db, {})],
     ["sankey tier gold", () => frequencyMovement(db, { scope: { kind: "tier", tierId: "gold" } })],
     ["members of link 2–3 → 0", () => frequencyMembers(db, { selection: { a: 2, b: 0 } })],
@@ -31,7 +55,7 @@ async function main() {
       times.push(performance.now() - started);
     }
     slowest = Math.max(slowest, pct(times, 95));
-    console.log(`${name.padEnd(28)} p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms`);
+    console.log(`${name.padEnd(30)} p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms`);
   }
   const movement = await frequencyMovement(db, {});
   console.log(`periods A ${movement.periodA.from}…${movement.periodA.to} → B ${movement.periodB.from}…${movement.periodB.to} (${movement.timezone})`);

@@ -1,13 +1,72 @@
 import { expect, test } from "@playwright/test";
 
-// Insights → frequency movement on the demo base: the Sankey renders, a movement (A band → B band)
-// is picked from the table beside the chart, its members are listed, saved as a static audience,
-// and "Target in a new flow" opens the builder with that audience in the schedule trigger.
+// Insights on the demo base. Overview: a segment (a lifecycle stage) → its members → a static
+// audience → a new flow. Compare groups: two tiers on the radar, their sizes as the overview counts
+// them. Frequency movement: the Sankey renders, a movement (A band → B band) is picked from the
+// table beside the chart, its members are listed, saved as a static audience, and "Target in a new
+// flow" opens the builder with that audience in the schedule trigger.
+
+test("overview: a lifecycle stage → members → audience → new flow", async ({ page }) => {
+  test.setTimeout(180_000);
+  await page.goto("/results");
+  await expect(page.getByRole("heading", { name: "Insights" })).toBeVisible();
+  await expect(page.getByTestId("overview-kpi-orders")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("overview-chart-orders").locator("canvas")).toBeVisible();
+  await expect(page.getByTestId("overview-stage-chart").locator("canvas")).toBeVisible();
+  const total = Number(await page.getByTestId("overview-summary").getAttribute("data-total"));
+  expect(total).toBeGreaterThan(0);
+
+  const silent = page.getByTestId("overview-segment-stage-silent");
+  const count = Number(await silent.getAttribute("data-count"));
+  expect(count).toBeGreaterThan(0);
+  await silent.click();
+  await expect(page.getByTestId("overview-selection-title")).toContainText(`Lifecycle stage: Silent · ${count.toLocaleString("en-US")} members`);
+  await expect(page.getByTestId("overview-member-row").first()).toBeVisible();
+  expect(await page.getByTestId("overview-member-row").count()).toBe(Math.min(20, count));
+
+  const name = `Silent members ${Date.now()}`;
+  await page.getByTestId("overview-save").click();
+  await page.getByTestId("overview-audience-name").fill(name);
+  await page.getByTestId("overview-save-submit").click();
+  await expect(page.getByText(`Saved “${name}” with ${count.toLocaleString("en-US")} members`, { exact: true })).toBeVisible();
+
+  await page.getByTestId("overview-target").click();
+  await page.waitForURL(/\/flows\/[^/]+$/, { timeout: 60_000 });
+  await expect(page.getByTestId("flow-node-start")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("flow-node-start")).toContainText(name);
+});
+
+test("compare groups: two tiers on the radar with their sizes", async ({ page }) => {
+  test.setTimeout(120_000);
+  await page.goto("/results");
+  // The overview counts members by tier; the radar must find the same groups.
+  await expect(page.getByTestId("overview-segment-tier-bronze")).toBeVisible({ timeout: 60_000 });
+  const bronze = Number(await page.getByTestId("overview-segment-tier-bronze").getAttribute("data-count"));
+  const gold = Number(await page.getByTestId("overview-segment-tier-gold").getAttribute("data-count"));
+
+  await page.getByTestId("insights-tab-radar").click();
+  await page.getByTestId("radar-group-value-0").selectOption("bronze");
+  await page.getByTestId("radar-group-value-1").selectOption("gold");
+  await page.getByTestId("radar-compare").click();
+  await expect(page.getByTestId("radar-chart").locator("canvas")).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId("radar-group-0")).toContainText("Tier: Bronze");
+  await expect(page.getByTestId("radar-group-1")).toContainText("Tier: Gold");
+  await expect(page.getByTestId("radar-size-0")).toHaveAttribute("data-size", String(bronze));
+  await expect(page.getByTestId("radar-size-1")).toHaveAttribute("data-size", String(gold));
+  await expect(page.getByTestId("radar-size-1")).toHaveText(gold.toLocaleString("en-US"));
+  await expect(page.getByTestId("radar-table")).toContainText("Coupon redemption rate");
+
+  // A group's members, as a chart selection.
+  await page.getByTestId("radar-group-1").click();
+  await expect(page.getByTestId("radar-selection-title")).toContainText(`Tier: Gold · ${gold.toLocaleString("en-US")} members`);
+  await expect(page.getByTestId("radar-member-row").first()).toContainText("Gold");
+});
 
 test("frequency Sankey: link → members → audience → new flow", async ({ page }) => {
   test.setTimeout(180_000);
   await page.goto("/results");
   await expect(page.getByRole("heading", { name: "Insights" })).toBeVisible();
+  await page.getByTestId("insights-tab-frequency").click();
   await expect(page.getByTestId("frequency-sankey").locator("canvas")).toBeVisible({ timeout: 60_000 });
   const summary = page.getByTestId("frequency-summary");
   const total = Number(await summary.getAttribute("data-total"));
@@ -37,7 +96,7 @@ test("frequency Sankey: link → members → audience → new flow", async ({ pa
   await page.getByTestId("frequency-save").click();
   await page.getByTestId("frequency-audience-name").fill(name);
   await page.getByTestId("frequency-save-submit").click();
-  await expect(page.getByText(`Saved “${name}” with ${pick.count.toLocaleString("en-US")} members`)).toBeVisible();
+  await expect(page.getByText(`Saved “${name}” with ${pick.count.toLocaleString("en-US")} members`, { exact: true })).toBeVisible();
 
   // Target it in a new flow: the builder opens with the audience in the trigger.
   await page.getByTestId("frequency-target").click();
@@ -49,6 +108,7 @@ test("frequency Sankey: link → members → audience → new flow", async ({ pa
 test("frequency Sankey: a band in period B and custom bands", async ({ page }) => {
   test.setTimeout(120_000);
   await page.goto("/results");
+  await page.getByTestId("insights-tab-frequency").click();
   await expect(page.getByTestId("frequency-sankey").locator("canvas")).toBeVisible({ timeout: 60_000 });
   await page.getByTestId("frequency-bands").fill("0, 3");
   await page.getByTestId("frequency-apply").click();

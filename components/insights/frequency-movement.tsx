@@ -4,23 +4,20 @@
 // of the biggest movements, the table of movements (clickable, CSV), and the selected node's or
 // link's members, which can be saved as a static audience and targeted in a new flow.
 import { useCallback, useMemo, useState } from "react";
-import Link from "next/link";
-import { useRouter } from "next/navigation";
 import { keepPreviousData, useMutation, useQuery } from "@tanstack/react-query";
-import { DownloadIcon, SaveIcon, WorkflowIcon, XIcon } from "lucide-react";
+import { DownloadIcon } from "lucide-react";
 import { useFormatter, useLocale, useTranslations } from "use-intl";
 
 import { useTRPC } from "@/trpc/react";
 import { Button } from "@/components/ui/button";
 import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/components/ui/card";
-import { Dialog, DialogContent, DialogDescription, DialogFooter, DialogHeader, DialogTitle } from "@/components/ui/dialog";
 import { Input, inputClassName } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
-import { Pagination } from "@/components/ui/pagination";
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
-import { toast } from "@/components/ui/toast";
 import { cn } from "@/lib/utils";
+import { ChartSelection } from "./chart-selection";
+import { downloadCsv } from "./csv";
 import { SankeyChartView, type SankeySelection } from "./sankey-chart";
 
 type Period = { from: string; to: string };
@@ -49,7 +46,6 @@ export function FrequencyMovement() {
   const format = useFormatter();
   const locale = useLocale();
   const trpc = useTRPC();
-  const router = useRouter();
 
   const [query, setQuery] = useState<Query>({ scope: { kind: "all" }, bands: [0, 1, 2, 4] });
   const [draft, setDraft] = useState<{ scope: string; bands: string; periodA: Period | null; periodB: Period | null }>({
@@ -60,8 +56,6 @@ export function FrequencyMovement() {
   });
   const [selection, setSelection] = useState<SankeySelection | null>(null);
   const [page, setPage] = useState(1);
-  const [saving, setSaving] = useState(false);
-  const [saved, setSaved] = useState<{ id: string; name: string; size: number } | null>(null);
 
   const options = useQuery(trpc.members.filterOptions.queryOptions());
   const audiences = useQuery(trpc.audiences.list.queryOptions({ pageSize: 100 }));
@@ -102,7 +96,6 @@ export function FrequencyMovement() {
   const select = useCallback((s: SankeySelection) => {
     setSelection(s);
     setPage(1);
-    setSaved(null);
     // The members list is below the fold at most sizes: bring it into view.
     requestAnimationFrame(() => document.getElementById("frequency-selection")?.scrollIntoView({ behavior: "smooth", block: "start" }));
   }, []);
@@ -113,51 +106,26 @@ export function FrequencyMovement() {
     if (!bandsValue || !periodsValid) return;
     setQuery({ scope: scopeOf(draft.scope), bands: bandsValue, periodA, periodB });
     setSelection(null);
-    setSaved(null);
   };
   const reset = () => {
     setDraft({ scope: draft.scope, bands: "0, 1, 2, 4", periodA: null, periodB: null });
     setQuery({ scope: scopeOf(draft.scope), bands: [0, 1, 2, 4] });
     setSelection(null);
-    setSaved(null);
   };
 
   const reading = (l: { a: number; b: number; count: number; shareOfA: number }) =>
     t("reading", { count: l.count, from: bandPhrase(bands[l.a]), to: bandPhrase(bands[l.b]), direction: l.b < l.a ? "down" : "up", share: pct(l.shareOfA) });
 
-  const downloadCsv = () => {
+  const csv = () => {
     if (!data) return;
-    const rows = [
+    downloadCsv(
+      `frequency-movement-${data.periodB.to}.csv`,
       ["band_a", "band_b", "members", "share_of_band_a", "share_of_all", "period_a", "period_b", "timezone"],
-      ...data.links.map((l) => [bands[l.a]!.label, bands[l.b]!.label, String(l.count), l.shareOfA.toFixed(4), l.shareOfTotal.toFixed(4), `${data.periodA.from}..${data.periodA.to}`, `${data.periodB.from}..${data.periodB.to}`, data.timezone]),
-    ];
-    const csv = "\uFEFF" + rows.map((r) => r.map((c) => (/[",\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c)).join(",")).join("\n");
-    const url = URL.createObjectURL(new Blob([csv], { type: "text/csv;charset=utf-8" }));
-    const a = document.createElement("a");
-    a.href = url;
-    a.download = `frequency-movement-${data.periodB.to}.csv`;
-    a.click();
-    URL.revokeObjectURL(url);
+      data.links.map((l) => [bands[l.a]!.label, bands[l.b]!.label, l.count, l.shareOfA.toFixed(4), l.shareOfTotal.toFixed(4), `${data.periodA.from}..${data.periodA.to}`, `${data.periodB.from}..${data.periodB.to}`, data.timezone]),
+    );
   };
 
-  const save = useMutation(
-    trpc.insights.saveFrequencyAudience.mutationOptions({
-      onSuccess: (result) => {
-        setSaving(false);
-        setSaved({ id: result.audience.id, name: result.audience.name, size: result.audience.size });
-        toast.success(t("save.saved", { name: result.audience.name, count: result.audience.size }));
-      },
-      onError: (e) => toast.error(t("save.failed"), e.message),
-    }),
-  );
-  const target = useMutation(
-    trpc.insights.targetInFlow.mutationOptions({
-      onSuccess: (flow) => router.push(`/flows/${flow.id}`),
-      onError: (e) => toast.error(t("target.failed"), e.message),
-    }),
-  );
-
-  const tierName = (tier: { name: string; nameEn: string } | null) => (tier ? (locale === "en" ? tier.nameEn : tier.name) : "—");
+  const save = useMutation(trpc.insights.saveFrequencyAudience.mutationOptions());
 
   return (
     <div className="space-y-4">
@@ -287,7 +255,7 @@ export function FrequencyMovement() {
             <CardHeader>
               <CardTitle className="text-base">{t("table.title")}</CardTitle>
               <div className="col-start-2 row-span-2 row-start-1 self-start justify-self-end">
-                <Button variant="outline" size="sm" onClick={downloadCsv} data-testid="frequency-csv">
+                <Button variant="outline" size="sm" onClick={csv} data-testid="frequency-csv">
                   <DownloadIcon />
                   {t("table.csv")}
                 </Button>
@@ -346,132 +314,26 @@ export function FrequencyMovement() {
 
       {data && !selection && <p className="text-muted-foreground text-sm">{t("selection.hint")}</p>}
 
-      {data && selection && (
-        <Card id="frequency-selection" className="scroll-mt-4" data-testid="frequency-selection">
-          <CardHeader>
-            <CardTitle className="text-base" data-testid="frequency-selection-title">
-              {selectionLabel(selection)} · {t("selection.count", { count: members.data?.total ?? selectionCount(selection) })}
-            </CardTitle>
-            <div className="col-start-2 row-span-2 row-start-1 flex flex-wrap gap-2 self-start justify-self-end">
-              {saved ? (
-                <>
-                  <Button variant="outline" asChild>
-                    <Link href={`/audiences/${saved.id}`}>{t("save.open")}</Link>
-                  </Button>
-                  <Button data-testid="frequency-target" disabled={target.isPending} onClick={() => target.mutate({ audienceId: saved.id })}>
-                    <WorkflowIcon />
-                    {t("target.button")}
-                  </Button>
-                </>
-              ) : (
-                <Button data-testid="frequency-save" disabled={(members.data?.total ?? 0) === 0} onClick={() => setSaving(true)}>
-                  <SaveIcon />
-                  {t("save.button")}
-                </Button>
-              )}
-              <Button variant="ghost" size="icon" aria-label={t("selection.clear")} onClick={() => setSelection(null)}>
-                <XIcon />
-              </Button>
-            </div>
-          </CardHeader>
-          <CardContent>
-            <Table data-testid="frequency-members">
-              <TableHeader>
-                <TableRow>
-                  <TableHead>{t("members.name")}</TableHead>
-                  <TableHead>{t("members.externalId")}</TableHead>
-                  <TableHead>{t("members.city")}</TableHead>
-                  <TableHead>{t("members.tier")}</TableHead>
-                  <TableHead className="text-right">{t("members.ordersA")}</TableHead>
-                  <TableHead className="text-right">{t("members.ordersB")}</TableHead>
-                  <TableHead className="text-right">{t("members.orders")}</TableHead>
-                  <TableHead className="text-right">{t("members.spend")}</TableHead>
-                </TableRow>
-              </TableHeader>
-              <TableBody>
-                {members.isPending ? (
-                  <TableRow>
-                    <TableCell colSpan={8}>
-                      <Skeleton className="h-6 w-full" />
-                    </TableCell>
-                  </TableRow>
-                ) : members.data?.members.length ? (
-                  members.data.members.map((m) => (
-                    <TableRow key={m.id} data-testid="frequency-member-row">
-                      <TableCell>
-                        <Link href={`/members/${m.id}`} className="hover:underline">
-                          {m.name}
-                        </Link>
-                      </TableCell>
-                      <TableCell className="font-mono text-xs">{m.externalId}</TableCell>
-                      <TableCell>{m.city ?? "—"}</TableCell>
-                      <TableCell>{tierName(m.tier)}</TableCell>
-                      <TableCell className="text-right tabular-nums">{m.ordersA}</TableCell>
-                      <TableCell className="text-right tabular-nums">{m.ordersB}</TableCell>
-                      <TableCell className="text-right tabular-nums">{m.orderCount}</TableCell>
-                      <TableCell className="text-right tabular-nums">{format.number(m.totalSpend, { style: "currency", currency: "CNY" })}</TableCell>
-                    </TableRow>
-                  ))
-                ) : (
-                  <TableRow>
-                    <TableCell colSpan={8} className="text-muted-foreground">
-                      {t("members.empty")}
-                    </TableCell>
-                  </TableRow>
-                )}
-              </TableBody>
-            </Table>
-            {members.data && members.data.total > PAGE_SIZE && (
-              <Pagination className="mt-3" page={page} pageSize={PAGE_SIZE} total={members.data.total} onPageChange={setPage} />
-            )}
-          </CardContent>
-        </Card>
-      )}
-
-      {resolved && selection && (
-        <SaveDialog
-          open={saving}
-          onOpenChange={setSaving}
+      {data && selection && resolved && (
+        <ChartSelection
+          key={`${JSON.stringify(resolved)}|${selection.a}|${selection.b}`}
+          testId="frequency"
           label={selectionLabel(selection)}
-          count={members.data?.total ?? selectionCount(selection)}
+          count={selectionCount(selection)}
+          list={members}
+          page={page}
+          pageSize={PAGE_SIZE}
+          onPageChange={setPage}
+          extraColumns={[
+            { header: t("members.ordersA"), cell: (m) => m.ordersA, csv: (m) => m.ordersA },
+            { header: t("members.ordersB"), cell: (m) => m.ordersB, csv: (m) => m.ordersB },
+          ]}
           defaultName={`${selectionLabel(selection)} · ${resolved.periodB.from}…${resolved.periodB.to}`}
-          pending={save.isPending}
-          onSave={(name) => save.mutate({ ...resolved, selection, name })}
+          onSave={(name) => save.mutateAsync({ ...resolved, selection, name })}
+          onClear={() => setSelection(null)}
+          csvName={`frequency-members-${resolved.periodB.to}.csv`}
         />
       )}
     </div>
-  );
-}
-
-function SaveDialog(props: { open: boolean; onOpenChange: (open: boolean) => void; label: string; count: number; defaultName: string; pending: boolean; onSave: (name: string) => void }) {
-  const t = useTranslations("insights.frequency.save");
-  const [name, setName] = useState<string | null>(null);
-  const value = name ?? props.defaultName;
-  return (
-    <Dialog open={props.open} onOpenChange={(open) => { props.onOpenChange(open); if (!open) setName(null); }}>
-      <DialogContent>
-        <form
-          onSubmit={(e) => {
-            e.preventDefault();
-            if (value.trim()) props.onSave(value.trim());
-          }}
-          className="space-y-4"
-        >
-          <DialogHeader>
-            <DialogTitle>{t("title")}</DialogTitle>
-            <DialogDescription>{t("description", { count: props.count, label: props.label })}</DialogDescription>
-          </DialogHeader>
-          <div className="grid gap-1.5">
-            <Label htmlFor="freq-audience-name">{t("name")}</Label>
-            <Input id="freq-audience-name" data-testid="frequency-audience-name" maxLength={200} value={value} onChange={(e) => setName(e.target.value)} />
-          </div>
-          <DialogFooter>
-            <Button type="submit" data-testid="frequency-save-submit" disabled={props.pending || !value.trim()}>
-              {t("submit")}
-            </Button>
-          </DialogFooter>
-        </form>
-      </DialogContent>
-    </Dialog>
   );
 }

@@ -10,56 +10,28 @@
 // One set-based statement per question: the orders of the two windows are read from a partial
 // index (placed_at) INCLUDE (member_id) of counted orders, index-only, grouped once per member,
 // then joined to the scope (all members, a saved audience, a tier) and grouped by (bandA, bandB).
-import { TZDate } from "@date-fns/tz";
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { audienceMembersSql, getAudience } from "@/server/audiences/service";
+import { audienceMembersSql } from "@/server/audiences/service";
 import { join, sql, type Sql } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
-import { defaultFlowSettings, type FlowDraft } from "@/server/flows/definition";
-import { createFlow } from "@/server/flows/service";
 import { text } from "@/server/text";
+import { audienceProvenance, memberListPage, pageInput, saveChartAudience, targetAudienceInFlow, targetInFlowInput, type ChartMember } from "./chart-audience";
+import { PROGRAM_TIMEZONE, addDays, periodRange, periodSchema, todayIn, type Period } from "./periods";
+
+export { PROGRAM_TIMEZONE, periodRange, periodSchema, todayIn, type Period };
+export { audienceProvenance, targetAudienceInFlow, targetInFlowInput };
 
 type Db = PrismaClient;
 
-/** The program's time zone: days and periods are read in it. */
-export const PROGRAM_TIMEZONE = "Asia/Shanghai";
 export const DEFAULT_BANDS = [0, 1, 2, 4];
 export const DEFAULT_PERIOD_DAYS = 30;
-export const MAX_PERIOD_DAYS = 366;
 export const FREQUENCY_CHART = "frequency-sankey";
 
 /** An order that still counts: not refunded in full. The partial index's predicate, word for word. */
-const COUNTED = sql`NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)`;
+export const COUNTED = sql`NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)`;
 
 // ───────────────────────────── inputs ─────────────────────────────
-
-const DAY = /^(\d{4})-(\d{2})-(\d{2})$/;
-const isRealDay = (value: string) => {
-  const m = DAY.exec(value);
-  if (!m) return false;
-  const [y, mo, d] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  const date = new Date(Date.UTC(y, mo - 1, d));
-  return y >= 2000 && y <= 2100 && date.getUTCMonth() === mo - 1 && date.getUTCDate() === d;
-};
-const daySchema = z
-  .string()
-  .max(10, { error: "Use a date like 2026-12-01" })
-  .refine(isRealDay, { error: "Use a date like 2026-12-01 (years 2000–2100)" });
-
-const dayNumber = (day: string) => Date.parse(`${day}T00:00:00Z`) / 86_400_000;
-
-export const periodSchema = z
-  .object({ from: daySchema, to: daySchema })
-  .refine((p) => !isRealDay(p.from) || !isRealDay(p.to) || dayNumber(p.from) <= dayNumber(p.to), {
-    error: "The period must not end before it starts",
-    path: ["to"],
-  })
-  .refine((p) => !isRealDay(p.from) || !isRealDay(p.to) || dayNumber(p.to) - dayNumber(p.from) < MAX_PERIOD_DAYS, {
-    error: `A period is at most ${MAX_PERIOD_DAYS} days`,
-    path: ["to"],
-  });
-export type Period = z.infer<typeof periodSchema>;
 
 /** Lower bounds of the bands: starts at 0, strictly increasing, 2–8 bands. [0,1,2,4] = 0 / 1 / 2–3 / 4+. */
 export const bandsSchema = z
@@ -107,41 +79,19 @@ const bandsExist = (input: { bands: number[]; selection: Selection }, ctx: z.Ref
 export const frequencyMembersInput = frequencyInput
   .extend({
     selection: selectionSchema,
-    page: z.number().int({ error: "Must be a whole number" }).min(1, { error: "Must be 1 or more" }).max(100_000, { error: "At most 100000" }).default(1),
-    pageSize: z.number().int({ error: "Must be a whole number" }).min(1, { error: "Must be 1 or more" }).max(100, { error: "At most 100" }).default(25),
+    ...pageInput,
   })
   .superRefine(bandsExist);
 export const saveFrequencyAudienceInput = frequencyInput
   .extend({ selection: selectionSchema, name: text({ min: 1, max: 200 }), description: text({ max: 2000 }).optional() })
   .superRefine(bandsExist);
-export const targetInFlowInput = z.object({
-  audienceId: text({ min: 1, max: 64 }),
-  name: text({ min: 1, max: 120 }).optional(),
-});
-
 // ───────────────────────────── periods and bands ─────────────────────────────
-
-/** Today's date (YYYY-MM-DD) in the program's time zone. */
-export function todayIn(timezone: string, now = new Date()): string {
-  return new Intl.DateTimeFormat("en-CA", { timeZone: timezone, year: "numeric", month: "2-digit", day: "2-digit" }).format(now);
-}
-
-const addDays = (day: string, days: number) => new Date(Date.parse(`${day}T00:00:00Z`) + days * 86_400_000).toISOString().slice(0, 10);
 
 /** The default periods: B = the last 30 days ending today (today included), A = the 30 days before. */
 export function defaultPeriods(now = new Date(), timezone = PROGRAM_TIMEZONE): { a: Period; b: Period } {
   const today = todayIn(timezone, now);
   const bFrom = addDays(today, -(DEFAULT_PERIOD_DAYS - 1));
   return { a: { from: addDays(bFrom, -DEFAULT_PERIOD_DAYS), to: addDays(bFrom, -1) }, b: { from: bFrom, to: today } };
-}
-
-/** The instants a period covers: [start of `from`, start of the day after `to`) in the time zone. */
-export function periodRange(p: Period, timezone = PROGRAM_TIMEZONE): { start: Date; end: Date } {
-  const at = (day: string) => {
-    const [y, m, d] = day.split("-").map(Number) as [number, number, number];
-    return new Date(new TZDate(y, m - 1, d, timezone).getTime());
-  };
-  return { start: at(p.from), end: at(addDays(p.to, 1)) };
 }
 
 export type Band = { index: number; min: number; max: number | null; label: string };
@@ -268,47 +218,25 @@ export async function frequencyMovement(db: Db, raw: FrequencyInput = {}, now = 
 
 // ───────────────────────────── who they are ─────────────────────────────
 
-export type FrequencyMember = {
-  id: number;
-  externalId: string;
-  name: string;
-  city: string | null;
-  tier: { id: string; name: string; nameEn: string } | null;
-  ordersA: number;
-  ordersB: number;
-  orderCount: number;
-  totalSpend: number;
-};
+/** The list's columns (chart-audience.ts) and each member's orders in A and in B. */
+export type FrequencyMember = ChartMember & { ordersA: number; ordersB: number };
 
 export async function frequencyMembers(db: Db, raw: z.input<typeof frequencyMembersInput>, now = new Date()) {
   const input = frequencyMembersInput.parse(raw);
   const r = resolve(input, now);
   const s = await selectionSql(db, r, input.selection);
-  const [rows, counted] = await Promise.all([
-    db.$queryRaw<(Omit<FrequencyMember, "tier"> & { tierId: string | null; tierName: string | null; tierNameEn: string | null })[]>(sql`
-      ${s.with}, page AS (
-        SELECT sc.id, coalesce(c.a, 0) AS a, coalesce(c.b, 0) AS b FROM ${s.from} WHERE ${s.where}
-        ORDER BY sc.id LIMIT ${input.pageSize}::int OFFSET ${(input.page - 1) * input.pageSize}::int)
-      SELECT m.id, m.external_id AS "externalId", m.name, m.city, m.tier_id AS "tierId", t.name AS "tierName", t.name_en AS "tierNameEn",
-             p.a AS "ordersA", p.b AS "ordersB", coalesce(st.order_count, 0) AS "orderCount", coalesce(st.total_spend, 0)::float8 AS "totalSpend"
-      FROM page p JOIN members m ON m.id = p.id LEFT JOIN tiers t ON t.id = m.tier_id LEFT JOIN member_stats st ON st.member_id = m.id
-      ORDER BY p.id`),
-    db.$queryRaw<{ n: number }[]>(sql`${s.with} SELECT count(*)::int AS n FROM ${s.from} WHERE ${s.where}`),
-  ]);
-  const total = counted[0]?.n ?? 0;
-  return {
+  return memberListPage<{ ordersA: number; ordersB: number }>(db, {
+    prefix: s.with,
+    pageSql: sql`SELECT sc.id, coalesce(c.a, 0) AS a, coalesce(c.b, 0) AS b FROM ${s.from} WHERE ${s.where}
+                 ORDER BY sc.id LIMIT ${input.pageSize}::int OFFSET ${(input.page - 1) * input.pageSize}::int`,
+    extra: sql`, p.a AS "ordersA", p.b AS "ordersB"`,
+    countSql: sql`${s.with} SELECT count(*)::int AS n FROM ${s.from} WHERE ${s.where}`,
     page: input.page,
     pageSize: input.pageSize,
-    total,
-    pageCount: Math.max(1, Math.ceil(total / input.pageSize)),
-    members: rows.map(({ tierId, tierName, tierNameEn, ...m }): FrequencyMember => ({
-      ...m,
-      tier: tierId ? { id: tierId, name: tierName ?? tierId, nameEn: tierNameEn ?? tierId } : null,
-    })),
-  };
+  });
 }
 
-// ───────────────────────────── chart → audience → flow ─────────────────────────────
+// ───────────────────────────── chart → audience ─────────────────────────────
 
 export type FrequencyProvenance = {
   chart: typeof FREQUENCY_CHART;
@@ -332,10 +260,7 @@ export function selectionLabel(bands: Band[], selection: Selection): string {
   return [a, b].filter(Boolean).join(" → ");
 }
 
-/**
- * Saves the selection's members as a static audience, with its provenance, in one transaction:
- * the audience, its members, its size and the audit entry are all written or none is.
- */
+/** The selection's members as a static audience with its provenance (chart-audience.ts saves it). */
 export async function saveFrequencyAudience(db: Db, raw: z.input<typeof saveFrequencyAudienceInput>, actor = "system", userId?: string, now = new Date()) {
   const input = saveFrequencyAudienceInput.parse(raw);
   const r = resolve(input, now);
@@ -345,16 +270,13 @@ export async function saveFrequencyAudience(db: Db, raw: z.input<typeof saveFreq
   const description =
     input.description ??
     `Frequency movement ${label} · A ${r.periodA.from}…${r.periodA.to} → B ${r.periodB.from}…${r.periodB.to} (${PROGRAM_TIMEZONE})`;
-  return db.$transaction(
-    async (tx) => {
-      const created = await tx.audience.create({
-        data: { name: input.name, description, kind: "static", origin: `chart:${FREQUENCY_CHART}`, createdById: userId },
-      });
-      const members = await tx.$executeRaw(sql`
-        INSERT INTO audience_members (audience_id, member_id)
-        ${s.with} SELECT ${created.id}, sc.id FROM ${s.from} WHERE ${s.where}
-        ON CONFLICT DO NOTHING`);
-      const provenance: FrequencyProvenance = {
+  const saved = await saveChartAudience(
+    db,
+    {
+      name: input.name,
+      description,
+      ids: sql`${s.with} SELECT sc.id FROM ${s.from} WHERE ${s.where}`,
+      provenance: {
         chart: FREQUENCY_CHART,
         scope: r.scope,
         bands: r.bands,
@@ -364,60 +286,11 @@ export async function saveFrequencyAudience(db: Db, raw: z.input<typeof saveFreq
         periodB: r.periodB,
         selection: input.selection,
         selectionLabel: label,
-        members,
-        savedAt: now.toISOString(),
-        savedBy: actor,
-      };
-      await tx.$executeRaw(sql`
-        UPDATE audiences SET provenance = ${JSON.stringify(provenance)}::jsonb, size = ${members}::int, computed_at = ${now}
-        WHERE id = ${created.id}`);
-      await tx.auditLog.create({
-        data: { actor, action: "audience.create", entityType: "audience", entityId: created.id, details: { kind: "static", origin: `chart:${FREQUENCY_CHART}`, members } },
-      });
-      return { audience: { id: created.id, name: created.name, description, size: members, origin: created.origin }, provenance };
-    },
-    { timeout: 120_000 },
-  );
-}
-
-/** An audience's provenance (null when it was not made from a chart). */
-export async function audienceProvenance(db: Db, audienceId: string): Promise<FrequencyProvenance | null> {
-  const rows = await db.$queryRaw<{ provenance: FrequencyProvenance | null }[]>(sql`SELECT provenance FROM audiences WHERE id = ${audienceId}`);
-  if (rows.length === 0) throw new DomainError("not_found", `Audience ${audienceId} not found`, { field: "audienceId" });
-  return rows[0]!.provenance;
-}
-
-/** Tomorrow at 10:00 in the program's time zone, as an ISO date-time with its offset. */
-function tomorrowAtTen(now: Date): string {
-  const [y, m, d] = addDays(todayIn(PROGRAM_TIMEZONE, now), 1).split("-").map(Number) as [number, number, number];
-  return new TZDate(y, m - 1, d, 10, 0, 0, 0, PROGRAM_TIMEZONE).toISOString().replace(/\.\d{3}/, "");
-}
-
-/**
- * A new draft flow targeting a saved audience: one schedule trigger (once, tomorrow at 10:00 in
- * the program's time zone, for the marketer to change) whose entry is the audience.
- */
-export async function targetAudienceInFlow(db: Db, raw: z.input<typeof targetInFlowInput>, actor = "system", now = new Date()) {
-  const input = targetInFlowInput.parse(raw);
-  let audience;
-  try {
-    audience = await getAudience(db, input.audienceId);
-  } catch (error) {
-    if (error instanceof DomainError) throw new DomainError(error.code, error.message, { field: "audienceId" });
-    throw error;
-  }
-  if (audience.archivedAt) throw new DomainError("archived", "The audience is archived", { field: "audienceId" });
-  const definition: FlowDraft = {
-    nodes: [
-      {
-        id: "start",
-        kind: "schedule_trigger",
-        config: { schedule: { mode: "once", at: tomorrowAtTen(now) }, timezone: PROGRAM_TIMEZONE, entry: { mode: "audience", audienceId: audience.id } },
       },
-    ],
-    edges: [],
-    settings: defaultFlowSettings(),
-  };
-  const name = (input.name ?? `Target: ${audience.name}`).slice(0, 120);
-  return createFlow(db, { name, description: `Targets the audience "${audience.name}"`, definition }, actor);
+    },
+    actor,
+    userId,
+    now,
+  );
+  return saved as typeof saved & { provenance: FrequencyProvenance };
 }

@@ -579,7 +579,7 @@ export const PARALLEL_COUNT_SETTINGS = [
 ] as const;
 
 /** Runs one read query with PARALLEL_COUNT_SETTINGS when the client can open a transaction. */
-async function withParallelPlan<T>(db: Db, query: Sql): Promise<T[]> {
+export async function withParallelPlan<T>(db: Db, query: Sql): Promise<T[]> {
   if (!db.$transaction || !db.$executeRawUnsafe) return db.$queryRaw<T[]>(query);
   const settings = PARALLEL_COUNT_SETTINGS.map((statement) => db.$executeRawUnsafe!(statement));
   const results = await db.$transaction([...settings, db.$queryRaw<T[]>(query)]);

@@ -4,6 +4,7 @@
 // breaks inside values become spaces, so a reader can count progress by lines), and values that
 // a spreadsheet would run as a formula are defused (papaparse's escapeFormulae).
 import Papa from "papaparse";
+import { CSV_FORMULA } from "@/lib/csv";
 import { raw, runnerFor, sql, type Pool, type Sql } from "@/server/db/sql";
 import { countMembers, segmentQuery, segments } from "./list";
 import type { LifecycleStage, MemberQuery } from "./schemas";
@@ -32,8 +33,6 @@ type Row = {
   spend: string | null; points: number; last_order: string | null; registered: string; tags: string | null;
 };
 
-// `+` or `-` followed by a number only (a phone number, a signed amount) is data, not a formula.
-const FORMULA = /^(?:[=@\t\r]|[+-](?![\d\s().]*$))/;
 const oneLine = (v: string | null) => (v === null ? "" : v.replace(/[\r\n]+/g, " "));
 
 function columnsSql(timeZone: string) {
@@ -46,7 +45,7 @@ function columnsSql(timeZone: string) {
 }
 
 function csv(rows: unknown[][]): string {
-  return `${Papa.unparse(rows, { newline: "\r\n", escapeFormulae: FORMULA })}\r\n`;
+  return `${Papa.unparse(rows, { newline: "\r\n", escapeFormulae: CSV_FORMULA })}\r\n`;
 }
 
 let running = 0;
