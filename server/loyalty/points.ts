@@ -30,13 +30,17 @@ export type Expired = { memberId: number; points: number; entryId: number };
  */
 export async function expireDueFor(tx: Tx, memberIds: number[], now: Date): Promise<Expired[]> {
   if (memberIds.length === 0) return [];
+  // One statement, one snapshot: `due` reads what the lots hold before `zeroed` empties them (the
+  // members are locked, so nothing else moves them in between). Every step is bounded by the
+  // members' ids, so each reads an index rather than the whole ledger.
   const rows = await tx.query<{ member_id: number; points: number; entry_id: number }>(sql`
     WITH due AS (
-      UPDATE points_entries l SET remaining = 0
-      FROM (SELECT id, remaining FROM points_entries
-            WHERE member_id = ANY(${memberIds}::int[]) AND remaining > 0 AND expires_at <= ${now}) d
-      WHERE l.id = d.id
-      RETURNING l.id, l.member_id, d.remaining, l.expires_at
+      SELECT id, member_id, remaining, expires_at FROM points_entries
+      WHERE member_id = ANY(${memberIds}::int[]) AND remaining > 0 AND expires_at <= ${now}
+    ), zeroed AS (
+      UPDATE points_entries SET remaining = 0
+      WHERE member_id = ANY(${memberIds}::int[]) AND remaining > 0 AND expires_at <= ${now}
+      RETURNING id
     ), written AS (
       INSERT INTO points_entries (member_id, type, amount, reason, effect_key, created_at)
       SELECT member_id, 'expire', -remaining, 'expired', 'expire:' || id, expires_at FROM due
@@ -45,9 +49,10 @@ export async function expireDueFor(tx: Tx, memberIds: number[], now: Date): Prom
     ), per_member AS (
       SELECT member_id, sum(amount)::int AS amount, min(id) AS entry_id FROM written GROUP BY member_id
     ), moved AS (
-      UPDATE members m SET points_balance = m.points_balance + p.amount FROM per_member p WHERE m.id = p.member_id RETURNING m.id
+      UPDATE members m SET points_balance = m.points_balance + p.amount FROM per_member p
+      WHERE m.id = p.member_id AND m.id = ANY(${memberIds}::int[]) RETURNING m.id
     )
-    SELECT p.member_id, -p.amount AS points, p.entry_id FROM per_member p`);
+    SELECT p.member_id, -p.amount AS points, p.entry_id FROM per_member p, (SELECT count(*) FROM zeroed) z`);
   return rows.map((r) => ({ memberId: r.member_id, points: r.points, entryId: r.entry_id }));
 }
 
