@@ -4,10 +4,11 @@
 // program's time zone; refunds taking back what their order earned, into debt when spent.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, withTransaction, type Pool } from "@/server/db/sql";
+import { createPool, runnerFor, sql, withTransaction, type Pool } from "@/server/db/sql";
 import { createMembers } from "@/server/testing/runtime-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { DomainError } from "@/server/errors";
+import { datePredicate } from "@/server/engine/triggers";
 import { earnForOrders, redeemPoints, reverseForRefunds } from "./points";
 import { expirePoints } from "./points-expiry";
 import { expiryOf, pointsForPaid } from "./program-schema";
@@ -134,6 +135,18 @@ describe("points expiry dates", () => {
     const events = await t.pool.query(`SELECT member_id, properties FROM member_events WHERE name = 'points.expired' AND member_id = ANY($1) ORDER BY member_id`, [[a, b]]);
     expect(events.rows).toEqual([{ member_id: a, properties: { points: 70 } }, { member_id: b, properties: { points: 50 } }]);
     await checkLedger([a!, b!]);
+  });
+});
+
+describe("the points-expiry date trigger", () => {
+  it("reminds the members who still hold points expiring that day, not those who spent them", async () => {
+    const [keeps, spends] = await createMembers(t.pool, 2, "D");
+    const earned = new Date("2023-06-01T00:00:00Z"); // expires 2024-12-31 23:59:59.999 in Shanghai
+    await tx((q) => earnForOrders(q, [{ orderId: 7001, externalId: "D-1", memberId: keeps!, paid: 50 }, { orderId: 7002, externalId: "D-2", memberId: spends!, paid: 50 }], earned));
+    await tx((q) => redeemPoints(q, { memberId: spends!, points: 50, key: "redeem:d2", reason: "coupon" }, new Date("2024-03-01T00:00:00Z")));
+    const predicate = datePredicate({ date: "points_expiry", offsetDays: -30, time: "10:00" }, "2024-12-01", "Asia/Shanghai");
+    const rows = await runnerFor(pool).query<{ id: number }>(sql`SELECT m.id FROM members m WHERE m.id = ANY(${[keeps, spends]}::int[]) AND ${predicate}`);
+    expect(rows.map((r) => r.id)).toEqual([keeps]);
   });
 });
 
