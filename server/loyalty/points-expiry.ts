@@ -8,15 +8,31 @@ import { sql, withTransaction, type Pool } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL } from "@/server/events/ingest";
 import { expiredEvents, expireDueFor, lockMembers } from "./points";
 
-export type ExpiryRun = { members: number; points: number; chunks: number };
+/** `next`: the member id to continue from (null when every range was done). */
+export type ExpiryRun = { members: number; points: number; chunks: number; next: number | null };
 
-export async function expirePoints(pool: Pool, now: Date, options: { rangeSize?: number; stopping?: () => boolean } = {}): Promise<ExpiryRun> {
+export type ExpiryOptions = {
+  /** Member ids per transaction (default 20,000). */
+  rangeSize?: number;
+  /** Start at this member id (a previous run's `next`). */
+  from?: number;
+  /** Stop after this many ranges and say where to go on (an Inngest step each). */
+  maxRanges?: number;
+  stopping?: () => boolean;
+};
+
+export async function expirePoints(pool: Pool, now: Date, options: ExpiryOptions = {}): Promise<ExpiryRun> {
   const rangeSize = options.rangeSize ?? 20_000;
-  const [bounds] = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(member_id) AS lo, max(member_id) AS hi FROM points_entries WHERE remaining > 0 AND expires_at <= $1`, [now]).then((r) => r.rows);
-  const run: ExpiryRun = { members: 0, points: 0, chunks: 0 };
+  const [bounds] = await pool
+    .query<{ lo: number | null; hi: number | null }>(`SELECT min(member_id) AS lo, max(member_id) AS hi FROM points_entries WHERE remaining > 0 AND expires_at <= $1 AND member_id >= $2`, [now, options.from ?? 0])
+    .then((r) => r.rows);
+  const run: ExpiryRun = { members: 0, points: 0, chunks: 0, next: null };
   if (bounds?.lo == null || bounds.hi == null) return run;
   for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
-    if (options.stopping?.()) break;
+    if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
+      run.next = lo;
+      break;
+    }
     const hi = lo + rangeSize - 1;
     const expired = await withTransaction(pool, async (tx) => {
       const due = await tx.query<{ member_id: number }>(sql`

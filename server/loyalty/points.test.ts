@@ -138,6 +138,26 @@ describe("points expiry dates", () => {
   });
 });
 
+describe("the expiry job in parts", () => {
+  it("stops after a number of ranges and goes on from where it stopped, expiring everything once", async () => {
+    const ids = await createMembers(t.pool, 3, "S");
+    const earned = new Date("2022-03-01T00:00:00Z");
+    await tx((q) => earnForOrders(q, ids.map((id, i) => ({ orderId: 6000 + i, externalId: `S-${i}`, memberId: id, paid: 10 })), earned));
+    const at = new Date("2024-01-01T00:00:00Z");
+    const parts = [];
+    let from: number | undefined;
+    for (;;) {
+      const part = await expirePoints(pool, at, { rangeSize: 1, maxRanges: 1, from });
+      parts.push(part);
+      if (part.next === null) break;
+      from = part.next;
+    }
+    expect(parts.reduce((n, p) => n + p.points, 0)).toBe(30);
+    expect(parts.filter((p) => p.points > 0)).toHaveLength(3);
+    await checkLedger(ids);
+  });
+});
+
 describe("the points-expiry date trigger", () => {
   it("reminds the members who still hold points expiring that day, not those who spent them", async () => {
     const [keeps, spends] = await createMembers(t.pool, 2, "D");

@@ -26,6 +26,7 @@ describe("expire-points (Inngest function)", () => {
   it("expires what is due, and a second run expires nothing more", async () => {
     const first = await new InngestTestEngine({ function: expirePointsRun }).execute();
     expect(first.result).toMatchObject({ members: 1, points: 120 });
+    expect(first.ctx.step.run).toHaveBeenCalledWith("expire-0", expect.any(Function));
     const again = await new InngestTestEngine({ function: expirePointsRun }).execute();
     expect(again.result).toMatchObject({ members: 0, points: 0 });
     const rows = await t.pool.query(`SELECT type::text, amount FROM points_entries ORDER BY id`);

@@ -5,6 +5,10 @@ import { sharedPool } from "@/server/db/sql";
 import { expirePoints } from "@/server/loyalty/points-expiry";
 import { inngest } from "../client";
 
+/** Ranges of 20,000 member ids per step, and steps per run (the next run takes what is left). */
+const RANGES_PER_STEP = 5;
+const MAX_STEPS = 200;
+
 export const expirePointsRun = inngest.createFunction(
   {
     id: "expire-points",
@@ -14,8 +18,19 @@ export const expirePointsRun = inngest.createFunction(
     retries: 3,
   },
   async ({ step }) => {
-    // The clock is read once, in a step, so a retried run expires against the same instant.
+    // The clock is read once, in a step, so a retried run expires against the same instant; each
+    // step takes a few ranges of members and says where the next goes on (bounded step time).
     const at = await step.run("clock", () => new Date().toISOString());
-    return step.run("expire", () => expirePoints(sharedPool(), new Date(at)));
+    const total = { members: 0, points: 0, chunks: 0 };
+    let from: number | undefined;
+    for (let n = 0; n < MAX_STEPS; n++) {
+      const part = await step.run(`expire-${n}`, () => expirePoints(sharedPool(), new Date(at), { from, maxRanges: RANGES_PER_STEP }));
+      total.members += part.members;
+      total.points += part.points;
+      total.chunks += part.chunks;
+      if (part.next === null) break;
+      from = part.next;
+    }
+    return total;
   },
 );
