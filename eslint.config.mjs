@@ -43,6 +43,8 @@ const pureServerModules = [
   "@/server/content/price-list-schema",
   "@/server/content/banner-schema",
   "@/server/content/message-template-schema",
+  "@/server/loyalty/schemas",
+  "@/server/loyalty/program-schema",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

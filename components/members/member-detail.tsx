@@ -12,6 +12,7 @@ import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@
 import { LifecycleBadge } from "@/components/members/lifecycle-badge";
 import { MemberJourneys } from "@/components/members/member-journeys";
 import { MemberOrders } from "@/components/members/member-orders";
+import { MemberPoints } from "@/components/members/member-points";
 import { MemberTimeline } from "@/components/members/member-timeline";
 import { useMemberLabels } from "@/components/members/labels";
 
@@ -163,6 +164,8 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         </div>
 
         <MemberJourneys memberId={member.id} />
+
+        <MemberPoints memberId={member.id} />
 
         <div className="grid gap-4 xl:grid-cols-5">
           <MemberOrders memberId={member.id} first={member.orders} className="xl:col-span-3" />

@@ -132,6 +132,12 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
         await admin.query(`SELECT setval(pg_get_serial_sequence($1, 'id'), GREATEST((SELECT max(id) FROM ${table}), 1))`, [table]);
       }
 
+      // The points ledger's lots (server/loyalty/points.ts): the generator consumed the oldest
+      // earnings first and expired what was left of each year, so a balance is held by the newest
+      // credits; each credit keeps what the balance still covers, newest first. Earnings name
+      // their order.
+      await admin.query(LOTS_FROM_BALANCES);
+
       progress("stats", total, ctx.ids.order);
       const statsStarted = Date.now();
       // Statistics first: TRUNCATE left the planner believing these tables empty, and on that
@@ -169,3 +175,15 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
     await admin.end();
   }
 }
+
+const LOTS_FROM_BALANCES = `
+  UPDATE points_entries e SET remaining = a.remaining, order_id = a.order_id
+  FROM (
+    SELECT c.id, greatest(0, least(c.amount, m.points_balance - coalesce(sum(c.amount) OVER newer, 0)))::int AS remaining,
+           -- Earnings name their order as order:<external id>, and the generator's external ids are O + the padded id.
+           CASE WHEN c.type = 'earn' AND c.reason ~ '^order:O0*[0-9]{1,9}$' THEN substring(c.reason from '^order:O0*([0-9]+)$')::int END AS order_id
+    FROM points_entries c JOIN members m ON m.id = c.member_id
+    WHERE c.amount > 0
+    WINDOW newer AS (PARTITION BY c.member_id ORDER BY c.expires_at DESC NULLS FIRST, c.id DESC ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+  ) a
+  WHERE e.id = a.id`;

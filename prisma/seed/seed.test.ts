@@ -150,6 +150,13 @@ describe("seedDemoData", () => {
     // Points: balance = ledger sum; one earn entry per order = floor(paid); expiry at the end of the following year.
     expect(await one<number>(`SELECT count(*)::int FROM members m LEFT JOIN (SELECT member_id, sum(amount) AS s FROM points_entries GROUP BY 1) p
       ON p.member_id = m.id WHERE m.points_balance <> coalesce(p.s, 0) OR m.points_balance < 0`)).toBe(0);
+    // The ledger's lots (server/loyalty/points.ts): what credits still hold adds up to the balance,
+    // within each credit's amount, and each earning names its order.
+    expect(await one<number>(`SELECT count(*)::int FROM members m LEFT JOIN (SELECT member_id, sum(remaining) AS s FROM points_entries GROUP BY 1) p
+      ON p.member_id = m.id WHERE m.points_balance <> coalesce(p.s, 0)`)).toBe(0);
+    expect(await one<number>(`SELECT count(*)::int FROM points_entries WHERE remaining < 0 OR remaining > greatest(amount, 0)`)).toBe(0);
+    expect(await one<number>(`SELECT count(*)::int FROM points_entries p JOIN orders o ON p.reason = 'order:' || o.external_id
+      WHERE p.type = 'earn' AND p.order_id IS DISTINCT FROM o.id`)).toBe(0);
     expect(await one<number>(`SELECT count(*)::int FROM orders o LEFT JOIN points_entries p ON p.reason = 'order:' || o.external_id AND p.type = 'earn'
       WHERE floor(o.total_amount) >= 1 AND (p.id IS NULL OR p.amount <> floor(o.total_amount) OR p.member_id <> o.member_id)`)).toBe(0);
     expect(await one<number>(`SELECT count(*)::int FROM points_entries WHERE type = 'earn' AND (expires_at AT TIME ZONE 'Asia/Shanghai')::date

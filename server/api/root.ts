@@ -5,6 +5,7 @@ import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
 import { insightsRouter } from "@/server/api/routers/insights";
+import { loyaltyRouter } from "@/server/api/routers/loyalty";
 import { membersRouter } from "@/server/api/routers/members";
 import { storefrontRouter } from "@/server/api/routers/storefront";
 
@@ -21,6 +22,7 @@ export const appRouter = createTRPCRouter({
   storefront: storefrontRouter,
   content: contentRouter,
   insights: insightsRouter,
+  loyalty: loyaltyRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -131,7 +131,7 @@ export async function entryPredicate(tx: Tx, entry: EntryAudience, now: Date): P
 }
 
 /** Members whose date, shifted by the trigger's offset, is the occurrence's local date. */
-function datePredicate(config: DateTriggerConfig, occurrenceDate: string, timezone: string): Sql {
+export function datePredicate(config: DateTriggerConfig, occurrenceDate: string, timezone: string): Sql {
   const [y, mo, d] = occurrenceDate.split("-").map(Number) as [number, number, number];
   const target = new Date(Date.UTC(y, mo - 1, d - config.offsetDays));
   const md = `${String(target.getUTCMonth() + 1).padStart(2, "0")}-${String(target.getUTCDate()).padStart(2, "0")}`;
@@ -142,7 +142,8 @@ function datePredicate(config: DateTriggerConfig, occurrenceDate: string, timezo
     case "registration_anniversary":
       return sql`to_char(m.registered_at AT TIME ZONE ${timezone}, 'MM-DD') = ${md} AND (m.registered_at AT TIME ZONE ${timezone})::date < ${day}::date`;
     case "points_expiry":
-      return sql`EXISTS (SELECT 1 FROM points_entries p WHERE p.member_id = m.id AND p.type = 'earn' AND p.amount > 0
+      // Members who still hold points of a lot expiring that day (spent or expired lots hold none).
+      return sql`EXISTS (SELECT 1 FROM points_entries p WHERE p.member_id = m.id AND p.remaining > 0
                          AND (p.expires_at AT TIME ZONE ${timezone})::date = ${day}::date)`;
   }
 }

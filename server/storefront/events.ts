@@ -7,6 +7,7 @@ import { z } from "zod";
 import { raw, sharedPool, sql, withTransaction, type Tx } from "@/server/db/sql";
 import { ingestEventsIn, type IngestEvent } from "@/server/events/ingest";
 import { eventNameSchema } from "@/server/flows/kinds/shared";
+import { earnForOrders, reverseForRefunds, type PlacedOrder } from "@/server/loyalty/points";
 import { addOrdersToStats, addVisitsToStats, subtractRefundsFromStats } from "@/server/members/stats";
 import { text } from "@/server/text";
 import { defineEndpoint } from "./endpoint";
@@ -195,7 +196,7 @@ export async function postEvents(storefrontId: string, raw: unknown[], now: Date
     const { results, items } = await triage(tx, raw, now);
     const orders = await knownOrders(tx, items);
     const taken: Item[] = [];
-    const refunds = new Map<Item, { orderId: number; memberId: number; placedAt: Date; amount: number; removed: boolean }>();
+    const refunds = new Map<Item, RefundTaken>();
     const newOrderIds = new Set<string>();
     for (const item of items) {
       const { event, index } = item;
@@ -218,8 +219,18 @@ export async function postEvents(storefrontId: string, raw: unknown[], now: Date
           results[index] = reject(index, event.id, "refund_exceeds_order", [{ path: `body.events.${index}.order.amount`, message: `At most ${left} is left to refund`, code: "too_big" }]);
           continue;
         }
+        const refundedBefore = order.refunded_amount;
         order.refunded_amount += amount; // a second refund in the same batch sees this one
-        refunds.set(item, { orderId: order.id, memberId: item.memberId, placedAt: order.placed_at, amount, removed: order.refunded_amount >= order.total_amount });
+        refunds.set(item, {
+          orderId: order.id,
+          memberId: item.memberId,
+          placedAt: order.placed_at,
+          amount,
+          removed: order.refunded_amount >= order.total_amount,
+          total: order.total_amount,
+          refundedBefore,
+          refundedAfter: order.refunded_amount,
+        });
       }
       taken.push(item);
     }
@@ -231,19 +242,25 @@ export async function postEvents(storefrontId: string, raw: unknown[], now: Date
     const toIngest: IngestEvent[] = taken.map((i) => ({ id: i.event.id, memberId: i.memberId, name: nameOf(i.event), occurredAt: i.occurredAt, properties: propertiesOf(i.event, products) }));
 
     const accepted = new Set<string>();
+    const loyaltyEvents: IngestEvent[] = [];
     await ingestEventsIn(tx, toIngest, {
       source: storefrontId,
       now,
       apply: async (tx, fresh) => {
         for (const f of fresh) accepted.add(f.eventId);
         const freshItems = fresh.map((f) => byEventId.get(f.eventId)!);
-        await recordOrders(tx, freshItems, products, now);
+        const placed = await recordOrders(tx, freshItems, products, now);
         const refundList = freshItems.flatMap((i) => (refunds.has(i) ? [refunds.get(i)!] : []));
         await recordRefunds(tx, refundList, now);
+        // Points: orders earn (once per order), refunds take back what their order earned.
+        loyaltyEvents.push(...(await earnForOrders(tx, placed, now)));
+        await reverseForRefunds(tx, refundList, now);
         await recordVisits(tx, freshItems, now);
         await stampResponses(tx, freshItems);
       },
     });
+    // What the orders earned reaches the flows through the same path (points.earned).
+    if (loyaltyEvents.length > 0) await ingestEventsIn(tx, loyaltyEvents, { now });
     // The ids ingestion recorded for the first time; the other taken ones are replays.
     for (const item of taken) results[item.index] = { index: item.index, id: item.event.id, status: accepted.has(item.event.id) ? "accepted" : "duplicate" };
     const list = results.map((r, index) => r ?? reject(index, null, "validation_failed"));
@@ -256,9 +273,11 @@ export async function postEvents(storefrontId: string, raw: unknown[], now: Date
   });
 }
 
-async function recordOrders(tx: Tx, items: Item[], products: Map<string, { id: number; category_id: number }>, now: Date) {
+type RefundTaken = { orderId: number; memberId: number; placedAt: Date; amount: number; removed: boolean; total: number; refundedBefore: number; refundedAfter: number };
+
+async function recordOrders(tx: Tx, items: Item[], products: Map<string, { id: number; category_id: number }>, now: Date): Promise<PlacedOrder[]> {
   const placed = items.flatMap((i) => (i.event.type === "order.placed" ? [{ item: i, order: i.event.order }] : []));
-  if (placed.length === 0) return;
+  if (placed.length === 0) return [];
   const codes = [...new Set(placed.flatMap((p) => p.order.couponCodes))];
   const coupons = codes.length ? await tx.query<{ id: string; code: string; member_id: number }>(sql`SELECT id, code, member_id FROM coupons WHERE code = ANY(${codes}::text[])`) : [];
   const couponOf = (p: (typeof placed)[number]) => p.order.couponCodes.map((c) => coupons.find((x) => x.code === c && x.member_id === p.item.memberId)?.id).find(Boolean) ?? null;
@@ -287,9 +306,10 @@ async function recordOrders(tx: Tx, items: Item[], products: Map<string, { id: n
   }
   const recorded = placed.filter((p) => orderIds.has(p.order.id));
   await addOrdersToStats(tx, recorded.map((p) => ({ memberId: p.item.memberId, placedAt: p.item.occurredAt, amount: p.order.total })), now);
+  return recorded.map((p) => ({ orderId: orderIds.get(p.order.id)!, externalId: p.order.id, memberId: p.item.memberId, paid: p.order.total }));
 }
 
-async function recordRefunds(tx: Tx, refunds: { orderId: number; memberId: number; placedAt: Date; amount: number; removed: boolean }[], now: Date) {
+async function recordRefunds(tx: Tx, refunds: RefundTaken[], now: Date) {
   if (refunds.length === 0) return;
   await tx.execute(sql`
     UPDATE orders o SET refunded_amount = o.refunded_amount + u.amount, refunded_at = ${now}

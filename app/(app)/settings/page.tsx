@@ -4,6 +4,7 @@ import { getT } from "@/lib/i18n/server";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { Webhooks } from "@/components/settings/webhooks";
+import { LoyaltyProgramSettings } from "@/components/settings/loyalty-program";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
@@ -17,6 +18,7 @@ export default async function SettingsPage() {
       <PageHeader title={t("title")} description={t("description")} />
       <PageBody>
         <div className="space-y-10">
+          <LoyaltyProgramSettings />
           <ApiKeys />
           <Webhooks />
         </div>

@@ -6,6 +6,9 @@ import { memberIdInput, memberListInput, memberOrdersInput, memberTimelineInput 
 import { getMember, listMembers, memberFilterOptions, memberOrders, memberTimeline } from "@/server/members/service";
 import { DomainError } from "@/server/errors";
 import { memberJourneys } from "@/server/engine/live";
+import { memberPointsInput } from "@/server/loyalty/schemas";
+import { memberPoints } from "@/server/loyalty/points-view";
+import { prismaTx } from "@/server/db/sql";
 
 export const membersRouter = createTRPCRouter({
   list: protectedProcedure.input(memberListInput).query(({ ctx, input }) => listMembers(ctx.db, input)),
@@ -18,5 +21,11 @@ export const membersRouter = createTRPCRouter({
   orders: protectedProcedure.input(memberOrdersInput).query(({ ctx, input }) => memberOrders(ctx.db, input)),
   timeline: protectedProcedure.input(memberTimelineInput).query(({ ctx, input }) => memberTimeline(ctx.db, input)),
   /** The member's journeys: the path each took and the coupons, messages… it gave them. */
+  /** The member's points ledger, a page at a time with the running balance, and what expires when. */
+  points: protectedProcedure.input(memberPointsInput).query(async ({ ctx, input }) => {
+    const page = await memberPoints(prismaTx(ctx.db), input);
+    if (!page) throw new DomainError("not_found", `Member ${input.id} does not exist`);
+    return page;
+  }),
   journeys: protectedProcedure.input(memberIdInput).query(({ ctx, input }) => memberJourneys(ctx.db, input.id)),
 });

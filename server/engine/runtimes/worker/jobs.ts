@@ -13,6 +13,7 @@ export const TASKS = {
   deliverOutbox: "deliver_outbox",
   releaseDeadWorkers: "release_dead_workers",
   refreshMemberStats: "refresh_member_stats",
+  expirePoints: "expire_points",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */

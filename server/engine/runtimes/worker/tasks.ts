@@ -7,6 +7,7 @@ import { deliverOutbox, deliverWebhooks } from "@/server/engine/messaging/delive
 import { providersFromEnv, type Providers } from "@/server/engine/messaging/providers";
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
+import { expirePoints } from "@/server/loyalty/points-expiry";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -24,6 +25,9 @@ export const CRONTAB = [
   `* * * * * ${TASKS.releaseDeadWorkers} ?jobKey=${TASKS.releaseDeadWorkers}&max=3`,
   // Hourly: the windowed statistics slide and RFM ranks follow, so no window is more than an hour behind.
   `0 * * * * ${TASKS.refreshMemberStats} ?jobKey=${TASKS.refreshMemberStats}&max=3`,
+  // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
+  // change to a member's points expires what is due for them first, so this only keeps balances current).
+  `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -108,6 +112,11 @@ export function createTaskList(options: TaskOptions): TaskList {
 
     [TASKS.releaseDeadWorkers]: async (_payload, helpers) => {
       await options.releaseDeadWorkers(helpers);
+    },
+
+    [TASKS.expirePoints]: async (_payload, helpers) => {
+      // A stop between ranges loses nothing: the next run takes the rest.
+      await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {

@@ -8,7 +8,9 @@ export const memberEvents = {
   "member.registered": { en: "Member registered", "zh-CN": "会员注册" },
   "order.placed": { en: "Order placed", "zh-CN": "下单" },
   "coupon.redeemed": { en: "Coupon redeemed", "zh-CN": "核销优惠券" },
+  "points.earned": { en: "Points earned", "zh-CN": "获得积分" },
   "points.expiring": { en: "Points expiring", "zh-CN": "积分即将过期" },
+  "points.expired": { en: "Points expired", "zh-CN": "积分已过期" },
   "tier.changed": { en: "Tier changed", "zh-CN": "等级变更" },
 } as const satisfies Record<string, Localized>;
 export type MemberEventName = keyof typeof memberEvents;

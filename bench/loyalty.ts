@@ -1,0 +1,81 @@
+// npm run bench:loyalty — the points expiry job (server/loyalty/points-expiry.ts) over the whole
+// member base, on a throw-away copy of the database (CREATE DATABASE … TEMPLATE: nothing changes
+// in the original, which must have no other connections, so stop the dev server first). The clock
+// is the first instant of next year in the program's zone (Asia/Shanghai), when a year's worth of
+// lots falls due at once. Then checks with plain SQL that nothing due is left and that every
+// balance is its ledger's sum. Last line: key=value pairs.
+//   DATABASE_URL (default: the dev embedded db, started if it is not running)   BENCH_AT (ISO instant)
+import { TZDate } from "@date-fns/tz";
+import pg from "pg";
+import { createPool, statementProfile } from "../server/db/sql";
+import { expirePoints } from "../server/loyalty/points-expiry";
+import { withDatabase } from "../scripts/lib/dev-database";
+
+async function admin<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
+  const adminUrl = new URL(url);
+  adminUrl.pathname = "/postgres";
+  const client = new pg.Client({ connectionString: adminUrl.toString() });
+  await client.connect();
+  try {
+    return await work(client);
+  } finally {
+    await client.end();
+  }
+}
+
+async function bench(databaseUrl: string) {
+  const url = new URL(databaseUrl);
+  const source = url.pathname.slice(1);
+  const copy = `${source}_bench_loyalty`;
+  const now = new TZDate(Date.now(), "Asia/Shanghai");
+  const at = process.env.BENCH_AT ? new Date(process.env.BENCH_AT) : new Date(new TZDate(now.getFullYear() + 1, 0, 1, 0, 0, 0, 0, "Asia/Shanghai").getTime());
+  const cloneStarted = performance.now();
+  await admin(url, async (c) => {
+    await c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
+    await c.query(`CREATE DATABASE ${copy} TEMPLATE ${source} STRATEGY FILE_COPY`);
+  });
+  console.log(`copied ${source} → ${copy} in ${((performance.now() - cloneStarted) / 1000).toFixed(1)} s`);
+  const copyUrl = new URL(url);
+  copyUrl.pathname = `/${copy}`;
+  const pool = createPool(copyUrl.toString(), 4);
+  try {
+    const one = async (text: string, values: unknown[] = []) => Number(Object.values((await pool.query(text, values)).rows[0] as object)[0]);
+    const members = await one(`SELECT count(*) FROM members`);
+    const entries = await one(`SELECT count(*) FROM points_entries`);
+    const duePoints = await one(`SELECT coalesce(sum(remaining), 0) FROM points_entries WHERE remaining > 0 AND expires_at <= $1`, [at]);
+    const dueMembers = await one(`SELECT count(DISTINCT member_id) FROM points_entries WHERE remaining > 0 AND expires_at <= $1`, [at]);
+    console.log(`members ${members}, ledger entries ${entries}; due at ${at.toISOString()}: ${duePoints} points of ${dueMembers} members`);
+    await pool.query("ANALYZE points_entries, members");
+
+    const started = performance.now();
+    const run = await expirePoints(pool, at);
+    const expirySeconds = (performance.now() - started) / 1000;
+    console.log(`expired ${run.points} points of ${run.members} members in ${run.chunks} transactions, ${expirySeconds.toFixed(2)} s (events to the flows included)`);
+
+    if (statementProfile) {
+      // MEMBERFLOW_SQL_PROFILE=1: where the run spent its time, by statement.
+      for (const [statement, p] of [...statementProfile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.calls).padStart(6)}×  ${statement}`);
+    }
+    const again = performance.now();
+    const rerun = await expirePoints(pool, at);
+    console.log(`re-run: ${rerun.points} points, ${((performance.now() - again) / 1000).toFixed(2)} s`);
+
+    const left = await one(`SELECT count(*) FROM points_entries WHERE remaining > 0 AND expires_at <= $1`, [at]);
+    const mismatches = await one(`
+      SELECT count(*) FROM members m LEFT JOIN (SELECT member_id, sum(amount) AS s, sum(remaining) AS r FROM points_entries GROUP BY 1) p ON p.member_id = m.id
+      WHERE m.points_balance <> coalesce(p.s, 0) OR m.points_balance <> coalesce(p.r, 0) OR m.points_balance < 0`);
+    const ok = run.points === duePoints && run.members === dueMembers && rerun.points === 0 && left === 0 && mismatches === 0;
+    if (!ok) process.exitCode = 1;
+    console.log(
+      `members=${members} expiry_s=${expirySeconds.toFixed(2)} expired_members=${run.members} expired_points=${run.points} due_points=${duePoints} left_due=${left} balance_mismatches=${mismatches} rerun_points=${rerun.points}`,
+    );
+  } finally {
+    await pool.end();
+    await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
+  }
+}
+
+withDatabase(bench).catch((error) => {
+  console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,39 @@
+// The worker's expire_points task: on graphile-worker's crontab, and a run expires what is due.
+import type { JobHelpers } from "graphile-worker";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createPool, withTransaction, type Pool } from "@/server/db/sql";
+import { earnForOrders } from "@/server/loyalty/points";
+import { createMembers } from "@/server/testing/runtime-fixtures";
+import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { TASKS } from "./jobs";
+import { createTaskList, cronItems, CRONTAB } from "./tasks";
+
+let t: TestDatabase;
+let pool: Pool;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  pool = createPool(t.url, 2);
+});
+afterAll(async () => {
+  await pool.end();
+  await t.drop();
+});
+
+describe("expire_points (graphile-worker task)", () => {
+  it("is on the crontab every 10 minutes, keyed so runs never pile up", () => {
+    const item = cronItems().find((c) => c.task === TASKS.expirePoints);
+    expect(item?.options.jobKey).toBe(TASKS.expirePoints);
+    expect(CRONTAB.split("\n").find((line) => line.includes(` ${TASKS.expirePoints} `))).toMatch(/^\*\/10 \* \* \* \* /);
+  });
+
+  it("expires the lots that are due, once", async () => {
+    const [m] = await createMembers(t.pool, 1);
+    await withTransaction(pool, (tx) => earnForOrders(tx, [{ orderId: 7, externalId: "O-7", memberId: m!, paid: 60 }], new Date("2023-02-01T00:00:00Z")));
+    const tasks = createTaskList({ pool, stopping: () => false, releaseDeadWorkers: async () => 0 });
+    const helpers = { abortSignal: new AbortController().signal } as unknown as JobHelpers;
+    await tasks[TASKS.expirePoints]!({}, helpers);
+    await tasks[TASKS.expirePoints]!({}, helpers);
+    const { rows } = await t.pool.query(`SELECT points_balance, (SELECT count(*)::int FROM points_entries WHERE type = 'expire') AS expired FROM members WHERE id = $1`, [m]);
+    expect(rows[0]).toEqual({ points_balance: 0, expired: 1 });
+  });
+});
