@@ -33,6 +33,8 @@ const pureServerModules = [
   "@/server/events/property-conditions",
   "@/server/members/schemas",
   "@/server/auth/roles",
+  "@/server/auth/schemas",
+  "@/server/audit/schemas",
   "@/server/engine/messaging/render",
   "@/server/storefront/scopes",
   "@/server/text",

@@ -10,6 +10,8 @@ import enContentMessages from "@/messages/en/content-messages.json";
 import zhCNContentMessages from "@/messages/zh-CN/content-messages.json";
 import enInsights from "@/messages/en/insights.json";
 import zhCNInsights from "@/messages/zh-CN/insights.json";
+import enAccess from "@/messages/en/access.json";
+import zhCNAccess from "@/messages/zh-CN/access.json";
 import type { Locale } from "@/lib/i18n/locale";
 
 // The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
@@ -21,6 +23,7 @@ const enCatalog = {
   contentBanners: enContentBanners,
   contentMessages: enContentMessages,
   insights: enInsights,
+  access: enAccess,
 };
 
 /** The message shape; English is the reference (zh-CN must have exactly the same keys). */
@@ -35,6 +38,7 @@ const catalog: Record<Locale, Messages> = {
     contentBanners: zhCNContentBanners,
     contentMessages: zhCNContentMessages,
     insights: zhCNInsights,
+    access: zhCNAccess,
   } as Messages,
 };
 

@@ -1,6 +1,6 @@
 // Flows: thin procedures over server/flows/service.ts. Marketers and admins edit; everyone reads.
 import { z } from "zod";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { flowDraftSchema } from "@/server/flows/definition";
 import { flowTemplates } from "@/server/flows/templates";
 import { locales } from "@/lib/i18n/locale";
@@ -8,7 +8,7 @@ import * as flows from "@/server/flows/service";
 import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/live";
 import { actorOf } from "@/server/auth/roles";
 
-const editor = roleProcedure("admin", "marketer");
+const editor = permissionProcedure("editFlows");
 const layoutInput = z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() }));
 const flowId = z.object({ id: z.string().min(1) });
 

@@ -1,6 +1,6 @@
 // Insights: frequency movement (Sankey), who moved, and chart → audience → flow. Thin: the logic
 // lives in server/analytics.
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { actorOf } from "@/server/auth/roles";
 import {
   frequencyInput,
@@ -19,11 +19,11 @@ export const insightsRouter = createTRPCRouter({
   /** A page of the members of a node (a band in A or B) or a link (A → B). */
   frequencyMembers: protectedProcedure.input(frequencyMembersInput).query(({ ctx, input }) => frequencyMembers(ctx.db, input)),
   /** The selection as a static audience with its provenance, in one transaction. */
-  saveFrequencyAudience: roleProcedure("admin", "marketer", "analyst")
+  saveFrequencyAudience: permissionProcedure("saveChartAudiences")
     .input(saveFrequencyAudienceInput)
     .mutation(({ ctx, input }) => saveFrequencyAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id)),
   /** A new draft flow whose schedule trigger enters the audience; flow editors only. */
-  targetInFlow: roleProcedure("admin", "marketer")
+  targetInFlow: permissionProcedure("editFlows")
     .input(targetInFlowInput)
     .mutation(({ ctx, input }) => targetAudienceInFlow(ctx.db, input, actorOf(ctx.session))),
 });
