@@ -32,6 +32,7 @@ const pureServerModules = [
   "@/server/audiences/schemas",
   "@/server/events/property-conditions",
   "@/server/members/schemas",
+  "@/server/members/privacy-schemas",
   "@/server/auth/roles",
   "@/server/auth/schemas",
   "@/server/audit/schemas",

@@ -11,6 +11,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { LifecycleBadge } from "@/components/members/lifecycle-badge";
 import { MemberJourneys } from "@/components/members/member-journeys";
+import { MemberPrivacy } from "@/components/members/member-privacy";
 import { MemberOrders } from "@/components/members/member-orders";
 import { MemberTimeline } from "@/components/members/member-timeline";
 import { useMemberLabels } from "@/components/members/labels";
@@ -163,6 +164,7 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         </div>
 
         <MemberJourneys memberId={member.id} />
+        <MemberPrivacy member={member} />
 
         <div className="grid gap-4 xl:grid-cols-5">
           <MemberOrders memberId={member.id} first={member.orders} className="xl:col-span-3" />
