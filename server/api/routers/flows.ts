@@ -55,7 +55,7 @@ export const flowsRouter = createTRPCRouter({
         description: z.string().max(2000).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => flows.saveDraft(ctx.db, input)),
+    .mutation(({ ctx, input }) => flows.saveDraft(ctx.db, input, { actor: actorOf(ctx.session) })),
 
   publish: editor
     .input(
