@@ -6,6 +6,9 @@ const chromium = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export default defineConfig({
   testDir: "e2e",
+  // Signs in as an admin once (creating the first admin on a fresh database); every test starts
+  // signed in from the saved session.
+  globalSetup: "./e2e/global-setup.ts",
   timeout: 60_000,
   expect: { timeout: 15_000 },
   fullyParallel: false,
@@ -15,6 +18,7 @@ export default defineConfig({
     baseURL: `http://localhost:${port}`,
     browserName: "chromium",
     locale: "en-US",
+    storageState: "e2e/.auth/admin.json",
     viewport: { width: 1440, height: 900 },
     launchOptions: {
       executablePath: chromium,

@@ -196,7 +196,7 @@ async function deleteFlow(pool: Pool, flowId: string) {
   }
   await exec(pool, sql`DELETE FROM flow_node_counts WHERE flow_version_id IN (SELECT id FROM flow_versions WHERE flow_id = ${flowId})`);
   await exec(pool, sql`DELETE FROM coupon_templates WHERE source_flow_id = ${flowId}`);
-  await exec(pool, sql`DELETE FROM audit_logs WHERE entity_type = 'flow' AND entity_id = ${flowId}`);
+  // The flow's audit entries stay: the audit log is append-only (a trigger refuses deletes).
   await exec(pool, sql`UPDATE flows SET current_version_id = NULL WHERE id = ${flowId}`);
   await exec(pool, sql`DELETE FROM flows WHERE id = ${flowId}`);
 }

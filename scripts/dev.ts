@@ -6,6 +6,8 @@
 //    this process, so flows execute; with "inngest" an Inngest server calls /api/inngest instead;
 // 5. Next.js, with this process owning the embedded server for as long as the app runs.
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import net from "node:net";
 import path from "node:path";
@@ -83,10 +85,44 @@ async function refreshStaleStats(url: string) {
 // self-hosted server are given.
 const INNGEST_DEV = process.env.INNGEST_DEV ?? (process.env.INNGEST_SIGNING_KEY ? undefined : "1");
 const appEnv = (url: string): NodeJS.ProcessEnv => {
-  const vars: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url };
+  const vars: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: url, MEMBERFLOW_AUTH_SECRET: authSecret() };
   if (INNGEST_DEV !== undefined) vars.INNGEST_DEV = INNGEST_DEV;
+  // Development only: a request without a session is served as the demo admin.
+  if (production) delete vars.MEMBERFLOW_DEMO_SIGN_IN;
+  else vars.MEMBERFLOW_DEMO_SIGN_IN = process.env.MEMBERFLOW_DEMO_SIGN_IN ?? "1";
   return vars;
 };
+
+// Sessions are signed with MEMBERFLOW_AUTH_SECRET; without one, a random secret is made once and
+// kept in .data/auth-secret (git-ignored), so sessions survive restarts.
+function authSecret(): string {
+  const given = process.env.MEMBERFLOW_AUTH_SECRET ?? process.env.BETTER_AUTH_SECRET;
+  if (given) return given;
+  const file = path.resolve(".data/auth-secret");
+  if (existsSync(file)) return readFileSync(file, "utf8").trim();
+  mkdirSync(path.dirname(file), { recursive: true });
+  const secret = randomBytes(32).toString("base64url");
+  writeFileSync(file, `${secret}\n`, { mode: 0o600 });
+  return secret;
+}
+
+// `npm run dev` only: the demo admin (no password; the app signs it in automatically in
+// development). `npm start` never creates an account: its first visitor makes the first admin.
+async function ensureDemoAdmin(url: string) {
+  const { DEMO_USER } = await import("../prisma/seed/data/reference");
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`INSERT INTO users (id, email, name, role) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING`, [
+      DEMO_USER.id,
+      DEMO_USER.email,
+      DEMO_USER.name,
+      DEMO_USER.role,
+    ]);
+  } finally {
+    await client.end();
+  }
+}
 
 async function main() {
   // Fails before anything starts when the runtime setting is wrong (e.g. "inngest" with half its keys).
@@ -106,6 +142,10 @@ async function main() {
   }
 
   await refreshStaleStats(url);
+  if (!production) {
+    await ensureDemoAdmin(url);
+    log("signed in automatically as the demo admin (development only; sign-in and roles apply in npm start)");
+  }
 
   // Before Next: the worker installs its queue schema, which the app's transactions add jobs to.
   let worker: { stop(): Promise<void> } | undefined;

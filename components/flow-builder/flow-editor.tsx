@@ -39,6 +39,7 @@ import { nodeTitle } from "@/server/flows/kinds";
 import { validateFlow, cyclicComponents, type FlowIssue, type ValidationContext } from "@/server/flows/validate";
 import type { FlowSettings } from "@/server/flows/definition";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { SimpleTooltip } from "@/components/ui/tooltip";
 import {
   DropdownMenu,
@@ -120,6 +121,8 @@ export function FlowEditor({ flowId, references }: { flowId: string; references:
 }
 
 function EditorInner({ flow, references }: { flow: Flow; references: FlowReferences }) {
+  // Publishing and editing are for roles that edit flows; the server refuses the others regardless.
+  const mayEdit = useCan("editFlows");
   const t = useTranslations("flowBuilder");
   const locale = useLocale();
   const trpc = useTRPC();
@@ -127,7 +130,8 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   const queryClient = useQueryClient();
   const reactFlow = useReactFlow();
   const live = useFlowLive();
-  const readOnly = flow.status === "archived";
+  // Archived flows, and roles that may not edit flows, see the canvas without changing it.
+  const readOnly = flow.status === "archived" || !mayEdit;
 
   const editor = useFlowEditor({ draft: flow.draft, layout: flow.layout });
   const { doc } = editor;
@@ -607,6 +611,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
           <Button variant="ghost" size="sm" onClick={() => setSettingsOpen(true)} data-testid="settings-button">
             <SettingsIcon /> <span className="hidden lg:inline">{t("header.settings")}</span>
           </Button>
+          {mayEdit ? (
           <SimpleTooltip
             content={
               canPublish
@@ -624,6 +629,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
               </Button>
             </span>
           </SimpleTooltip>
+          ) : null}
           <DropdownMenu>
             <DropdownMenuTrigger asChild>
               <Button variant="ghost" size="icon-sm" aria-label={t("header.more")} data-testid="flow-menu">

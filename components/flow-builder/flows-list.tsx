@@ -10,6 +10,7 @@ import { useFormatter, useLocale, useTranslations } from "use-intl";
 import { useTRPC } from "@/trpc/react";
 import { cn } from "@/lib/utils";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
@@ -33,6 +34,7 @@ const openNewFlow = () => window.dispatchEvent(new Event(openNewFlowEvent));
 
 /** The header actions: import a flow file, create a flow. */
 export function FlowsListActions() {
+  const mayEdit = useCan("editFlows");
   const t = useTranslations("flowBuilder.list");
   const trpc = useTRPC();
   const router = useRouter();
@@ -58,6 +60,7 @@ export function FlowsListActions() {
     }
   };
 
+  if (!mayEdit) return null;
   return (
     <>
       <input
@@ -84,6 +87,7 @@ export function FlowsListActions() {
 }
 
 export function FlowsList() {
+  const mayEdit = useCan("editFlows");
   const t = useTranslations("flowBuilder.list");
   const format = useFormatter();
   const trpc = useTRPC();
@@ -103,9 +107,11 @@ export function FlowsList() {
         title={t("emptyTitle")}
         description={t("emptyDescription")}
         action={
-          <Button onClick={openNewFlow}>
-            <PlusIcon /> {t("new")}
-          </Button>
+          mayEdit ? (
+            <Button onClick={openNewFlow}>
+              <PlusIcon /> {t("new")}
+            </Button>
+          ) : undefined
         }
       />
     );

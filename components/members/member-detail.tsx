@@ -11,6 +11,7 @@ import { Card, CardContent, CardHeader, CardTitle } from "@/components/ui/card";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { LifecycleBadge } from "@/components/members/lifecycle-badge";
 import { MemberJourneys } from "@/components/members/member-journeys";
+import { MemberPrivacy } from "@/components/members/member-privacy";
 import { MemberOrders } from "@/components/members/member-orders";
 import { MemberPoints } from "@/components/members/member-points";
 import { MemberTimeline } from "@/components/members/member-timeline";
@@ -164,6 +165,7 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         </div>
 
         <MemberJourneys memberId={member.id} />
+        <MemberPrivacy member={member} />
 
         <MemberPoints memberId={member.id} />
 

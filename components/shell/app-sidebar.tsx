@@ -7,6 +7,8 @@ import { useTranslations } from "use-intl";
 import { cn } from "@/lib/utils";
 import { Logo } from "@/components/shell/logo";
 import { isActivePath, navFooterItems, navSections, type NavItem } from "@/components/shell/nav-items";
+import { useSessionUser } from "@/components/shell/session-user";
+import { can } from "@/server/auth/roles";
 
 function NavLink({ item, onNavigate }: { item: NavItem; onNavigate?: () => void }) {
   const t = useTranslations("nav");
@@ -46,6 +48,8 @@ function NavLink({ item, onNavigate }: { item: NavItem; onNavigate?: () => void 
 /** The navigation itself; used by the desktop sidebar and the mobile sheet. */
 export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
   const t = useTranslations();
+  const user = useSessionUser();
+  const visible = (item: NavItem) => !item.permission || can(user, item.permission);
   return (
     <div className="flex h-full flex-col">
       <div className="flex h-14 shrink-0 items-center px-4">
@@ -64,13 +68,13 @@ export function SidebarNav({ onNavigate }: { onNavigate?: () => void }) {
             <p className="px-2.5 pb-1 text-[11px] font-medium tracking-wide text-sidebar-muted-foreground uppercase">
               {t(`nav.${section.label}`)}
             </p>
-            {section.items.map((item) => (
+            {section.items.filter(visible).map((item) => (
               <NavLink key={item.href} item={item} onNavigate={onNavigate} />
             ))}
           </div>
         ))}
         <div className="mt-auto flex flex-col gap-0.5 border-t border-sidebar-border pt-3">
-          {navFooterItems.map((item) => (
+          {navFooterItems.filter(visible).map((item) => (
             <NavLink key={item.href} item={item} onNavigate={onNavigate} />
           ))}
         </div>

@@ -11,7 +11,10 @@ import {
 /** Keys of the `nav` message namespace that name a destination. */
 export type NavLabelKey = "flows" | "audiences" | "members" | "content" | "results" | "settings";
 
-export type NavItem = { href: string; label: NavLabelKey; icon: LucideIcon };
+import type { Permission } from "@/server/auth/roles";
+
+/** `permission`: shown only to roles that hold it (the pages check it again on the server). */
+export type NavItem = { href: string; label: NavLabelKey; icon: LucideIcon; permission?: Permission };
 export type NavSection = { label: "engage" | "insights"; items: NavItem[] };
 
 export const navSections: NavSection[] = [
@@ -32,7 +35,7 @@ export const navSections: NavSection[] = [
   },
 ];
 
-export const navFooterItems: NavItem[] = [{ href: "/settings", label: "settings", icon: SettingsIcon }];
+export const navFooterItems: NavItem[] = [{ href: "/settings", label: "settings", icon: SettingsIcon, permission: "manageSettings" }];
 
 export function isActivePath(pathname: string, href: string): boolean {
   return pathname === href || pathname.startsWith(`${href}/`);

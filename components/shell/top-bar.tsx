@@ -13,7 +13,7 @@ import { LocaleSwitch } from "@/components/shell/locale-switch";
 import { Logo } from "@/components/shell/logo";
 import { UserMenu } from "@/components/shell/user-menu";
 
-export function TopBar({ user, isDemo }: { user: SessionUser | null; isDemo: boolean }) {
+export function TopBar({ user, isDemo }: { user: SessionUser; isDemo: boolean }) {
   const t = useTranslations();
   const [menuOpen, setMenuOpen] = useState(false);
 
@@ -37,12 +37,12 @@ export function TopBar({ user, isDemo }: { user: SessionUser | null; isDemo: boo
 
       <div className="ml-auto flex items-center gap-2">
         {isDemo ? (
-          <Badge variant="muted" className="hidden sm:inline-flex">
-            {t("shell.demoWorkspace")}
+          <Badge variant="warning" className="hidden sm:inline-flex" data-testid="demo-admin-badge" title={t("access.demoNotice")}>
+            {t("access.demoBadge")}
           </Badge>
         ) : null}
         <LocaleSwitch />
-        {user ? <UserMenu user={user} isDemo={isDemo} /> : null}
+        <UserMenu user={user} isDemo={isDemo} />
       </div>
     </div>
   );

@@ -1,12 +1,16 @@
 "use client";
 
+import { useRouter } from "next/navigation";
 import { useTranslations } from "use-intl";
 
 import type { SessionUser } from "@/server/auth/roles";
 import { Badge } from "@/components/ui/badge";
+import { LogOutIcon } from "lucide-react";
+import { signOut } from "@/components/access/sign-in-request";
 import {
   DropdownMenu,
   DropdownMenuContent,
+  DropdownMenuItem,
   DropdownMenuLabel,
   DropdownMenuSeparator,
   DropdownMenuTrigger,
@@ -20,6 +24,8 @@ function initials(name: string): string {
 
 export function UserMenu({ user, isDemo }: { user: SessionUser; isDemo: boolean }) {
   const t = useTranslations("shell.user");
+  const router = useRouter();
+  const tAccess = useTranslations("access");
   return (
     <DropdownMenu>
       <DropdownMenuTrigger
@@ -40,9 +46,21 @@ export function UserMenu({ user, isDemo }: { user: SessionUser; isDemo: boolean 
         {isDemo ? (
           <>
             <DropdownMenuSeparator />
-            <p className="px-2 py-1.5 text-xs leading-relaxed text-muted-foreground">{t("demoNotice")}</p>
+            <p className="px-2 py-1.5 text-xs leading-relaxed text-muted-foreground">{tAccess("demoNotice")}</p>
           </>
         ) : null}
+        <DropdownMenuSeparator />
+        <DropdownMenuItem
+          data-testid="sign-out"
+          onSelect={async () => {
+            await signOut();
+            router.replace("/sign-in");
+            router.refresh();
+          }}
+        >
+          <LogOutIcon aria-hidden />
+          {tAccess("signOut")}
+        </DropdownMenuItem>
       </DropdownMenuContent>
     </DropdownMenu>
   );

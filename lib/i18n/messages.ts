@@ -12,6 +12,8 @@ import enInsights from "@/messages/en/insights.json";
 import zhCNInsights from "@/messages/zh-CN/insights.json";
 import enLoyalty from "@/messages/en/loyalty.json";
 import zhCNLoyalty from "@/messages/zh-CN/loyalty.json";
+import enAccess from "@/messages/en/access.json";
+import zhCNAccess from "@/messages/zh-CN/access.json";
 import type { Locale } from "@/lib/i18n/locale";
 
 // The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
@@ -24,6 +26,7 @@ const enCatalog = {
   contentMessages: enContentMessages,
   insights: enInsights,
   loyalty: enLoyalty,
+  access: enAccess,
 };
 
 /** The message shape; English is the reference (zh-CN must have exactly the same keys). */
@@ -39,6 +42,7 @@ const catalog: Record<Locale, Messages> = {
     contentMessages: zhCNContentMessages,
     insights: zhCNInsights,
     loyalty: zhCNLoyalty,
+    access: zhCNAccess,
   } as Messages,
 };
 

@@ -4,7 +4,7 @@
 import type pg from "pg";
 import { CATEGORIES } from "./data/catalog";
 import { CITIES } from "./data/geography";
-import { BADGES, COUPON_TEMPLATES, DEMO_USER, NOTIFICATION_TEMPLATES, TAGS, TIERS, type BadgeKey, type TagKey } from "./data/reference";
+import { BADGES, COUPON_TEMPLATES, NOTIFICATION_TEMPLATES, TAGS, TIERS, type BadgeKey, type TagKey } from "./data/reference";
 import type { CouponTemplateRef, MessageChannel, MessageTemplateRef, ReferenceIds } from "./generate/context";
 
 /**
@@ -90,12 +90,6 @@ export async function upsertReferenceData(client: pg.ClientBase, { since = new D
       [t.id, t.name, t.channel, t.title, t.body, since],
     );
   }
-  await client.query(`INSERT INTO users (id, email, name, role) VALUES ($1, $2, $3, $4) ON CONFLICT (email) DO NOTHING`, [
-    DEMO_USER.id,
-    DEMO_USER.email,
-    DEMO_USER.name,
-    DEMO_USER.role,
-  ]);
 
   const tierRows = await client.query<{ id: string; name: string }>(`SELECT id, name FROM tiers`);
   const tierNames = Object.fromEntries(tierRows.rows.map((r) => [r.id, r.name])) as ReferenceIds["tierNames"];

@@ -1,5 +1,6 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
 import { audiencesRouter } from "@/server/api/routers/audiences";
+import { auditRouter } from "@/server/api/routers/audit";
 import { contentRouter } from "@/server/api/routers/content";
 import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
@@ -8,6 +9,7 @@ import { insightsRouter } from "@/server/api/routers/insights";
 import { loyaltyRouter } from "@/server/api/routers/loyalty";
 import { membersRouter } from "@/server/api/routers/members";
 import { storefrontRouter } from "@/server/api/routers/storefront";
+import { authRouter, usersRouter } from "@/server/api/routers/users";
 
 /**
  * The app's API: one router per capability, merged here by hand.
@@ -23,6 +25,9 @@ export const appRouter = createTRPCRouter({
   content: contentRouter,
   insights: insightsRouter,
   loyalty: loyaltyRouter,
+  auth: authRouter,
+  users: usersRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

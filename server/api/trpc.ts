@@ -15,7 +15,7 @@ import { z, ZodError } from "zod";
 
 import { db } from "@/server/db";
 import { getSession } from "@/server/auth/session";
-import type { Role } from "@/server/auth/roles";
+import { permissions, type Permission, type Role } from "@/server/auth/roles";
 import { DomainError, type DomainErrorCode } from "@/server/errors";
 import { controlCharacterPaths } from "@/server/text";
 
@@ -141,5 +141,14 @@ export const protectedProcedure = publicProcedure.use(authorize());
  *   roleProcedure("admin", "marketer").input(…).mutation(…)
  */
 export function roleProcedure(...allowed: [Role, ...Role[]]) {
+  return publicProcedure.use(authorize(allowed));
+}
+
+/**
+ * Signed-in users whose role holds the named permission (server/auth/roles.ts), e.g.
+ *   permissionProcedure("editFlows").input(…).mutation(…)
+ */
+export function permissionProcedure(permission: Permission) {
+  const allowed = permissions[permission] as readonly Role[];
   return publicProcedure.use(authorize(allowed));
 }

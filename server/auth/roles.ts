@@ -22,3 +22,29 @@ export function hasRole(session: Session | null, allowed: readonly Role[]): bool
 export function actorOf(session: Session): string {
   return session.user.email ?? session.user.id;
 }
+
+/**
+ * What each role may change, by name: the server checks these in `permissionProcedure` and the
+ * route handlers, and the UI hides what the signed-in role lacks. Everyone signed in may read.
+ * - admin: users, storefront keys and webhooks, programs, settings, the audit log, member privacy;
+ * - marketer: flows, audiences, content (coupons, prices, banners, messages);
+ * - analyst (CRM manager): results, audiences from charts, exports;
+ * - viewer: reads only.
+ */
+export const permissions = {
+  manageUsers: ["admin"],
+  manageSettings: ["admin"],
+  readAudit: ["admin"],
+  manageMemberPrivacy: ["admin"],
+  editFlows: ["admin", "marketer"],
+  editAudiences: ["admin", "marketer"],
+  editContent: ["admin", "marketer"],
+  saveChartAudiences: ["admin", "marketer", "analyst"],
+  exportData: ["admin", "marketer", "analyst"],
+} as const satisfies Record<string, readonly Role[]>;
+
+export type Permission = keyof typeof permissions;
+
+export function can(user: { role: Role } | null | undefined, permission: Permission): boolean {
+  return !!user && (permissions[permission] as readonly Role[]).includes(user.role);
+}

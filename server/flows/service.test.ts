@@ -83,6 +83,18 @@ describe("flow drafts and versions", () => {
     expect(reverted.unpublishedChanges).toBe(true); // differs from the latest version (2)
   });
 
+  it("audits edits once per person and flow per 10 minutes of autosave, not once per save", async () => {
+    const template = winBack();
+    const flow = await createFlow(t.db, { name: "Edited", definition: template.definition, layout: template.layout });
+    for (let i = 0; i < 3; i++) await saveDraft(t.db, { id: flow.id, draft: template.definition, layout: template.layout }, { actor: "mark@example.com" });
+    await saveDraft(t.db, { id: flow.id, draft: template.definition, layout: template.layout }, { actor: "ada@example.com" });
+    const edits = await t.db.auditLog.findMany({ where: { entityId: flow.id, action: "flow.edit" }, select: { actor: true }, orderBy: { id: "asc" } });
+    expect(edits.map((e) => e.actor)).toEqual(["mark@example.com", "ada@example.com"]);
+    // A refused save (someone else's newer draft) writes no entry.
+    await expect(saveDraft(t.db, { id: flow.id, draft: template.definition, layout: template.layout, baseUpdatedAt: new Date(0) }, { actor: "eve@example.com" })).rejects.toMatchObject({ code: "conflict" });
+    expect(await t.db.auditLog.count({ where: { entityId: flow.id, actor: "eve@example.com" } })).toBe(0);
+  });
+
   it("refuses to publish a broken flow, naming the node, and writes no version", async () => {
     const template = winBack();
     const flow = await createFlow(t.db, { name: "Broken", definition: template.definition, layout: template.layout });

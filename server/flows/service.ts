@@ -233,23 +233,36 @@ function sameDefinition(a: FlowDraft, b: FlowDraft): boolean {
 export async function saveDraft(
   db: Db,
   input: { id: string; draft: FlowDraft; layout: FlowLayout; baseUpdatedAt?: Date; name?: string; description?: string },
+  audit?: { actor: string },
 ) {
   const draft = flowDraftSchema.parse(input.draft);
   const layout = layoutSchema.parse(input.layout);
   const now = new Date();
-  const result = await db.flow.updateMany({
-    where: {
-      id: input.id,
-      status: { not: "archived" },
-      ...(input.baseUpdatedAt ? { draftUpdatedAt: input.baseUpdatedAt } : {}),
-    },
-    data: {
-      draft: draft as unknown as Prisma.InputJsonValue,
-      draftLayout: layout as Prisma.InputJsonValue,
-      draftUpdatedAt: now,
-      ...(input.name !== undefined ? { name: flowNameSchema.parse(input.name) } : {}),
-      ...(input.description !== undefined ? { description: input.description } : {}),
-    },
+  const result = await db.$transaction(async (tx) => {
+    const saved = await tx.flow.updateMany({
+      where: {
+        id: input.id,
+        status: { not: "archived" },
+        ...(input.baseUpdatedAt ? { draftUpdatedAt: input.baseUpdatedAt } : {}),
+      },
+      data: {
+        draft: draft as unknown as Prisma.InputJsonValue,
+        draftLayout: layout as Prisma.InputJsonValue,
+        draftUpdatedAt: now,
+        ...(input.name !== undefined ? { name: flowNameSchema.parse(input.name) } : {}),
+        ...(input.description !== undefined ? { description: input.description } : {}),
+      },
+    });
+    // Autosave runs every few seconds while someone edits: the audit log gets one "flow.edit" per
+    // person and flow per 10 minutes of editing, not one per save.
+    if (saved.count > 0 && audit) {
+      const recent = await tx.auditLog.findFirst({
+        where: { actor: audit.actor, action: "flow.edit", entityType: "flow", entityId: input.id, createdAt: { gt: new Date(now.getTime() - 10 * 60_000) } },
+        select: { id: true },
+      });
+      if (!recent) await tx.auditLog.create({ data: { actor: audit.actor, action: "flow.edit", entityType: "flow", entityId: input.id } });
+    }
+    return saved;
   });
   if (result.count === 0) {
     const flow = await db.flow.findUnique({ where: { id: input.id }, select: { status: true } });

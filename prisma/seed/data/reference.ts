@@ -77,5 +77,5 @@ export const NOTIFICATION_TEMPLATES = [
   { id: "nt_coupon_reminder_in_app", name: "优惠券到期提醒（站内信）", channel: "in_app", title: "优惠券即将到期", body: "{{member.name}}，您的{{coupon.name}}将于 {{coupon.validTo}} 到期，券码 {{coupon.code}}，别错过。" },
 ] as const;
 
-/** Matches DEMO_SESSION in server/auth/session.ts. */
+/** The demo admin `npm run dev` creates and signs in automatically (scripts/dev.ts; DEMO_USER_ID in server/auth/session.ts). */
 export const DEMO_USER = { id: "demo-admin", email: "admin@memberflow.local", name: "Demo Admin", role: "admin" } as const;

@@ -1,7 +1,7 @@
 // Audiences API: the field catalog and option lookups for the editor, live counts and samples,
 // and saved audiences. Thin: the logic lives in server/audiences.
 import { TRPCError } from "@trpc/server";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { actorOf } from "@/server/auth/roles";
 import { flowsUsingAudience } from "@/server/flows/service";
 import { countAudience, sampleAudience } from "@/server/audiences/compile";
@@ -28,7 +28,7 @@ import {
   updateAudience,
 } from "@/server/audiences/service";
 
-const editors = roleProcedure("admin", "marketer");
+const editors = permissionProcedure("editAudiences");
 
 export const audiencesRouter = createTRPCRouter({
   /** The field catalog (labels, operators, widgets, option sources) without compile functions. */

@@ -1,7 +1,7 @@
 // Coupons & content — banner placements and creatives (images are uploaded over HTTP, see
 // app/api/content/images). Marketers and admins change them; every signed-in role reads them.
 import { z } from "zod";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { actorOf } from "@/server/auth/roles";
 import { creativeInput, placementIdSchema, placementInput, placementUpdate } from "@/server/content/banner-schema";
 import {
@@ -17,7 +17,7 @@ import {
 } from "@/server/content/banners";
 import { text } from "@/server/text";
 
-const editor = roleProcedure("admin", "marketer");
+const editor = permissionProcedure("editContent");
 const id = text({ min: 1, max: 200 });
 
 export const contentBannersRouter = createTRPCRouter({

@@ -2,7 +2,7 @@
 // real member) and the outbox of what flows produced. Marketers and admins change templates; every
 // signed-in role reads.
 import { z } from "zod";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { sharedPool } from "@/server/db/sql";
 import { text } from "@/server/text";
 import { channelSchema } from "@/server/flows/kinds/shared";
@@ -17,7 +17,7 @@ import {
 } from "@/server/content/message-templates";
 import { outboxCounts, outboxFlows, outboxMessage, outboxPage } from "@/server/content/outbox";
 
-const editor = roleProcedure("admin", "marketer");
+const editor = permissionProcedure("editContent");
 const id = text({ max: 200, min: 1 });
 
 export const contentMessagesRouter = createTRPCRouter({

@@ -2,7 +2,7 @@
 // revisions, archive) and member price lists (with a preview against the catalogue); banners and
 // messages in their own sub-routers. Marketers and admins change it; every signed-in role reads it.
 import { z } from "zod";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { couponTemplateInput } from "@/server/content/coupon-template-schema";
 import { contentBannersRouter } from "@/server/api/routers/content-banners";
 import { contentMessagesRouter } from "@/server/api/routers/content-messages";
@@ -10,7 +10,7 @@ import { priceListInput, priceRuleSchema, priceTargetSchema } from "@/server/con
 import { createPriceList, getPriceList, listPriceLists, previewPrices, setPriceListArchived, updatePriceList } from "@/server/content/price-lists";
 import { createCouponTemplate, getCouponTemplate, listCouponTemplates, setCouponTemplateArchived, updateCouponTemplate } from "@/server/content/coupon-templates";
 
-const editor = roleProcedure("admin", "marketer");
+const editor = permissionProcedure("editContent");
 const id = z.string().min(1).max(200);
 
 export const contentRouter = createTRPCRouter({

@@ -2,12 +2,12 @@
 // audience, both on the real executors with nothing issued (server/engine/test-run.ts).
 import { z } from "zod";
 import { rowIdSchema } from "@/server/text";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { sharedPool } from "@/server/db/sql";
 import { forecastDraft, testRunDraft } from "@/server/engine/previews";
 import { splitCounts, splitCountsInput } from "@/server/engine/split-counts";
 
-const editor = roleProcedure("admin", "marketer");
+const editor = permissionProcedure("editFlows");
 const id = z.string().min(1).max(64);
 
 export const engineRouter = createTRPCRouter({

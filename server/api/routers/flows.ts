@@ -1,6 +1,6 @@
 // Flows: thin procedures over server/flows/service.ts. Marketers and admins edit; everyone reads.
 import { z } from "zod";
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { flowDraftSchema } from "@/server/flows/definition";
 import { flowTemplates } from "@/server/flows/templates";
 import { locales } from "@/lib/i18n/locale";
@@ -9,7 +9,7 @@ import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/li
 import { actorOf } from "@/server/auth/roles";
 import { flowResults, flowResultsInput } from "@/server/analytics/flow-results";
 
-const editor = roleProcedure("admin", "marketer");
+const editor = permissionProcedure("editFlows");
 const layoutInput = z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() }));
 const flowId = z.object({ id: z.string().min(1) });
 
@@ -56,7 +56,7 @@ export const flowsRouter = createTRPCRouter({
         description: z.string().max(2000).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => flows.saveDraft(ctx.db, input)),
+    .mutation(({ ctx, input }) => flows.saveDraft(ctx.db, input, { actor: actorOf(ctx.session) })),
 
   publish: editor
     .input(

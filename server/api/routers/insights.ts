@@ -1,6 +1,6 @@
 // Insights: the overview, group comparison (radar), frequency movement (Sankey), the members of
 // any chart selection, and chart → audience → flow. Thin: the logic lives in server/analytics.
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, protectedProcedure, permissionProcedure } from "@/server/api/trpc";
 import { actorOf } from "@/server/auth/roles";
 import { targetAudienceInFlow, targetInFlowInput } from "@/server/analytics/chart-audience";
 import {
@@ -15,7 +15,7 @@ import { groupMembers, groupMembersInput, saveGroupAudience, saveGroupAudienceIn
 import { overview, overviewInput } from "@/server/analytics/overview";
 import { radar, radarInput } from "@/server/analytics/radar";
 
-const savers = roleProcedure("admin", "marketer", "analyst");
+const savers = permissionProcedure("saveChartAudiences");
 
 export const insightsRouter = createTRPCRouter({
   /** Members by stage and tier; new and active members, orders, spend, AOV, redemptions over time vs the previous period. */
@@ -37,7 +37,7 @@ export const insightsRouter = createTRPCRouter({
     .input(saveFrequencyAudienceInput)
     .mutation(({ ctx, input }) => saveFrequencyAudience(ctx.db, input, actorOf(ctx.session), ctx.session.user.id)),
   /** A new draft flow whose schedule trigger enters the audience; flow editors only. */
-  targetInFlow: roleProcedure("admin", "marketer")
+  targetInFlow: permissionProcedure("editFlows")
     .input(targetInFlowInput)
     .mutation(({ ctx, input }) => targetAudienceInFlow(ctx.db, input, actorOf(ctx.session))),
 });

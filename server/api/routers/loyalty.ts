@@ -1,5 +1,5 @@
 // The loyalty program: its settings (everyone reads them, admins change them in Settings → Loyalty).
-import { createTRPCRouter, protectedProcedure, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, permissionProcedure, protectedProcedure } from "@/server/api/trpc";
 import { prismaTx } from "@/server/db/sql";
 import { loyaltyProgramSchema } from "@/server/loyalty/program-schema";
 import { programWithMeta, saveProgram } from "@/server/loyalty/program";
@@ -7,7 +7,7 @@ import { DomainError } from "@/server/errors";
 
 export const loyaltyRouter = createTRPCRouter({
   program: protectedProcedure.query(({ ctx }) => programWithMeta(prismaTx(ctx.db))),
-  saveProgram: roleProcedure("admin")
+  saveProgram: permissionProcedure("manageSettings")
     .input(loyaltyProgramSchema)
     .mutation(async ({ ctx, input }) => {
       const templateId = input.redemption.couponTemplateId;

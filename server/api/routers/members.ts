@@ -1,7 +1,9 @@
 // Members: the sorted and filtered list, one member's full picture, the pages of their orders and
 // history, their journeys, and the list's filter options. (The CSV export is a route handler,
 // app/api/members/export, because it streams.)
-import { createTRPCRouter, protectedProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, permissionProcedure, protectedProcedure } from "@/server/api/trpc";
+import { eraseMemberInput, memberPrivacyIdInput, setConsentInput } from "@/server/members/privacy-schemas";
+import { eraseMember, exportMemberData, memberErasure, setMemberConsent } from "@/server/members/privacy";
 import { memberIdInput, memberListInput, memberOrdersInput, memberTimelineInput } from "@/server/members/schemas";
 import { getMember, listMembers, memberFilterOptions, memberOrders, memberTimeline } from "@/server/members/service";
 import { DomainError } from "@/server/errors";
@@ -28,4 +30,10 @@ export const membersRouter = createTRPCRouter({
     return page;
   }),
   journeys: protectedProcedure.input(memberIdInput).query(({ ctx, input }) => memberJourneys(ctx.db, input.id)),
+
+  /** Privacy (admins): consent per channel, the member's data as JSON, erasure; each audited. */
+  erasure: protectedProcedure.input(memberPrivacyIdInput).query(({ ctx, input }) => memberErasure(ctx.db, input.id)),
+  setConsent: permissionProcedure("manageMemberPrivacy").input(setConsentInput).mutation(({ ctx, input }) => setMemberConsent(ctx.db, ctx.session, input)),
+  exportData: permissionProcedure("manageMemberPrivacy").input(memberPrivacyIdInput).mutation(({ ctx, input }) => exportMemberData(ctx.db, ctx.session, input.id)),
+  erase: permissionProcedure("manageMemberPrivacy").input(eraseMemberInput).mutation(({ ctx, input }) => eraseMember(ctx.db, ctx.session, input)),
 });

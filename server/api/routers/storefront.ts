@@ -2,7 +2,7 @@
 // last use, revoked; webhooks created (secret shown once), turned off and on, tested, their
 // deliveries listed with every attempt and sent again.
 import { z } from "zod";
-import { createTRPCRouter, roleProcedure } from "@/server/api/trpc";
+import { createTRPCRouter, permissionProcedure } from "@/server/api/trpc";
 import { createKeyInput, createStorefrontKey, listStorefrontKeys, revokeStorefrontKey } from "@/server/storefront/keys";
 import {
   createStorefrontWebhook,
@@ -17,7 +17,7 @@ import {
   webhookIdInput,
 } from "@/server/storefront/webhooks/subscriptions";
 
-const admin = roleProcedure("admin");
+const admin = permissionProcedure("manageSettings");
 
 export const storefrontRouter = createTRPCRouter({
   keys: admin.query(({ ctx }) => listStorefrontKeys(ctx.db)),

@@ -3,7 +3,7 @@
 // message } }` (codes in server/content/banner-schema.ts), never a 500.
 import { db } from "@/server/db";
 import { getSession } from "@/server/auth/session";
-import { actorOf, hasRole } from "@/server/auth/roles";
+import { actorOf, can } from "@/server/auth/roles";
 import { maxImageBytes, type UploadErrorCode } from "@/server/content/banner-schema";
 import { saveImage, type UploadRefusal } from "@/server/content/images";
 import { DomainError } from "@/server/errors";
@@ -61,7 +61,7 @@ function crossSite(request: Request): boolean {
 export async function POST(request: Request) {
   const session = await getSession(request.headers);
   if (!session) return Response.json({ error: { code: "unauthorized", message: "Sign in to continue." } }, { status: 401 });
-  if (!hasRole(session, ["admin", "marketer"]) || crossSite(request))
+  if (!can(session.user, "editContent") || crossSite(request))
     return Response.json({ error: { code: "forbidden", message: "Uploading images needs the admin or marketer role." } }, { status: 403 });
   if (!(request.headers.get("content-type") ?? "").toLowerCase().startsWith("multipart/form-data"))
     return refuse("bad_request", "Send the image as multipart/form-data with a field named file");

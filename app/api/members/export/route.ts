@@ -5,7 +5,9 @@
 // fields: { <param>: [messages] } } }`, never a 500.
 import { randomUUID } from "node:crypto";
 import { getSession } from "@/server/auth/session";
-import { hasRole } from "@/server/auth/roles";
+import { can } from "@/server/auth/roles";
+import { audit } from "@/server/audit/service";
+import { db } from "@/server/db";
 import { sharedPool } from "@/server/db/sql";
 import { exportColumns, ExportBusyError, openMemberExport } from "@/server/members/export";
 import { parseMemberSearchParams } from "@/server/members/schemas";
@@ -20,7 +22,7 @@ const refuse = (status: number, code: string, message: string, fields?: Record<s
 export async function GET(request: Request) {
   const session = await getSession(request.headers);
   if (!session) return refuse(401, "unauthorized", "Sign in to continue.");
-  if (!hasRole(session, ["admin", "marketer", "analyst"])) return refuse(403, "forbidden", "Exporting members needs the admin, marketer or analyst role.");
+  if (!can(session.user, "exportData")) return refuse(403, "forbidden", "Exporting members needs the admin, marketer or analyst role.");
   const parsed = parseMemberSearchParams(new URL(request.url).searchParams);
   if (!parsed.ok) return refuse(400, "invalid_query", "Some parameters of the export cannot be read", parsed.fieldErrors);
 
@@ -32,6 +34,7 @@ export async function GET(request: Request) {
       lifecycle: (stage) => t(`lifecycle.${stage}`),
       timeZone: DEFAULT_TIME_ZONE,
     });
+    await audit(db, session, { action: "members.export", entityType: "members", entityId: "list", details: { rows: total, query: parsed.query } });
     const day = new Date().toISOString().slice(0, 10).replaceAll("-", "");
     return new Response(stream, {
       headers: {
