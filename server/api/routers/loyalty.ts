@@ -4,6 +4,7 @@ import { prismaTx } from "@/server/db/sql";
 import { loyaltyProgramSchema } from "@/server/loyalty/program-schema";
 import { programWithMeta, saveProgram } from "@/server/loyalty/program";
 import { DomainError } from "@/server/errors";
+import { actorOf } from "@/server/auth/roles";
 
 export const loyaltyRouter = createTRPCRouter({
   program: protectedProcedure.query(({ ctx }) => programWithMeta(prismaTx(ctx.db))),
@@ -14,6 +15,13 @@ export const loyaltyRouter = createTRPCRouter({
       if (templateId !== null && !(await ctx.db.couponTemplate.findUnique({ where: { id: templateId }, select: { id: true } }))) {
         throw new DomainError("invalid", `No coupon template ${templateId}`, { field: "redemption.couponTemplateId" });
       }
-      return saveProgram(prismaTx(ctx.db), input, ctx.session.user.id);
+      // The program and its audit entry commit together.
+      return ctx.db.$transaction(async (tx) => {
+        const program = await saveProgram(prismaTx(tx), input, ctx.session.user.id);
+        await tx.auditLog.create({
+          data: { userId: ctx.session.user.id, actor: actorOf(ctx.session), action: "loyalty.program.save", entityType: "loyalty_program", entityId: "1", details: program },
+        });
+        return program;
+      });
     }),
 });
