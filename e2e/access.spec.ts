@@ -28,6 +28,13 @@ test("an invited viewer signs in, can read but not change, and signs out", async
   expect(refused.status()).toBe(403);
   await v.goto("/settings/users");
   await expect(v.getByText("Not for your role")).toBeVisible();
+  // Audiences and the content library list what there is, without the actions the role lacks.
+  await v.goto("/audiences");
+  await expect(v.getByTestId("audiences-total")).toBeVisible();
+  await expect(v.getByTestId("new-audience")).toHaveCount(0);
+  await v.goto("/content");
+  await expect(v.getByTestId("show-archived").first()).toBeVisible();
+  await expect(v.getByTestId("new-coupon-template")).toBeHidden();
 
   // The link is spent.
   await v.goto(link);

@@ -11,6 +11,7 @@ import { useTRPC } from "@/trpc/react";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { Input } from "@/components/ui/input";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { Tabs, TabsList, TabsTrigger } from "@/components/ui/tabs";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { Pagination } from "@/components/ui/pagination";
@@ -25,6 +26,8 @@ type Kind = "all" | "condition" | "static";
 
 export function AudiencesList() {
   const t = useTranslations("audienceEditor");
+  // The server refuses changes to roles without "editAudiences"; the actions are not offered to them.
+  const mayEdit = useCan("editAudiences");
   const format = useFormatter();
   const trpc = useTRPC();
   const router = useRouter();
@@ -96,17 +99,19 @@ export function AudiencesList() {
           title={t("list.emptyTitle")}
           description={t("list.emptyDescription")}
           action={
-            <>
-              <Button variant="outline" asChild>
-                <Link href="/audiences/new?kind=static">{t("list.importCsv")}</Link>
-              </Button>
-              <Button asChild>
-                <Link href="/audiences/new">
-                  <PlusIcon />
-                  {t("list.newAudience")}
-                </Link>
-              </Button>
-            </>
+            mayEdit ? (
+              <>
+                <Button variant="outline" asChild>
+                  <Link href="/audiences/new?kind=static">{t("list.importCsv")}</Link>
+                </Button>
+                <Button asChild>
+                  <Link href="/audiences/new">
+                    <PlusIcon />
+                    {t("list.newAudience")}
+                  </Link>
+                </Button>
+              </>
+            ) : undefined
           }
         />
       ) : (
@@ -160,7 +165,7 @@ export function AudiencesList() {
                             <DropdownMenuItem asChild>
                               <Link href={`/audiences/${a.id}`}>{t("list.open")}</Link>
                             </DropdownMenuItem>
-                            <DropdownMenuItem onSelect={() => setArchiving({ id: a.id, name: a.name })} className="text-destructive">
+                            <DropdownMenuItem onSelect={() => setArchiving({ id: a.id, name: a.name })} className="text-destructive" hidden={!mayEdit}>
                               <ArchiveIcon />
                               {t("list.archive")}
                             </DropdownMenuItem>

@@ -13,6 +13,7 @@ import { BannerPreview, fitNotes } from "@/components/content/banner-preview";
 import { placementName } from "@/components/content/banner-placements";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -70,6 +71,8 @@ async function upload(file: File): Promise<{ image: Uploaded } | { refused: Uplo
 
 /** The creatives: each previewed in its placement's frame, with its live figures; a sheet to create or edit one. */
 export function BannerCreatives() {
+  // The server refuses edits to roles without "editContent"; the buttons are not offered to them.
+  const mayEdit = useCan("editContent");
   const t = useTranslations("contentBanners.creatives");
   const locale = useLocale();
   const format = useFormatter();
@@ -108,7 +111,7 @@ export function BannerCreatives() {
             <Switch checked={archived} onCheckedChange={setArchived} data-testid="creatives-show-archived" />
             {t("showArchived")}
           </label>
-          <Button data-testid="new-creative" onClick={() => setEditing({ id: null })}>
+          <Button data-testid="new-creative" hidden={!mayEdit} onClick={() => setEditing({ id: null })}>
             <PlusIcon /> {t("new")}
           </Button>
         </div>
@@ -191,6 +194,7 @@ function StatusBadge({ status, archived }: { status: "running" | "scheduled" | "
 }
 
 function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; defaultPlacementId: string | null; onDone: () => void }) {
+  const mayEdit = useCan("editContent");
   const t = useTranslations("contentBanners.creatives");
   const locale = useLocale();
   const format = useFormatter();
@@ -440,11 +444,11 @@ function CreativeForm({ id, defaultPlacementId, onDone }: { id: string | null; d
 
       {failure && !errors.placementId && !errors.image && <p className="text-destructive text-sm">{failure.message}</p>}
       <div className="flex items-center gap-2">
-        <Button type="submit" data-testid="cr-save" disabled={create.isPending || update.isPending || uploading}>
+        <Button type="submit" data-testid="cr-save" hidden={!mayEdit} disabled={create.isPending || update.isPending || uploading}>
           {t("save")}
         </Button>
         {e && (
-          <Button type="button" variant="outline" disabled={archive.isPending} data-testid="cr-archive" onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })}>
+          <Button type="button" variant="outline" disabled={archive.isPending} data-testid="cr-archive" hidden={!mayEdit} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })}>
             {e.archivedAt ? t("unarchive") : t("archive")}
           </Button>
         )}

@@ -11,6 +11,7 @@ import { localizeSchemaMessage } from "@/lib/i18n/schema-messages";
 import { BannerPreview } from "@/components/content/banner-preview";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
 import { Sheet, SheetContent, SheetDescription, SheetHeader, SheetTitle } from "@/components/ui/sheet";
@@ -25,6 +26,8 @@ export const placementName = (p: { name: string; nameEn: string }, locale: strin
 
 /** The managed list of placements: where storefronts show banners, and at what size. */
 export function BannerPlacements() {
+  // The server refuses edits to roles without "editContent"; the buttons are not offered to them.
+  const mayEdit = useCan("editContent");
   const t = useTranslations("contentBanners.placements");
   const locale = useLocale();
   const trpc = useTRPC();
@@ -44,7 +47,7 @@ export function BannerPlacements() {
             <Switch checked={archived} onCheckedChange={setArchived} data-testid="placements-show-archived" />
             {t("showArchived")}
           </label>
-          <Button variant="outline" data-testid="new-placement" onClick={() => setEditing({ placement: null })}>
+          <Button variant="outline" data-testid="new-placement" hidden={!mayEdit} onClick={() => setEditing({ placement: null })}>
             <PlusIcon /> {t("new")}
           </Button>
         </div>
@@ -109,6 +112,7 @@ export function BannerPlacements() {
 }
 
 function PlacementForm({ placement, onDone }: { placement: Placement | null; onDone: () => void }) {
+  const mayEdit = useCan("editContent");
   const t = useTranslations("contentBanners.placements");
   const locale = useLocale();
   const trpc = useTRPC();
@@ -223,11 +227,11 @@ function PlacementForm({ placement, onDone }: { placement: Placement | null; onD
       )}
       {failure && !errors.id && <p className="text-destructive text-sm">{failure.message}</p>}
       <div className="flex items-center gap-2">
-        <Button type="submit" data-testid="pl-save" disabled={create.isPending || update.isPending}>
+        <Button type="submit" data-testid="pl-save" hidden={!mayEdit} disabled={create.isPending || update.isPending}>
           {t("save")}
         </Button>
         {placement && (
-          <Button type="button" variant="outline" disabled={archive.isPending} data-testid="pl-archive" onClick={() => archive.mutate({ id: placement.id, archived: !placement.archivedAt })}>
+          <Button type="button" variant="outline" disabled={archive.isPending} data-testid="pl-archive" hidden={!mayEdit} onClick={() => archive.mutate({ id: placement.id, archived: !placement.archivedAt })}>
             {placement.archivedAt ? t("unarchive") : t("archive")}
           </Button>
         )}

@@ -12,6 +12,7 @@ import Link from "next/link";
 import { useFieldOptions } from "@/components/audiences/use-options";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -82,6 +83,8 @@ function toInput(d: Draft): CouponTemplateInput {
 
 /** The coupon template library: live figures per template, and a sheet to create or edit one. */
 export function CouponTemplates() {
+  // The server refuses edits to roles without "editContent"; the buttons are not offered to them.
+  const mayEdit = useCan("editContent");
   const t = useTranslations("content.coupons");
   const format = useFormatter();
   const trpc = useTRPC();
@@ -101,7 +104,7 @@ export function CouponTemplates() {
             <Switch checked={archived} onCheckedChange={setArchived} data-testid="show-archived" />
             {t("showArchived")}
           </label>
-          <Button data-testid="new-coupon-template" onClick={() => setEditing({ id: null })}>
+          <Button data-testid="new-coupon-template" hidden={!mayEdit} onClick={() => setEditing({ id: null })}>
             <PlusIcon /> {t("new")}
           </Button>
         </div>
@@ -175,6 +178,7 @@ function termsText(t: Translate, row: { type: string; value: number; minSpend: n
 }
 
 function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void }) {
+  const mayEdit = useCan("editContent");
   const t = useTranslations("content.coupons");
   const locale = useLocale();
   const format = useFormatter();
@@ -359,11 +363,11 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
 
       {(create.error || update.error) && <p className="text-destructive text-sm">{(create.error ?? update.error)!.message}</p>}
       <div className="flex items-center gap-2">
-        <Button type="submit" data-testid="ct-save" disabled={create.isPending || update.isPending}>
+        <Button type="submit" data-testid="ct-save" hidden={!mayEdit} disabled={create.isPending || update.isPending}>
           {t("save")}
         </Button>
         {e && (
-          <Button type="button" variant="outline" disabled={archive.isPending} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })} data-testid="ct-archive">
+          <Button type="button" variant="outline" disabled={archive.isPending} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })} data-testid="ct-archive" hidden={!mayEdit}>
             {e.archivedAt ? t("unarchive") : t("archive")}
           </Button>
         )}

@@ -23,6 +23,7 @@ import { localizeSchemaMessage } from "@/lib/i18n/schema-messages";
 import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import type { ComboboxOption } from "@/components/ui/combobox";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
@@ -39,6 +40,8 @@ const emptyDraft: Draft = { channel: "sms", name: "", description: "", title: ""
 
 /** The message template library: figures per template, and a sheet to create, edit and preview one. */
 export function MessageTemplates() {
+  // The server refuses edits to roles without "editContent"; the buttons are not offered to them.
+  const mayEdit = useCan("editContent");
   const t = useTranslations("contentMessages.templates");
   const locale = useLocale();
   const format = useFormatter();
@@ -71,7 +74,7 @@ export function MessageTemplates() {
             <Switch checked={archived} onCheckedChange={setArchived} data-testid="mt-show-archived" />
             {t("showArchived")}
           </label>
-          <Button data-testid="new-message-template" onClick={() => setEditing({ id: null })}>
+          <Button data-testid="new-message-template" hidden={!mayEdit} onClick={() => setEditing({ id: null })}>
             <PlusIcon /> {t("new")}
           </Button>
         </div>
@@ -157,6 +160,7 @@ function withVariables(text: string, locale: "en" | "zh-CN") {
 }
 
 function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void }) {
+  const mayEdit = useCan("editContent");
   const t = useTranslations("contentMessages.templates");
   const locale = useLocale();
   const format = useFormatter();
@@ -363,11 +367,11 @@ function TemplateForm({ id, onDone }: { id: string | null; onDone: () => void })
 
         {(create.error || update.error) && Object.keys(errors).length === 0 && <p className="text-destructive text-sm">{(create.error ?? update.error)!.message}</p>}
         <div className="flex items-center gap-2">
-          <Button type="submit" data-testid="mt-save" disabled={create.isPending || update.isPending}>
+          <Button type="submit" data-testid="mt-save" hidden={!mayEdit} disabled={create.isPending || update.isPending}>
             {t("save")}
           </Button>
           {e && (
-            <Button type="button" variant="outline" disabled={archive.isPending} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })} data-testid="mt-archive">
+            <Button type="button" variant="outline" disabled={archive.isPending} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })} data-testid="mt-archive" hidden={!mayEdit}>
               {e.archivedAt ? t("unarchive") : t("archive")}
             </Button>
           )}

@@ -13,6 +13,7 @@ import { useDebouncedValue } from "@/lib/use-debounced-value";
 import { useFieldOptions } from "@/components/audiences/use-options";
 import { Badge } from "@/components/ui/badge";
 import { Button } from "@/components/ui/button";
+import { useCan } from "@/components/shell/session-user";
 import { EmptyState } from "@/components/ui/empty-state";
 import { Input } from "@/components/ui/input";
 import { Label } from "@/components/ui/label";
@@ -85,6 +86,8 @@ function ruleText(t: Translate, row: ListRow) {
 
 /** Member price lists: what each has handed out, and a sheet to create or edit one with a live preview. */
 export function PriceLists() {
+  // The server refuses edits to roles without "editContent"; the buttons are not offered to them.
+  const mayEdit = useCan("editContent");
   const t = useTranslations("content.prices");
   const format = useFormatter();
   const trpc = useTRPC();
@@ -104,7 +107,7 @@ export function PriceLists() {
             <Switch checked={archived} onCheckedChange={setArchived} />
             {t("showArchived")}
           </label>
-          <Button data-testid="new-price-list" onClick={() => setEditing({ id: null })}>
+          <Button data-testid="new-price-list" hidden={!mayEdit} onClick={() => setEditing({ id: null })}>
             <PlusIcon /> {t("new")}
           </Button>
         </div>
@@ -215,6 +218,7 @@ function PricePreview({ draft }: { draft: Draft }) {
 }
 
 function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }) {
+  const mayEdit = useCan("editContent");
   const t = useTranslations("content.prices");
   const locale = useLocale();
   const trpc = useTRPC();
@@ -387,11 +391,11 @@ function PriceListForm({ id, onDone }: { id: string | null; onDone: () => void }
 
       {failure && <p className="text-destructive text-sm">{failure.message}</p>}
       <div className="flex items-center gap-2">
-        <Button type="submit" data-testid="pl-save" disabled={create.isPending || update.isPending}>
+        <Button type="submit" data-testid="pl-save" hidden={!mayEdit} disabled={create.isPending || update.isPending}>
           {t("save")}
         </Button>
         {e && (
-          <Button type="button" variant="outline" disabled={archive.isPending} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })} data-testid="pl-archive">
+          <Button type="button" variant="outline" disabled={archive.isPending} onClick={() => archive.mutate({ id: e.id, archived: !e.archivedAt })} data-testid="pl-archive" hidden={!mayEdit}>
             {e.archivedAt ? t("unarchive") : t("archive")}
           </Button>
         )}

@@ -6,6 +6,7 @@ import { getT } from "@/lib/i18n/server";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
 import { Button } from "@/components/ui/button";
 import { AudiencesList } from "@/components/audiences/audiences-list";
+import { sessionCan } from "@/server/auth/session";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("audiences");
@@ -13,27 +14,29 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function AudiencesPage() {
-  const [t, e] = await Promise.all([getT("audiences"), getT("audienceEditor")]);
+  const [t, e, mayEdit] = await Promise.all([getT("audiences"), getT("audienceEditor"), sessionCan("editAudiences")]);
   return (
     <>
       <PageHeader
         title={t("title")}
         description={t("description")}
         actions={
-          <>
-            <Button variant="outline" asChild>
-              <Link href="/audiences/new?kind=static">
-                <FileSpreadsheetIcon />
-                {e("list.importCsv")}
-              </Link>
-            </Button>
-            <Button asChild>
-              <Link href="/audiences/new" data-testid="new-audience">
-                <PlusIcon />
-                {e("list.newAudience")}
-              </Link>
-            </Button>
-          </>
+          mayEdit ? (
+            <>
+              <Button variant="outline" asChild>
+                <Link href="/audiences/new?kind=static">
+                  <FileSpreadsheetIcon />
+                  {e("list.importCsv")}
+                </Link>
+              </Button>
+              <Button asChild>
+                <Link href="/audiences/new" data-testid="new-audience">
+                  <PlusIcon />
+                  {e("list.newAudience")}
+                </Link>
+              </Button>
+            </>
+          ) : null
         }
       />
       <PageBody>
