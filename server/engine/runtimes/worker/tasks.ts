@@ -2,6 +2,7 @@
 // retries (a throwing task is retried with exponential back-off), timers (`runAt`) and
 // de-duplication (`jobKey`) to graphile-worker. What happens to members is in server/engine/.
 import { parseCrontab, type JobHelpers, type TaskList } from "graphile-worker";
+import { refreshInsightsDays } from "@/server/analytics/rollup";
 import type { Pool } from "@/server/db/sql";
 import { deliverOutbox, deliverWebhooks } from "@/server/engine/messaging/deliver";
 import { providersFromEnv, type Providers } from "@/server/engine/messaging/providers";
@@ -28,6 +29,8 @@ export const CRONTAB = [
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
+  // Every 10 minutes: settled days and days changed since are rolled up for Insights (server/analytics/rollup.ts).
+  `*/10 * * * * ${TASKS.refreshInsights} ?jobKey=${TASKS.refreshInsights}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -117,6 +120,11 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.expirePoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes the rest.
       await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.refreshInsights]: async (_payload, helpers) => {
+      // A stop between chunks of days loses nothing: the next run rolls the rest.
+      await refreshInsightsDays(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {
