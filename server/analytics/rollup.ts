@@ -10,8 +10,10 @@
 // and unrolled days live, so its figures are exact either way. The refresh runs every 10 minutes
 // on both runtimes (graphile-worker's `refresh_insights`, Inngest's `refresh-insights`).
 import { raw, sql, withTransaction, type Pool, type Tx } from "@/server/db/sql";
+import { createPrismaClient, type PrismaClient } from "@/server/prisma-client";
 import { COUNTED } from "./frequency";
 import { addDays, PROGRAM_TIMEZONE, periodRange, todayIn } from "./periods";
+import { radarGroupsComputedAt, refreshRadarGroups } from "./radar";
 
 /** Bitmaps grow in steps of this many member ids, so they are rarely re-padded. */
 const BITMAP_STEP = 1 << 16;
@@ -119,6 +121,24 @@ const BITS = Array.from({ length: 256 }, (_, i) => {
 });
 
 export type RollupRun = { rolled: number; remaining: number };
+
+/** How often the radar's standard groups are recomputed. */
+const GROUPS_EVERY_MS = 60 * 60 * 1000;
+const clients = new Map<string, PrismaClient>();
+
+/**
+ * The Insights refresh both runtimes run every 10 minutes: the daily rollup, then the radar's
+ * standard groups when their figures are an hour old. `groups`: how many were recomputed.
+ */
+export async function refreshInsights(pool: Pool, now = new Date(), options: Parameters<typeof refreshInsightsDays>[2] = {}): Promise<RollupRun & { groups: number }> {
+  const days = await refreshInsightsDays(pool, now, options);
+  const url = pool.options.connectionString!;
+  if (!clients.has(url)) clients.set(url, createPrismaClient(url, 2));
+  const db = clients.get(url)!;
+  const at = await radarGroupsComputedAt(db);
+  const due = !at || now.getTime() - at.getTime() >= GROUPS_EVERY_MS;
+  return { ...days, groups: due && !options.stopping?.() ? await refreshRadarGroups(db, now) : 0 };
+}
 
 /**
  * Rolls every settled day that is missing or dirty, `chunkDays` per transaction, at most

@@ -79,3 +79,13 @@ CREATE TRIGGER insights_redemptions_update AFTER UPDATE OF redeemed_at, rolled_b
   EXECUTE FUNCTION insights_mark_day('redeemed_at');
 CREATE TRIGGER insights_redemptions_delete AFTER DELETE ON "coupon_redemptions" FOR EACH ROW
   WHEN (OLD.redeemed_at < insights_today_start()) EXECUTE FUNCTION insights_mark_day('redeemed_at');
+
+-- The radar's standard groups (all members, each tier, stage and RFM segment), computed hourly by
+-- the same refresh (server/analytics/radar.ts `refreshRadarGroups`): each is a pass over a large
+-- part of the base, so the radar reads them instead and says when they were computed.
+CREATE TABLE "insights_group_figures" (
+    "group_key" TEXT NOT NULL,
+    "sums" JSONB NOT NULL,
+    "computed_at" TIMESTAMPTZ(6) NOT NULL,
+    CONSTRAINT "insights_group_figures_pkey" PRIMARY KEY ("group_key")
+);

@@ -1,7 +1,7 @@
 // Every 10 minutes: Insights' daily rollup takes the days that have settled and the rolled days
-// changed since (server/analytics/rollup.ts). Re-running is safe: a run rolls only what is missing
+// changed since, then the radar's standard groups when hourly due (server/analytics/rollup.ts). Re-running is safe: a run rolls only what is missing
 // or marked, and a day rolled twice holds the same figures.
-import { refreshInsightsDays } from "@/server/analytics/rollup";
+import { refreshInsights, refreshInsightsDays } from "@/server/analytics/rollup";
 import { sharedPool } from "@/server/db/sql";
 import { inngest } from "../client";
 
@@ -28,6 +28,8 @@ export const refreshInsightsRun = inngest.createFunction(
       remaining = part.remaining;
       if (remaining === 0) break;
     }
-    return { rolled, remaining };
+    // The radar's standard groups, when an hour old (no days left to roll: it rolls none).
+    const { groups } = await step.run("groups", () => refreshInsights(sharedPool(), new Date(at), { maxDays: 0 }));
+    return { rolled, remaining, groups };
   },
 );

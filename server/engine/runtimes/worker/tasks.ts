@@ -2,7 +2,7 @@
 // retries (a throwing task is retried with exponential back-off), timers (`runAt`) and
 // de-duplication (`jobKey`) to graphile-worker. What happens to members is in server/engine/.
 import { parseCrontab, type JobHelpers, type TaskList } from "graphile-worker";
-import { refreshInsightsDays } from "@/server/analytics/rollup";
+import { refreshInsights } from "@/server/analytics/rollup";
 import type { Pool } from "@/server/db/sql";
 import { deliverOutbox, deliverWebhooks } from "@/server/engine/messaging/deliver";
 import { providersFromEnv, type Providers } from "@/server/engine/messaging/providers";
@@ -29,7 +29,8 @@ export const CRONTAB = [
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
-  // Every 10 minutes: settled days and days changed since are rolled up for Insights (server/analytics/rollup.ts).
+  // Every 10 minutes: settled days and days changed since are rolled up for Insights, and hourly the
+  // radar's standard groups are recomputed (server/analytics/rollup.ts).
   `*/10 * * * * ${TASKS.refreshInsights} ?jobKey=${TASKS.refreshInsights}&max=3`,
 ].join("\n");
 
@@ -124,7 +125,7 @@ export function createTaskList(options: TaskOptions): TaskList {
 
     [TASKS.refreshInsights]: async (_payload, helpers) => {
       // A stop between chunks of days loses nothing: the next run rolls the rest.
-      await refreshInsightsDays(pool, new Date(), { stopping: () => mustYield(helpers) });
+      await refreshInsights(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {
