@@ -6,7 +6,8 @@ import { engineTick } from "./engine-tick";
 import { expirePointsRun } from "./expire-points";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
+import { remindExpiringPointsRun } from "./remind-expiring-points";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, remindExpiringPointsRun];

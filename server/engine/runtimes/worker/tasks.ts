@@ -8,6 +8,7 @@ import { providersFromEnv, type Providers } from "@/server/engine/messaging/prov
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { expirePoints } from "@/server/loyalty/points-expiry";
+import { remindExpiringPoints } from "@/server/loyalty/points-expiring";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -28,6 +29,8 @@ export const CRONTAB = [
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
+  // Hourly: members hear N days ahead that points are expiring (server/loyalty/points-expiring.ts; once per due date and lead time).
+  `5 * * * * ${TASKS.remindExpiringPoints} ?jobKey=${TASKS.remindExpiringPoints}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -117,6 +120,11 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.expirePoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes the rest.
       await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.remindExpiringPoints]: async (_payload, helpers) => {
+      // A stop between ranges loses nothing: the next run sends what is left (once each).
+      await remindExpiringPoints(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {

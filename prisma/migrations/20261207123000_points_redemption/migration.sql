@@ -1,0 +1,7 @@
+-- Points redeemed for coupons (server/loyalty/points-redemption.ts): each coupon a redemption
+-- issued names its `redeem` entry, so a replayed redemption answers with the coupons it made.
+-- Exactly-once comes from the entry's unique effect_key; the link only finds them.
+ALTER TABLE "coupons" ADD COLUMN "points_entry_id" BIGINT;
+ALTER TABLE "coupons" ADD CONSTRAINT "coupons_points_entry_id_fkey" FOREIGN KEY ("points_entry_id") REFERENCES "points_entries"("id") ON DELETE SET NULL ON UPDATE CASCADE;
+-- Partial: only redemption coupons carry it (flows issue millions without).
+CREATE INDEX "coupons_points_entry_id_idx" ON "coupons"("points_entry_id") WHERE "points_entry_id" IS NOT NULL;
