@@ -24,6 +24,10 @@ export type MemberPointsPage = {
   entries: { id: number; type: PointsEntryType; amount: number; reason: string; at: Date; expiresAt: Date | null; remaining: number; debtDelta: number; balance: number }[];
   /** What the member holds, by the date it expires (null: never), soonest first. */
   expiring: { expiresAt: Date | null; points: number }[];
+  /** The program's time zone: dates show in it (expiry falls at midnight there). */
+  timezone: string;
+  /** What points buy: the program's coupon template (null: none set, or archived) and its price. */
+  redemption: { templateName: string | null; pointsPerCoupon: number };
 };
 
 /** Staff redeem a member's points for coupons of the program's template, at its rate; `key` makes a retry a replay. */
