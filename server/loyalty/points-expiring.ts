@@ -3,7 +3,8 @@
 // due date (in the program's zone) and lead time, through the one ingest path. Exactly-once: the
 // event id names all three and member_events is unique by (source, event id); ids already recorded
 // are skipped in SQL, so re-running (every hour, in both runtimes) costs an index probe per member.
-// A lead time covers the days down to the next shorter one: a job that was down for a while, or a
+// (The due date is the lot's local date: a program that changes its time zone may remind again of
+// lots whose local date moved with it.) A lead time covers the days down to the next shorter one: a job that was down for a while, or a
 // lot earned close to its date, sends the reminder that is due now, not every one it missed.
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
 import { runnerFor, sql, withTransaction, type Pool } from "@/server/db/sql";
