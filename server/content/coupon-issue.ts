@@ -32,7 +32,8 @@ export async function issueCoupons(tx: Tx, effects: EffectWriter, templateId: st
   if (!template) throw new Error(`coupon template ${templateId} does not exist`);
   if (perMember) {
     const members = [...new Set(batch.map((b) => b.memberId))].sort((a, b) => a - b);
-    await tx.query(sql`SELECT pg_advisory_xact_lock(hashtext(${templateId}), m) FROM unnest(${members}::int[]) AS m ORDER BY m`);
+    // `execute`: the statement's rows are of type void, which Prisma's driver adapter cannot read.
+    await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtext(${templateId}), m) FROM unnest(${members}::int[]) AS m ORDER BY m`);
   }
   const now = at.toISOString();
   const issued = await effects.insert<IssuedCoupon>(

@@ -1,6 +1,7 @@
 // Points → coupons on a real PostgreSQL: the points and the coupons move together or not at all,
 // a key redeems once (also when two calls race), and every refusal names its field and takes nothing.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { TRPCError } from "@trpc/server";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
 import { createMembers } from "@/server/testing/runtime-fixtures";
@@ -9,6 +10,10 @@ import { earnForOrders } from "./points";
 import { redeemForCoupons } from "./points-redemption";
 import { saveProgram } from "./program";
 import { defaultLoyaltyProgram } from "./program-schema";
+
+vi.mock("server-only", () => ({}));
+vi.mock("@/server/db", () => ({ db: {} }));
+const { createCaller } = await import("@/server/api/root");
 
 let t: TestDatabase;
 let pool: Pool;
@@ -113,5 +118,29 @@ describe("redeeming points for coupons", () => {
     await expect(redeem({ memberId: m, coupons: 1, key: "short" })).rejects.toMatchObject({ name: "ZodError" });
     expect(await refusal(redeem({ memberId: 999_999, coupons: 1, key: "redeem-e-0003" }))).toEqual({ code: "not_found", field: "memberId" });
     expect(await holdings(m)).toMatchObject({ balance: 500, redeems: 0, coupons: 0 });
+  });
+});
+
+describe("redeeming through the member page's procedure", () => {
+  const marketer = { user: { id: "u-marketer", role: "marketer" as const, name: "Mia", email: "mia@shop.test" } };
+
+  it("redeems in the app's Prisma transaction, with its audit entry; a short balance answers 400 naming the field", async () => {
+    const m = await memberWith(260, "T");
+    const api = createCaller({ db: t.db, session: marketer, headers: new Headers() });
+    const done = await api.loyalty.redeemForCoupons({ memberId: m, coupons: 2, key: "api-redeem-0001" });
+    expect(done).toMatchObject({ points: 200, replayed: false });
+    expect(typeof done.entryId).toBe("number");
+    expect(await holdings(m)).toEqual({ balance: 60, ledger: 60, lots: 60, redeems: 1, coupons: 2, linked: 2 });
+    // The replay is not audited twice.
+    await api.loyalty.redeemForCoupons({ memberId: m, coupons: 2, key: "api-redeem-0001" });
+    const audited = await t.pool.query(`SELECT actor, details FROM audit_logs WHERE action = 'member.points_redeem' AND entity_id = $1`, [String(m)]);
+    expect(audited.rows).toHaveLength(1);
+    expect(audited.rows[0]).toMatchObject({ actor: "mia@shop.test", details: { points: 200 } });
+
+    const short = await api.loyalty.redeemForCoupons({ memberId: m, coupons: 1, key: "api-redeem-0002" }).catch((e: unknown) => e);
+    expect(short).toBeInstanceOf(TRPCError);
+    expect((short as TRPCError).code).toBe("BAD_REQUEST");
+    expect(((short as TRPCError).cause as DomainError<{ field: string }>).details?.field).toBe("points");
+    expect(await holdings(m)).toMatchObject({ balance: 60, redeems: 1, coupons: 2 });
   });
 });
