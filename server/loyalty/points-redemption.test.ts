@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { TRPCError } from "@trpc/server";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
-import { createMembers } from "@/server/testing/runtime-fixtures";
+import { createMembers, exitNode, linearFlow, publishFlow } from "@/server/testing/runtime-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { earnForOrders } from "./points";
 import { redeemForCoupons } from "./points-redemption";
@@ -69,11 +69,15 @@ describe("redeeming points for coupons", () => {
     expect(first).toMatchObject({ points: 200, replayed: false });
     expect(first.coupons).toHaveLength(2);
     expect(await holdings(m)).toEqual({ balance: 150, ledger: 150, lots: 150, redeems: 1, coupons: 2, linked: 2 });
+    // The flows hear of it once (the points-expiring template waits for it).
+    const heard = async () => (await t.pool.query(`SELECT properties FROM member_events WHERE name = 'points.redeemed' AND member_id = $1`, [m])).rows;
+    expect(await heard()).toEqual([{ properties: { points: 200, coupons: 2, templateId: "tpl_points" } }]);
     // A retry with the key answers with the same coupons and takes nothing more.
     const again = await redeem({ memberId: m, coupons: 2, key: "redeem-a-0001" });
     expect(again).toMatchObject({ entryId: first.entryId, points: 200, replayed: true });
     expect(again.coupons.map((c) => c.code).sort()).toEqual(first.coupons.map((c) => c.code).sort());
     expect(await holdings(m)).toMatchObject({ balance: 150, redeems: 1, coupons: 2 });
+    expect(await heard()).toHaveLength(1);
     // The key belongs to its member.
     const other = await memberWith(500, "A2");
     expect(await refusal(redeem({ memberId: other, coupons: 1, key: "redeem-a-0001" }))).toEqual({ code: "invalid", field: "key" });
@@ -126,6 +130,8 @@ describe("redeeming through the member page's procedure", () => {
 
   it("redeems in the app's Prisma transaction, with its audit entry; a short balance answers 400 naming the field", async () => {
     const m = await memberWith(260, "T");
+    // A flow started by the redemption: the event enters it inside the same Prisma transaction.
+    const { flowId } = await publishFlow(pool, linearFlow([{ id: "start", kind: "event_trigger", config: { event: "points.redeemed", conditions: [] } }, exitNode()]));
     const api = createCaller({ db: t.db, session: marketer, headers: new Headers() });
     const done = await api.loyalty.redeemForCoupons({ memberId: m, coupons: 2, key: "api-redeem-0001" });
     expect(done).toMatchObject({ points: 200, replayed: false });
@@ -136,6 +142,10 @@ describe("redeeming through the member page's procedure", () => {
     const audited = await t.pool.query(`SELECT actor, details FROM audit_logs WHERE action = 'member.points_redeem' AND entity_id = $1`, [String(m)]);
     expect(audited.rows).toHaveLength(1);
     expect(audited.rows[0]).toMatchObject({ actor: "mia@shop.test", details: { points: 200 } });
+    const heard = await t.pool.query(`SELECT count(*)::int AS n FROM member_events WHERE name = 'points.redeemed' AND member_id = $1`, [m]);
+    expect(heard.rows[0].n).toBe(1);
+    const entered = await t.pool.query(`SELECT count(*)::int AS n FROM journeys WHERE flow_id = $1 AND member_id = $2`, [flowId, m]);
+    expect(entered.rows[0].n).toBe(1);
 
     const short = await api.loyalty.redeemForCoupons({ memberId: m, coupons: 1, key: "api-redeem-0002" }).catch((e: unknown) => e);
     expect(short).toBeInstanceOf(TRPCError);

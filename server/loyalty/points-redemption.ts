@@ -2,7 +2,9 @@
 // (`redemption.couponTemplateId`) at its rate (`pointsPerCoupon`). One transaction takes the points
 // (a `redeem` entry, oldest lots first) and issues the coupons through the content library's one
 // issuer, so either both happen or neither. The caller's key makes it idempotent: the entry's
-// effect_key is unique, and a replay answers with the coupons the first call issued.
+// effect_key is unique, and a replay answers with the coupons the first call issued. The flows hear
+// of it (`points.redeemed`, through the one ingest path, in the same transaction): a flow waiting
+// for the member to redeem — the points-expiring template does — moves on.
 // Refused with a field-level error, taking nothing: no template set, an archived template or one
 // out of stock, past its validity or the member's maximum, or a balance short of the price.
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
@@ -10,6 +12,7 @@ import { sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
 import { issueCoupons } from "@/server/content/coupon-issue";
 import { databaseWriter } from "@/server/engine/effects";
+import { ingestEventsIn } from "@/server/events/ingest";
 import { lockMembers, redeemPoints } from "./points";
 import { loadProgram } from "./program";
 import { redeemForCouponsInput, type Redemption } from "./schemas";
@@ -60,6 +63,8 @@ export async function redeemForCoupons(tx: Tx, raw: unknown, now: Date): Promise
     throw refuse("coupons", `“${template.name}” could not issue ${input.coupons} coupons to this member`);
   }
   await tx.execute(sql`UPDATE coupons SET points_entry_id = ${entry.entryId} WHERE id = ANY(${issued.map((c) => c.id)}::text[])`);
+  const event = { id: `points.redeemed:${entry.entryId}`, memberId: input.memberId, name: "points.redeemed", occurredAt: now, properties: { points, coupons: issued.length, templateId } };
+  await ingestEventsIn(tx, [event], { now });
   return { entryId: Number(entry.entryId), points, coupons: issued.map((c) => ({ id: c.id, code: c.code, validTo: c.valid_to })), replayed: false };
 }
 
