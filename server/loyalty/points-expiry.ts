@@ -40,8 +40,9 @@ export async function expirePoints(pool: Pool, now: Date, options: ExpiryOptions
   // Workers take ranges in id order and finish what they took, so the ranges done are always a
   // prefix: `next` is the first range nobody took.
   let nextLo = first;
+  let failed = false;
   const take = (): number | null => {
-    if (nextLo > last) return null;
+    if (nextLo > last || failed) return null;
     if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
       run.next = nextLo;
       return null;
@@ -53,12 +54,20 @@ export async function expirePoints(pool: Pool, now: Date, options: ExpiryOptions
   };
   const worker = async () => {
     for (let lo = take(); lo !== null; lo = take()) {
-      const expired = await expireRange(pool, lo, lo + rangeSize - 1, now);
-      run.members += expired.members;
-      run.points += expired.points;
+      try {
+        const expired = await expireRange(pool, lo, lo + rangeSize - 1, now);
+        run.members += expired.members;
+        run.points += expired.points;
+      } catch (error) {
+        failed = true; // the other workers finish their range and take no more; the run is retried
+        throw error;
+      }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  // Settled, so no worker is still in a transaction when the error reaches the caller.
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  const failure = results.find((r) => r.status === "rejected");
+  if (failure) throw failure.reason;
   return run;
 }
 
