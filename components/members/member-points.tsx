@@ -129,6 +129,9 @@ export function MemberPoints({ memberId, className }: { memberId: number; classN
   );
 }
 
+/** A redemption's idempotency key (crypto.randomUUID exists only on https and localhost). */
+const newKey = () => globalThis.crypto?.randomUUID?.() ?? `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+
 /** Points → the program's coupon, for staff who may; shown only when a template is set. */
 function RedeemForCoupons({ memberId, page }: { memberId: number; page: MemberPointsPage }) {
   const t = useTranslations("loyalty.points.redeem");
@@ -138,12 +141,12 @@ function RedeemForCoupons({ memberId, page }: { memberId: number; page: MemberPo
   const allowed = useCan("redeemMemberPoints");
   const [coupons, setCoupons] = useState("1");
   // One key per redemption: a retry after a lost answer replays it instead of redeeming twice.
-  const [key, setKey] = useState(() => crypto.randomUUID());
+  const [key, setKey] = useState(newKey);
   const [error, setError] = useState<string | null>(null);
   const redeem = useMutation(
     trpc.loyalty.redeemForCoupons.mutationOptions({
       onSuccess: (done) => {
-        setKey(crypto.randomUUID());
+        setKey(newKey());
         setError(null);
         toast.success(t("done", { count: done.coupons.length, points: format.number(done.points), codes: done.coupons.map((c) => c.code).join(", ") }));
         void queryClient.invalidateQueries({ queryKey: trpc.members.points.queryKey() });
