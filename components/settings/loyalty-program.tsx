@@ -1,7 +1,7 @@
 "use client";
 
-// Settings → Loyalty: the program's earn rate, tier multipliers, expiry rule and points-for-coupon
-// rate, checked in the browser with the same schema the server applies.
+// Settings → Loyalty: the program's earn rate, tier multipliers, expiry rule, expiry reminders and
+// points-for-coupon rate, checked in the browser with the same schema the server applies.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useLocale, useTranslations } from "use-intl";
@@ -134,6 +134,25 @@ export function LoyaltyProgramSettings() {
         ) : (
           <div />
         )}
+        <div className="space-y-1.5 sm:col-span-2">
+          <Label htmlFor="loyalty-reminder-days">{t("reminderDays")}</Label>
+          <Input
+            id="loyalty-reminder-days"
+            className="max-w-xs"
+            defaultValue={draft.expiringReminderDays.join(", ")}
+            onChange={(e) => set({ expiringReminderDays: e.target.value.split(/[,，\s]+/).filter(Boolean).map(numberOf) })}
+          />
+          <p className="text-xs text-muted-foreground">{t("reminderDaysHelp")}</p>
+          {error("expiringReminderDays")}
+          {Object.entries(errors)
+            .filter(([path]) => path.startsWith("expiringReminderDays."))
+            .slice(0, 1)
+            .map(([path, message]) => (
+              <p key={path} className="text-xs text-destructive" role="alert">
+                {message}
+              </p>
+            ))}
+        </div>
         <div className="space-y-1.5">
           <Label htmlFor="loyalty-template">{t("couponTemplate")}</Label>
           <Select

@@ -106,6 +106,7 @@ const expected: Record<string, "public" | "read" | Permission> = {
   "insights.targetInFlow": "editFlows",
   "loyalty.program": "read",
   "loyalty.saveProgram": "manageSettings",
+  "loyalty.redeemForCoupons": "redeemMemberPoints",
   "auth.needsFirstAdmin": "public",
   "auth.createFirstAdmin": "public",
   "auth.invitation": "public",
@@ -177,7 +178,7 @@ describe("roles × procedures", () => {
   it("the roles hold what the product says: admin all, marketer builds, analyst analyses, viewer reads", () => {
     const holders = (role: Role) => (Object.keys(permissions) as Permission[]).filter((p) => (permissions[p] as readonly Role[]).includes(role)).sort();
     expect(holders("admin")).toEqual((Object.keys(permissions) as Permission[]).sort());
-    expect(holders("marketer")).toEqual(["editAudiences", "editContent", "editFlows", "exportData", "saveChartAudiences"]);
+    expect(holders("marketer")).toEqual(["editAudiences", "editContent", "editFlows", "exportData", "redeemMemberPoints", "saveChartAudiences"]);
     expect(holders("analyst")).toEqual(["exportData", "saveChartAudiences"]);
     expect(holders("viewer")).toEqual([]);
   });

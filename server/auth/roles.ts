@@ -28,6 +28,7 @@ export function actorOf(session: Session): string {
  * route handlers, and the UI hides what the signed-in role lacks. Everyone signed in may read.
  * - admin: users, storefront keys and webhooks, programs, settings, the audit log, member privacy;
  * - marketer: flows, audiences, content (coupons, prices, banners, messages);
+ * - admin and marketer: redeem a member's points for coupons on the member's behalf;
  * - analyst (CRM manager): results, audiences from charts, exports;
  * - viewer: reads only.
  */
@@ -41,6 +42,7 @@ export const permissions = {
   editContent: ["admin", "marketer"],
   saveChartAudiences: ["admin", "marketer", "analyst"],
   exportData: ["admin", "marketer", "analyst"],
+  redeemMemberPoints: ["admin", "marketer"],
 } as const satisfies Record<string, readonly Role[]>;
 
 export type Permission = keyof typeof permissions;

@@ -3,17 +3,25 @@
 // (`points.expired`, through the one ingest path). Safe to re-run and to run beside itself: an
 // expired lot has nothing left, and its `expire` entry is unique per lot. Both runtimes schedule it
 // (graphile-worker's crontab task `expire_points`, Inngest's `expire-points` cron function).
+//
+// Speed: the work is the rows themselves (a lot updated and an entry written per lot, a balance per
+// member, an event per member), each touching every index of its table, so the job spends nothing
+// else: one statement locks a range's due members (found through the open-lots partial index, no
+// ids sent back and forth), one writes lots, entries and balances, and the events go in batches.
+// Ranges hold disjoint members, so two connections work on two ranges at once (one per core).
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
 import { sql, withTransaction, type Pool } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL } from "@/server/events/ingest";
-import { expiredEvents, expireDueFor, lockMembers } from "./points";
+import { expiredEvents, expireDueFor } from "./points";
 
 /** `next`: the member id to continue from (null when every range was done). */
 export type ExpiryRun = { members: number; points: number; chunks: number; next: number | null };
 
 export type ExpiryOptions = {
-  /** Member ids per transaction (default 20,000). */
+  /** Member ids per transaction (default 10,000: small enough that two connections share a year's ranges evenly). */
   rangeSize?: number;
+  /** Ranges in flight at once, each on its own connection (default 2). */
+  concurrency?: number;
   /** Start at this member id (a previous run's `next`). */
   from?: number;
   /** Stop after this many ranges and say where to go on (an Inngest step each). */
@@ -22,33 +30,65 @@ export type ExpiryOptions = {
 };
 
 export async function expirePoints(pool: Pool, now: Date, options: ExpiryOptions = {}): Promise<ExpiryRun> {
-  const rangeSize = options.rangeSize ?? 20_000;
+  const rangeSize = options.rangeSize ?? 10_000;
   const [bounds] = await pool
     .query<{ lo: number | null; hi: number | null }>(`SELECT min(member_id) AS lo, max(member_id) AS hi FROM points_entries WHERE remaining > 0 AND expires_at <= $1 AND member_id >= $2`, [now, options.from ?? 0])
     .then((r) => r.rows);
   const run: ExpiryRun = { members: 0, points: 0, chunks: 0, next: null };
   if (bounds?.lo == null || bounds.hi == null) return run;
-  for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
+  const { lo: first, hi: last } = bounds;
+  // Workers take ranges in id order and finish what they took, so the ranges done are always a
+  // prefix: `next` is the first range nobody took.
+  let nextLo = first;
+  let failed = false;
+  const take = (): number | null => {
+    if (nextLo > last || failed) return null;
     if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
-      run.next = lo;
-      break;
+      run.next = nextLo;
+      return null;
     }
-    const hi = lo + rangeSize - 1;
-    const expired = await withTransaction(pool, async (tx) => {
-      const due = await tx.query<{ member_id: number }>(sql`
-        SELECT DISTINCT member_id FROM points_entries
-        WHERE member_id BETWEEN ${lo} AND ${hi} AND remaining > 0 AND expires_at <= ${now}`);
-      const ids = due.map((d) => d.member_id);
-      if (ids.length === 0) return [];
-      await lockMembers(tx, ids);
-      const expired = await expireDueFor(tx, ids, now);
-      const events = expiredEvents(expired, now);
-      for (let i = 0; i < events.length; i += MAX_EVENTS_PER_CALL) await ingestEventsIn(tx, events.slice(i, i + MAX_EVENTS_PER_CALL), { now });
-      return expired;
-    });
+    const lo = nextLo;
+    nextLo += rangeSize;
     run.chunks += 1;
-    run.members += expired.length;
-    run.points += expired.reduce((n, e) => n + e.points, 0);
-  }
+    return lo;
+  };
+  const worker = async () => {
+    for (let lo = take(); lo !== null; lo = take()) {
+      try {
+        const expired = await expireRange(pool, lo, lo + rangeSize - 1, now);
+        run.members += expired.members;
+        run.points += expired.points;
+      } catch (error) {
+        failed = true; // the other workers finish their range and take no more; the run is retried
+        throw error;
+      }
+    }
+  };
+  // Settled, so no worker is still in a transaction when the error reaches the caller.
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
+  const failure = results.find((r) => r.status === "rejected");
+  if (failure) throw failure.reason;
   return run;
+}
+
+/** One range of member ids, in one transaction. */
+async function expireRange(pool: Pool, lo: number, hi: number, now: Date): Promise<{ members: number; points: number }> {
+  return withTransaction(pool, async (tx) => {
+    // The members with a lot due, locked in id order before their lots are read (a statement of its
+    // own: the next one's snapshot then sees what any writer that held them committed).
+    const locked = await tx.query<{ id: number }>(sql`
+      SELECT id FROM members
+      WHERE id BETWEEN ${lo} AND ${hi}
+        AND id IN (SELECT member_id FROM points_entries WHERE member_id BETWEEN ${lo} AND ${hi} AND remaining > 0 AND expires_at <= ${now})
+      ORDER BY id FOR UPDATE`);
+    if (locked.length === 0) return { members: 0, points: 0 };
+    const expired = await expireDueFor(
+      tx,
+      locked.map((m) => m.id),
+      now,
+    );
+    const events = expiredEvents(expired, now);
+    for (let i = 0; i < events.length; i += MAX_EVENTS_PER_CALL) await ingestEventsIn(tx, events.slice(i, i + MAX_EVENTS_PER_CALL), { now });
+    return { members: expired.length, points: expired.reduce((n, e) => n + e.points, 0) };
+  });
 }

@@ -6,6 +6,8 @@ import { createMembers } from "@/server/testing/runtime-fixtures";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { earnForOrders, redeemPoints } from "./points";
 import { memberPoints } from "./points-view";
+import { saveProgram } from "./program";
+import { defaultLoyaltyProgram } from "./program-schema";
 
 let t: TestDatabase;
 let pool: Pool;
@@ -35,8 +37,15 @@ describe("memberPoints", () => {
       { expiresAt: new Date("2026-12-31T15:59:59.999Z"), points: 60 },
       { expiresAt: new Date("2027-12-31T15:59:59.999Z"), points: 60 },
     ]);
+    // Dates show in the program's zone; nothing to buy until a template is set.
+    expect(page).toMatchObject({ timezone: "Asia/Shanghai", redemption: { templateName: null, pointsPerCoupon: 1000 } });
     const second = (await memberPoints(runnerFor(pool), { id: m, page: 2, pageSize: 5 }))!;
     expect(second.entries).toEqual([]);
     expect(await memberPoints(runnerFor(pool), { id: 2_000_000_000 })).toBeNull();
+    await t.pool.query(`INSERT INTO coupon_templates (id, name, type, value, min_spend, valid_days) VALUES ('tpl_p', '¥10 off', 'amount', 10, 0, 30)`);
+    await withTransaction(pool, (tx) => saveProgram(tx, { ...defaultLoyaltyProgram, timezone: "UTC", redemption: { couponTemplateId: "tpl_p", pointsPerCoupon: 50 } }, "test"));
+    expect(await memberPoints(runnerFor(pool), { id: m })).toMatchObject({ timezone: "UTC", redemption: { templateName: "¥10 off", pointsPerCoupon: 50 } });
+    await t.pool.query(`UPDATE coupon_templates SET archived_at = now() WHERE id = 'tpl_p'`);
+    expect(await memberPoints(runnerFor(pool), { id: m })).toMatchObject({ redemption: { templateName: null } });
   });
 });

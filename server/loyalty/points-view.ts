@@ -1,7 +1,9 @@
 // A member's points as the member page shows them: the ledger a page at a time with the running
-// balance after each entry, and what the member holds by the date it expires.
+// balance after each entry, what the member holds by the date it expires (in the program's zone),
+// and what points buy (the program's coupon template and its price).
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
 import { sql, type Tx } from "@/server/db/sql";
+import { loadProgram } from "./program";
 import { memberPointsInput, type MemberPointsPage, type PointsEntryType } from "./schemas";
 
 export async function memberPoints(tx: Tx, rawInput: unknown): Promise<MemberPointsPage | null> {
@@ -18,6 +20,9 @@ export async function memberPoints(tx: Tx, rawInput: unknown): Promise<MemberPoi
     SELECT expires_at, sum(remaining)::int AS points FROM points_entries
     WHERE member_id = ${id} AND remaining > 0
     GROUP BY expires_at ORDER BY expires_at NULLS LAST`);
+  const program = await loadProgram(tx);
+  const templateId = program.redemption.couponTemplateId;
+  const [template] = templateId ? await tx.query<{ name: string }>(sql`SELECT name FROM coupon_templates WHERE id = ${templateId} AND archived_at IS NULL`) : [];
   return {
     balance: member.points_balance,
     debt: member.points_debt,
@@ -36,5 +41,7 @@ export async function memberPoints(tx: Tx, rawInput: unknown): Promise<MemberPoi
       balance: Number(e.running),
     })),
     expiring: expiring.map((x) => ({ expiresAt: x.expires_at, points: x.points })),
+    timezone: program.timezone,
+    redemption: { templateName: template?.name ?? null, pointsPerCoupon: program.redemption.pointsPerCoupon },
   };
 }

@@ -1,7 +1,8 @@
 // The points ledger on a real PostgreSQL: any interleaving of earnings, redemptions, refunds and
 // the expiry job keeps balance = sum(entries) ≥ 0 and expires exactly what is due, checked against
 // an independent FIFO model replayed from the ledger (and plain SQL sums); the year boundary in the
-// program's time zone; refunds taking back what their order earned, into debt when spent.
+// program's time zone; refunds taking back what their order earned, into debt when spent; points
+// redeemed for coupons in the same interleavings, each coupon paid for by its redeem entry.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, runnerFor, sql, withTransaction, type Pool } from "@/server/db/sql";
@@ -11,6 +12,9 @@ import { DomainError } from "@/server/errors";
 import { datePredicate } from "@/server/engine/triggers";
 import { earnForOrders, redeemPoints, reverseForRefunds } from "./points";
 import { expirePoints } from "./points-expiry";
+import { redeemForCoupons } from "./points-redemption";
+import { saveProgram } from "./program";
+import { defaultLoyaltyProgram } from "./program-schema";
 import { expiryOf, pointsForPaid } from "./program-schema";
 
 let t: TestDatabase;
@@ -18,7 +22,11 @@ let pool: Pool;
 beforeAll(async () => {
   t = await createTestDatabase();
   pool = createPool(t.url, 8);
+  // Coupons for points, as the program sells them (the other rules stay the defaults).
+  await t.pool.query(`INSERT INTO coupon_templates (id, name, type, value, min_spend, valid_days, per_member_max) VALUES ('tpl_points', 'Points coupon', 'amount', 10, 0, 30, 1000)`);
+  await withTransaction(pool, (q) => saveProgram(q, { ...defaultLoyaltyProgram, redemption: { couponTemplateId: "tpl_points", pointsPerCoupon: COUPON_PRICE } }, "test"));
 });
+const COUPON_PRICE = 70;
 afterAll(async () => {
   await pool.end();
   await t.drop();
@@ -216,6 +224,7 @@ const CLOCKS = [
 type Op =
   | { kind: "earn"; member: number; paid: number }
   | { kind: "redeem"; member: number; points: number }
+  | { kind: "coupon"; member: number; coupons: number }
   | { kind: "refund"; order: number; share: number }
   | { kind: "expire" }
   | { kind: "replay" };
@@ -223,6 +232,7 @@ type Op =
 const opArb: fc.Arbitrary<Op> = fc.oneof(
   fc.record({ kind: fc.constant("earn" as const), member: fc.nat(2), paid: fc.integer({ min: 1, max: 500 }) }),
   fc.record({ kind: fc.constant("redeem" as const), member: fc.nat(2), points: fc.integer({ min: 1, max: 400 }) }),
+  fc.record({ kind: fc.constant("coupon" as const), member: fc.nat(2), coupons: fc.integer({ min: 1, max: 3 }) }),
   fc.record({ kind: fc.constant("refund" as const), order: fc.nat(20), share: fc.integer({ min: 1, max: 100 }) }),
   fc.constant({ kind: "expire" as const }),
   fc.constant({ kind: "replay" as const }),
@@ -231,6 +241,7 @@ const opArb: fc.Arbitrary<Op> = fc.oneof(
 describe("any interleaving of earn, redeem, refund and expiry", () => {
   it("keeps balance = sum(entries) ≥ 0, lots as a FIFO model says, and expires exactly what is due", async () => {
     let run = 0;
+    let couponsBought = 0; // the interleavings did buy coupons (not only refusals)
     await fc.assert(
       fc.asyncProperty(fc.array(fc.tuple(fc.nat(CLOCKS.length - 1), fc.array(opArb, { minLength: 1, maxLength: 10 })), { minLength: 2, maxLength: 5 }), async (waves) => {
         run++;
@@ -255,6 +266,12 @@ describe("any interleaving of earn, redeem, refund and expiry", () => {
                   if (!(e instanceof DomainError)) throw e;
                 });
               }
+              case "coupon": {
+                const key = `coupon:${run}:${clock}:${i}:${done.length}`;
+                return () => tx((q) => redeemForCoupons(q, { memberId: members[op.member]!, coupons: op.coupons, key }, now)).catch((e) => {
+                  if (!(e instanceof DomainError)) throw e;
+                });
+              }
               case "refund": {
                 const order = orders[op.order % Math.max(known, 1)];
                 if (!order || known === 0 || order.refunded >= order.total) return async () => undefined;
@@ -275,6 +292,16 @@ describe("any interleaving of earn, redeem, refund and expiry", () => {
           done.push(...work);
         }
         const entries = await checkLedger(members);
+        // Every coupon bought with points was paid for by its redeem entry, at the price, and only those.
+        const bought = await t.pool.query<{ entry: number; coupons: number }>(
+          `SELECT p.id::int AS entry, count(c.id)::int AS coupons FROM points_entries p LEFT JOIN coupons c ON c.points_entry_id = p.id
+           WHERE p.member_id = ANY($1) AND p.reason = 'coupon:tpl_points' GROUP BY p.id`,
+          [members],
+        );
+        couponsBought += bought.rows.reduce((n, b) => n + b.coupons, 0);
+        for (const b of bought.rows) expect(-entries.find((e) => e.id === b.entry)!.amount, `redeem entry ${b.entry}`).toBe(b.coupons * COUPON_PRICE);
+        const unpaid = await t.pool.query(`SELECT id FROM coupons WHERE member_id = ANY($1) AND (points_entry_id IS NULL OR template_id <> 'tpl_points')`, [members]);
+        expect(unpaid.rowCount).toBe(0);
         // Each order's reversals (taken + debt) are ⌊earned × refunded / total⌋.
         for (const o of orders) {
           const earned = entries.filter((e) => e.order_id === o.id && e.type === "earn").reduce((n, e) => n + e.amount - e.debt_delta, 0);
@@ -293,5 +320,6 @@ describe("any interleaving of earn, redeem, refund and expiry", () => {
       }),
       { numRuns: 25 },
     );
+    expect(couponsBought).toBeGreaterThan(0);
   }, 180_000);
 });

@@ -43,6 +43,17 @@ export const loyaltyProgramSchema = z.object({
     .record(text({ min: 1, max: 40 }), rate(100))
     .refine((r) => Object.keys(r).length <= 50, { error: msg("At most 50 tiers", "最多 50 个等级") }),
   expiry: expiryRuleSchema,
+  /** Days before a lot's date on which members hear that points are expiring (`points.expiring`), e.g. [30, 7]. */
+  expiringReminderDays: z
+    .array(
+      z
+        .number({ error: msg("Enter a number of days", "请输入天数") })
+        .int({ error: msg("Must be a whole number", "必须是整数") })
+        .min(1, { error: msg("At least 1 day", "至少 1 天") })
+        .max(365, { error: msg("At most 365 days", "最多 365 天") }),
+    )
+    .max(5, { error: msg("At most 5 reminders", "最多 5 次提醒") })
+    .refine((days) => new Set(days).size === days.length, { error: msg("Each number of days once", "天数不能重复") }),
   /** Points → coupon: how many points one coupon of the template costs. */
   redemption: z.object({
     couponTemplateId: text({ min: 1, max: 100 }).nullable(),
@@ -60,6 +71,7 @@ export const defaultLoyaltyProgram: LoyaltyProgram = {
   earnRate: 1,
   tierMultipliers: {},
   expiry: { kind: "following_year_end" },
+  expiringReminderDays: [30, 7],
   redemption: { couponTemplateId: null, pointsPerCoupon: 1000 },
 };
 

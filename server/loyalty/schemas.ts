@@ -1,6 +1,7 @@
 // Inputs and answers of the loyalty area, shared by the tRPC router and the pages (no server imports).
 import { z } from "zod";
-import { rowIdSchema } from "@/server/text";
+import { msg } from "@/lib/i18n/schema-messages";
+import { rowIdSchema, text } from "@/server/text";
 
 export const MEMBER_POINTS_PAGE_SIZE = 15;
 
@@ -23,4 +24,28 @@ export type MemberPointsPage = {
   entries: { id: number; type: PointsEntryType; amount: number; reason: string; at: Date; expiresAt: Date | null; remaining: number; debtDelta: number; balance: number }[];
   /** What the member holds, by the date it expires (null: never), soonest first. */
   expiring: { expiresAt: Date | null; points: number }[];
+  /** The program's time zone: dates show in it (expiry falls at midnight there). */
+  timezone: string;
+  /** What points buy: the program's coupon template (null: none set, or archived) and its price. */
+  redemption: { templateName: string | null; pointsPerCoupon: number };
+};
+
+/** Staff redeem a member's points for coupons of the program's template, at its rate; `key` makes a retry a replay. */
+export const redeemForCouponsInput = z.object({
+  memberId: rowIdSchema,
+  coupons: z
+    .number({ error: msg("Enter a number of coupons", "请输入券数") })
+    .int({ error: msg("Must be a whole number", "必须是整数") })
+    .min(1, { error: msg("At least 1 coupon", "至少 1 张") })
+    .max(10, { error: msg("At most 10 coupons at once", "一次最多 10 张") }),
+  key: text({ min: 8, max: 100 }),
+});
+export type RedeemForCouponsInput = z.input<typeof redeemForCouponsInput>;
+
+export type Redemption = {
+  entryId: number;
+  points: number;
+  coupons: { id: string; code: string; validTo: Date }[];
+  /** True when the key had already redeemed: nothing new was taken or issued. */
+  replayed: boolean;
 };

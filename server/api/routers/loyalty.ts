@@ -1,10 +1,14 @@
-// The loyalty program: its settings (everyone reads them, admins change them in Settings → Loyalty).
+// The loyalty program: its settings (everyone reads them, admins change them in Settings → Loyalty),
+// and points redeemed for coupons by staff on a member's behalf (the member page).
 import { createTRPCRouter, permissionProcedure, protectedProcedure } from "@/server/api/trpc";
 import { prismaTx } from "@/server/db/sql";
 import { loyaltyProgramSchema } from "@/server/loyalty/program-schema";
 import { programWithMeta, saveProgram } from "@/server/loyalty/program";
 import { DomainError } from "@/server/errors";
 import { actorOf } from "@/server/auth/roles";
+import { audit } from "@/server/audit/service";
+import { redeemForCoupons } from "@/server/loyalty/points-redemption";
+import { redeemForCouponsInput } from "@/server/loyalty/schemas";
 
 export const loyaltyRouter = createTRPCRouter({
   program: protectedProcedure.query(({ ctx }) => programWithMeta(prismaTx(ctx.db))),
@@ -24,4 +28,21 @@ export const loyaltyRouter = createTRPCRouter({
         return program;
       });
     }),
+  /** Points → coupons for one member, idempotent by `key`; the redemption and its audit entry commit together. */
+  redeemForCoupons: permissionProcedure("redeemMemberPoints")
+    .input(redeemForCouponsInput)
+    .mutation(({ ctx, input }) =>
+      ctx.db.$transaction(async (tx) => {
+        const redemption = await redeemForCoupons(prismaTx(tx), input, new Date());
+        if (!redemption.replayed) {
+          await audit(tx, ctx.session, {
+            action: "member.points_redeem",
+            entityType: "member",
+            entityId: String(input.memberId),
+            details: { entryId: redemption.entryId, points: redemption.points, coupons: redemption.coupons.map((c) => c.code) },
+          });
+        }
+        return redemption;
+      }),
+    ),
 });

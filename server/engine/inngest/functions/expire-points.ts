@@ -5,8 +5,8 @@ import { sharedPool } from "@/server/db/sql";
 import { expirePoints } from "@/server/loyalty/points-expiry";
 import { inngest } from "../client";
 
-/** Ranges of 20,000 member ids per step, and steps per run (the next run takes what is left). */
-const RANGES_PER_STEP = 5;
+/** Ranges (10,000 member ids each, two at a time) per step, and steps per run (the next run takes what is left). */
+const RANGES_PER_STEP = 10;
 const MAX_STEPS = 200;
 
 export const expirePointsRun = inngest.createFunction(

@@ -7,7 +7,18 @@ import { expirePointsRun } from "./expire-points";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshInsightsRun } from "./refresh-insights";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
+import { remindExpiringPointsRun } from "./remind-expiring-points";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, refreshInsightsRun];
+export const inngestFunctions = [
+  engineTick,
+  runOccurrence,
+  ingestEventsBatch,
+  sweepWaits,
+  deliverOutboxRun,
+  refreshMemberStatsHourly,
+  expirePointsRun,
+  remindExpiringPointsRun,
+  refreshInsightsRun,
+];

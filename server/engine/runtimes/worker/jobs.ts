@@ -15,6 +15,7 @@ export const TASKS = {
   refreshMemberStats: "refresh_member_stats",
   expirePoints: "expire_points",
   refreshInsights: "refresh_insights",
+  remindExpiringPoints: "remind_expiring_points",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */

@@ -59,3 +59,24 @@ describe("refresh_insights (graphile-worker task)", () => {
     expect(await total()).toEqual({ orders: 2, spend: 45 });
   });
 });
+
+describe("remind_expiring_points (graphile-worker task)", () => {
+  it("is on the crontab every hour, keyed so runs never pile up", () => {
+    const item = cronItems().find((c) => c.task === TASKS.remindExpiringPoints);
+    expect(item?.options.jobKey).toBe(TASKS.remindExpiringPoints);
+    expect(CRONTAB.split("\n").find((line) => line.includes(` ${TASKS.remindExpiringPoints} `))).toMatch(/^5 \* \* \* \* /);
+  });
+
+  it("tells a member holding points due within a lead time, once", async () => {
+    const [m] = await createMembers(t.pool, 1, "R");
+    await withTransaction(pool, (tx) => earnForOrders(tx, [{ orderId: 8, externalId: "O-8", memberId: m!, paid: 40 }], new Date()));
+    await t.pool.query(`UPDATE points_entries SET expires_at = now() + interval '20 days' WHERE member_id = $1`, [m]);
+    const tasks = createTaskList({ pool, stopping: () => false, releaseDeadWorkers: async () => 0 });
+    const helpers = { abortSignal: new AbortController().signal } as unknown as JobHelpers;
+    await tasks[TASKS.remindExpiringPoints]!({}, helpers);
+    await tasks[TASKS.remindExpiringPoints]!({}, helpers);
+    const { rows } = await t.pool.query(`SELECT properties FROM member_events WHERE name = 'points.expiring' AND member_id = $1`, [m]);
+    expect(rows).toHaveLength(1);
+    expect(rows[0].properties).toMatchObject({ points: 40, daysBefore: 30 });
+  });
+});

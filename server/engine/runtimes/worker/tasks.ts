@@ -9,6 +9,7 @@ import { providersFromEnv, type Providers } from "@/server/engine/messaging/prov
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { expirePoints } from "@/server/loyalty/points-expiry";
+import { remindExpiringPoints } from "@/server/loyalty/points-expiring";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -32,6 +33,8 @@ export const CRONTAB = [
   // Every 10 minutes: settled days and days changed since are rolled up for Insights, and hourly the
   // radar's standard groups are recomputed (server/analytics/rollup.ts).
   `*/10 * * * * ${TASKS.refreshInsights} ?jobKey=${TASKS.refreshInsights}&max=3`,
+  // Hourly: members hear N days ahead that points are expiring (server/loyalty/points-expiring.ts; once per due date and lead time).
+  `5 * * * * ${TASKS.remindExpiringPoints} ?jobKey=${TASKS.remindExpiringPoints}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -126,6 +129,11 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.refreshInsights]: async (_payload, helpers) => {
       // A stop between chunks of days loses nothing: the next run rolls the rest.
       await refreshInsights(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.remindExpiringPoints]: async (_payload, helpers) => {
+      // A stop between ranges loses nothing: the next run sends what is left (once each).
+      await remindExpiringPoints(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {

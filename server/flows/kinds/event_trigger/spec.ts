@@ -11,6 +11,7 @@ export const memberEvents = {
   "points.earned": { en: "Points earned", "zh-CN": "获得积分" },
   "points.expiring": { en: "Points expiring", "zh-CN": "积分即将过期" },
   "points.expired": { en: "Points expired", "zh-CN": "积分已过期" },
+  "points.redeemed": { en: "Points redeemed", "zh-CN": "积分已兑换" },
   "tier.changed": { en: "Tier changed", "zh-CN": "等级变更" },
 } as const satisfies Record<string, Localized>;
 export type MemberEventName = keyof typeof memberEvents;

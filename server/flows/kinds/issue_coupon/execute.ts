@@ -1,6 +1,7 @@
 // Server-only (the lint rule keeps components/ away from execute.ts files).
 import { sql } from "@/server/db/sql";
-import { batchRows, suppressHoldout, type ExecContext, type Executor } from "@/server/engine/executor";
+import { suppressHoldout, type ExecContext, type Executor } from "@/server/engine/executor";
+import { issueCoupons } from "@/server/content/coupon-issue";
 import { inlineTemplateId } from "@/server/content/coupon-template-schema";
 import type { IssueCouponConfig } from "./spec";
 
@@ -19,56 +20,12 @@ async function templateIdFor(ctx: ExecContext<"issue_coupon">, config: IssueCoup
   return id;
 }
 
-/** Up to this many members, a batch locks each (template, member) rather than the template row. */
-const MEMBER_LOCKS_UP_TO = 64;
-
-// One INSERT … SELECT for the batch. The limits hold when several transactions issue at once:
-// - a template with a total stock is locked (FOR UPDATE) and its issued count kept, so the stock
-//   is counted exactly;
-// - otherwise only the per-member maximum needs guarding: a large batch (a broadcast chunk) locks
-//   the template row, while a small one (an event) takes a key-share lock on it, which the large
-//   batch's lock excludes, and an advisory lock per (template, member) — so events for different
-//   members issue in parallel instead of queueing behind one row.
-// Members over either limit get no coupon and move on. Codes and ids come from the database's
-// defaults; each coupon names the template revision whose terms it carries.
+// The issuing itself (stock, per-member maximum, locks, validity) is the content library's one
+// issuer: points redemptions issue through it too.
 export const execute: Executor<"issue_coupon"> = async (ctx) => {
   const batch = await suppressHoldout(ctx, "coupon");
   if (batch.length === 0) return { type: "branch", branch: "out" };
   const templateId = await templateIdFor(ctx, ctx.node.config);
-  const [limits] = await ctx.tx.query<{ limited: boolean }>(sql`SELECT total_limit IS NOT NULL AS limited FROM coupon_templates WHERE id = ${templateId}`);
-  if (!limits) throw new Error(`coupon template ${templateId} does not exist`);
-  const perMember = !limits.limited && batch.length <= MEMBER_LOCKS_UP_TO;
-  const [template] = await ctx.tx.query<{ remaining: number | null }>(sql`
-    SELECT CASE WHEN total_limit IS NULL THEN NULL ELSE greatest(total_limit - issued_count, 0) END AS remaining
-    FROM coupon_templates WHERE id = ${templateId} ${perMember ? sql`FOR KEY SHARE` : sql`FOR UPDATE`}`);
-  if (!template) throw new Error(`coupon template ${templateId} does not exist`);
-  if (perMember) {
-    const members = [...new Set(batch.map((b) => b.memberId))].sort((a, b) => a - b);
-    await ctx.tx.query(sql`SELECT pg_advisory_xact_lock(hashtext(${templateId}), m) FROM unnest(${members}::int[]) AS m ORDER BY m`);
-  }
-  const now = ctx.now.toISOString();
-  const issued = await ctx.effects.insert<{ id: string }>(
-    "coupons",
-    sql`
-      SELECT t.code_prefix || mf_coupon_code(), t.id, t.revision, b.member_id,
-             CASE WHEN t.valid_days IS NULL THEN greatest(${now}::timestamptz, coalesce(t.valid_from, ${now}::timestamptz)) ELSE ${now}::timestamptz END,
-             CASE WHEN t.valid_days IS NOT NULL THEN ${now}::timestamptz + make_interval(days => t.valid_days)
-                  ELSE coalesce(t.valid_to, ${now}::timestamptz + interval '30 days') END,
-             ${now}::timestamptz, b.journey_id, ${ctx.node.id}, b.visit, ${ctx.flow.flowId}
-      FROM ${batchRows(batch)} b CROSS JOIN coupon_templates t
-      WHERE t.id = ${templateId}
-        -- A fixed validity that has ended issues nothing.
-        AND (t.valid_days IS NOT NULL OR t.valid_to IS NULL OR t.valid_to > ${now}::timestamptz)
-        AND (SELECT count(*) FROM coupons c WHERE c.template_id = t.id AND c.member_id = b.member_id) < t.per_member_max
-      ORDER BY b.journey_id
-      LIMIT ${template.remaining}`,
-    ["code", "template_id", "template_revision", "member_id", "valid_from", "valid_to", "issued_at", "journey_id", "node_id", "visit", "flow_id"],
-    ["id"],
-  );
-  // The issued count is the stock's: kept for templates with a total stock only (an update of the
-  // template row would queue every issuing transaction behind the previous one).
-  if (issued.length > 0 && limits.limited) {
-    await ctx.effects.apply(sql`UPDATE coupon_templates SET issued_count = issued_count + ${issued.length}::int WHERE id = ${templateId}`);
-  }
+  await issueCoupons(ctx.tx, ctx.effects, templateId, batch, { flowId: ctx.flow.flowId, nodeId: ctx.node.id }, ctx.now);
   return { type: "branch", branch: "out" };
 };
