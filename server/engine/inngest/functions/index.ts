@@ -3,10 +3,12 @@
 // ingestion, the wait sweeper and the sender (README "How flows run").
 import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
+import { evaluateRulesRun } from "./evaluate-rules";
 import { expirePointsRun } from "./expire-points";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
+import { runTagJobsRun } from "./tag-jobs";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, runTagJobsRun, evaluateRulesRun];

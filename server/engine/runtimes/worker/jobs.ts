@@ -14,6 +14,8 @@ export const TASKS = {
   releaseDeadWorkers: "release_dead_workers",
   refreshMemberStats: "refresh_member_stats",
   expirePoints: "expire_points",
+  runTagJobs: "run_tag_jobs",
+  evaluateRules: "evaluate_rules",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */
@@ -53,4 +55,13 @@ export async function enqueueOccurrence(tx: Tx, occurrenceId: number): Promise<v
   await tx.execute(sql`
     SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.runOccurrence}, json_build_object('occurrenceId', ${occurrenceId}::int),
       job_key := ${occurrenceJobKey(occurrenceId)})`);
+}
+
+/**
+ * Runs the open bulk tag jobs now (server/loyalty/tags/jobs.ts), inside the caller's transaction:
+ * one pending job for all of them. A no-op under the Inngest runtime (its minute cron takes them).
+ */
+export async function queueTagJobs(tx: Tx): Promise<void> {
+  if (!(await queueInstalled(tx))) return;
+  await tx.execute(sql`SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.runTagJobs}, job_key := ${TASKS.runTagJobs}, max_attempts := 5)`);
 }

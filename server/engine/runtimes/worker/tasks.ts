@@ -8,6 +8,8 @@ import { providersFromEnv, type Providers } from "@/server/engine/messaging/prov
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { expirePoints } from "@/server/loyalty/points-expiry";
+import { evaluateRules } from "@/server/loyalty/tags/rules";
+import { runTagJobs } from "@/server/loyalty/tags/jobs";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -28,6 +30,10 @@ export const CRONTAB = [
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
+  // Every minute: bulk tag jobs left open (each is also queued when made); hourly at :30, after the
+  // statistics refresh: every rule tag and badge over all members (events re-evaluate their members at once).
+  `* * * * * ${TASKS.runTagJobs} ?jobKey=${TASKS.runTagJobs}&max=5`,
+  `30 * * * * ${TASKS.evaluateRules} ?jobKey=${TASKS.evaluateRules}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -117,6 +123,15 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.expirePoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes the rest.
       await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.runTagJobs]: async (_payload, helpers) => {
+      // A range per transaction; a stop between ranges loses nothing (the minute cron goes on).
+      await runTagJobs(pool, { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.evaluateRules]: async (_payload, helpers) => {
+      await evaluateRules(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {
