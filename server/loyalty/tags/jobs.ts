@@ -45,7 +45,7 @@ export async function createTagJob(tx: Tx, raw: z.input<typeof tagJobInput>, cre
     VALUES (${input.target === "tag" ? input.id : null}::int, ${input.target === "badge" ? input.id : null}::int, ${input.action}, ${audience.id}, ${count!.n}, ${createdBy})
     RETURNING id`);
   await queueTagJobs(tx);
-  return { id: job!.id, total: count!.n };
+  return { id: Number(job!.id), total: count!.n };
 }
 
 export type ChunkResult = { status: "done" | "running" | "idle"; done: number; changed: number };

@@ -62,7 +62,7 @@ export async function createTag(tx: Tx, raw: z.input<typeof tagCreateInput>): Pr
     INSERT INTO tags (name, category, color, kind, condition) VALUES (${input.name}, ${input.category}, ${input.color}, ${input.kind}, ${condition ? JSON.stringify(condition) : null}::jsonb)
     ON CONFLICT (name) DO NOTHING RETURNING id`);
   if (!row) throw new DomainError("conflict", `A tag named ${input.name} exists`, { field: "name" });
-  return row;
+  return { id: Number(row.id) };
 }
 
 export async function createBadge(tx: Tx, raw: z.input<typeof badgeCreateInput>): Promise<{ id: number }> {
@@ -72,7 +72,7 @@ export async function createBadge(tx: Tx, raw: z.input<typeof badgeCreateInput>)
     INSERT INTO badges (name, description, icon, kind, condition) VALUES (${input.name}, ${input.description}, ${input.icon}, ${input.kind}, ${condition ? JSON.stringify(condition) : null}::jsonb)
     ON CONFLICT (name) DO NOTHING RETURNING id`);
   if (!row) throw new DomainError("conflict", `A badge named ${input.name} exists`, { field: "name" });
-  return row;
+  return { id: Number(row.id) };
 }
 
 /** A rule's new condition; the caller evaluates it (cause "saved") once committed. */

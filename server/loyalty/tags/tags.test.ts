@@ -193,3 +193,42 @@ describe("badges", () => {
     expect(await ids(`SELECT member_id AS id FROM member_badges WHERE badge_id = $1 AND source = 'manual' ORDER BY 1`, [badge.id])).toEqual(members.slice(0, 4));
   });
 });
+
+describe("the flow tag action", () => {
+  it("changes tags through the same writer: tag.added once per member who lacked the tag, which starts other flows", async () => {
+    const { flowDraft, onceNow, publishDraft } = await import("@/server/flows/build");
+    const { runOccurrence, tick } = await import("@/server/engine/triggers");
+    // A flow started by tag.added of "Flowed" (its members enter as the tag lands).
+    const listener = await publishDraft(
+      t.db,
+      "On Flowed",
+      flowDraft(
+        [
+          { id: "start", kind: "event_trigger", config: { event: "tag.added", conditions: [{ path: "tag", operator: "eq", value: "Flowed" }] } },
+          { id: "done", kind: "exit", config: {} },
+        ],
+        ["start>done"],
+      ),
+    );
+    const [pre] = await q<{ id: number }>(`INSERT INTO tags (name) VALUES ('Flowed') RETURNING id`);
+    await t.pool.query(`INSERT INTO member_tags (member_id, tag_id) VALUES ($1, $2)`, [members[0], pre!.id]);
+    const tagger = await publishDraft(
+      t.db,
+      "Tag everyone",
+      flowDraft(
+        [
+          { id: "start", kind: "schedule_trigger", config: onceNow() },
+          { id: "tag", kind: "tag", config: { action: "add", tags: ["Flowed"] } },
+        ],
+        ["start>tag"],
+      ),
+    );
+    for (const id of await tick(pool)) await runOccurrence(pool, id, { chunkSize: 13 });
+    const lacked = members.slice(1);
+    expect(await ids(`SELECT member_id AS id FROM member_tags WHERE tag_id = $1 AND source = $2 ORDER BY 1`, [pre!.id, `flow:${tagger.flowId}`])).toEqual(lacked);
+    const events = await q<{ member_id: number; n: number }>(`SELECT member_id, count(*)::int AS n FROM member_events WHERE name = 'tag.added' AND properties->>'tag' = 'Flowed' GROUP BY 1 ORDER BY 1`);
+    expect(events.map((e) => e.member_id)).toEqual(lacked);
+    expect(events.every((e) => e.n === 1)).toBe(true);
+    expect(await ids(`SELECT member_id AS id FROM journeys WHERE flow_id = $1 ORDER BY 1`, [listener.flowId])).toEqual(lacked);
+  });
+});
