@@ -5,7 +5,7 @@
 // a condition audience. Each result is compared with plain SQL. Last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db, started if it is not running)
 import pg from "pg";
-import { createPool, withTransaction } from "../server/db/sql";
+import { createPool, statementProfile, withTransaction } from "../server/db/sql";
 import { and, or, rule } from "../server/audiences/condition";
 import { evaluateRules } from "../server/loyalty/tags/rules";
 import { createTagJob, runTagJobs } from "../server/loyalty/tags/jobs";
@@ -52,6 +52,10 @@ async function bench(databaseUrl: string) {
     started = performance.now();
     const [again] = await evaluateRules(pool, now, { only: { target: "tag", id: tag.id } });
     const againS = seconds(started);
+    if (statementProfile) {
+      // MEMBERFLOW_SQL_PROFILE=1: where the first evaluation spent its time, by statement.
+      for (const [statement, p] of [...statementProfile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.calls).padStart(6)}×  ${statement}`);
+    }
     console.log(`rule tag: ${first!.entered} entered (SQL says ${expected}) in ${firstS.toFixed(2)} s; unchanged re-run ${again!.entered}/${again!.left} in ${againS.toFixed(2)} s`);
 
     // A rule on city, then 5% of the members move.
