@@ -10,6 +10,7 @@ import { and, or, rule } from "../server/audiences/condition";
 import { evaluateRules } from "../server/loyalty/tags/rules";
 import { createTagJob, runTagJobs } from "../server/loyalty/tags/jobs";
 import { createTag } from "../server/loyalty/tags/service";
+import { ingestEvents } from "../server/events/ingest";
 import { withDatabase } from "../scripts/lib/dev-database";
 
 async function admin<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -43,10 +44,16 @@ async function bench(databaseUrl: string) {
     const members = await one(`SELECT count(*) FROM members`);
     await pool.query("ANALYZE");
 
+    // The same kind of event batch before any rule exists: what ingestion costs without them.
+    const baselineBatch = (await pool.query<{ id: number }>(`SELECT id FROM members WHERE id % 97 = 2 ORDER BY id LIMIT 1000`)).rows;
+    let started = performance.now();
+    await ingestEvents(pool, baselineBatch.map((m) => ({ id: `bench-base-${m.id}`, memberId: m.id, name: "app.opened", occurredAt: now })), { now });
+    const baselineS = seconds(started);
+
     const loyal = or(rule("order_count", "gte", { window: { kind: "last_days", days: 365 }, value: 2 }), rule("spend", "gte", { window: { kind: "all_time" }, value: 1000 }));
     const tag = await withTransaction(pool, (tx) => createTag(tx, { name: "Bench loyal", kind: "rule", condition: and(loyal) }));
     const expected = await one(`SELECT count(*) FROM member_stats WHERE orders_365d >= 2 OR total_spend >= 1000`);
-    let started = performance.now();
+    started = performance.now();
     const [first] = await evaluateRules(pool, now, { only: { target: "tag", id: tag.id } });
     const firstS = seconds(started);
     started = performance.now();
@@ -72,6 +79,13 @@ async function bench(databaseUrl: string) {
     const movedOut = before - (after - movedIn);
     console.log(`city rule after 5% moved: +${moved!.entered} −${moved!.left} (SQL: +${movedIn} −${movedOut}) in ${movedS.toFixed(2)} s`);
 
+    // An event batch of 1,000 members: both rules re-evaluated for them inside the ingest transaction.
+    const batch = (await pool.query<{ id: number }>(`SELECT id FROM members WHERE id % 97 = 1 ORDER BY id LIMIT 1000`)).rows;
+    started = performance.now();
+    await ingestEvents(pool, batch.map((m) => ({ id: `bench-visit-${m.id}`, memberId: m.id, name: "app.opened", occurredAt: now })), { now });
+    const ingestS = seconds(started);
+    console.log(`1,000 events ingested with 2 rule tags re-evaluated for their members in ${ingestS.toFixed(2)} s (${baselineS.toFixed(2)} s before any rule)`);
+
     // A bulk add of a manual tag on a condition audience.
     const [audience] = (await pool.query<{ id: string }>(`INSERT INTO audiences (id, name, kind, condition) VALUES ('bench-tags', 'Bench', 'condition', $1) RETURNING id`, [JSON.stringify(and(loyal))])).rows;
     const [manual] = (await pool.query<{ id: number }>(`INSERT INTO tags (name) VALUES ('Bench manual') RETURNING id`)).rows;
@@ -86,7 +100,7 @@ async function bench(databaseUrl: string) {
     const ok = first!.entered === expected && again!.entered + again!.left === 0 && moved!.entered === movedIn && moved!.left === movedOut && tagged === job.total;
     if (!ok) process.exitCode = 1;
     console.log(
-      `members=${members} rule_first_s=${firstS.toFixed(2)} rule_entered=${first!.entered} rule_expected=${expected} rule_rerun_s=${againS.toFixed(2)} rule_moved_s=${movedS.toFixed(2)} bulk_job_s=${jobS.toFixed(2)} bulk_members=${tagged} tag_events=${events} ok=${ok}`,
+      `members=${members} rule_first_s=${firstS.toFixed(2)} rule_entered=${first!.entered} rule_expected=${expected} rule_rerun_s=${againS.toFixed(2)} rule_moved_s=${movedS.toFixed(2)} ingest_1000_s=${ingestS.toFixed(2)} ingest_1000_no_rules_s=${baselineS.toFixed(2)} bulk_job_s=${jobS.toFixed(2)} bulk_members=${tagged} tag_events=${events} ok=${ok}`,
     );
   } finally {
     await pool.end();
