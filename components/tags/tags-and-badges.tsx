@@ -46,8 +46,12 @@ export function TagsAndBadges() {
   const t = useTranslations("tags");
   const trpc = useTRPC();
   const mayEdit = useCan("editAudiences");
-  const tags = useQuery(trpc.tags.list.queryOptions());
-  const badges = useQuery(trpc.tags.badges.queryOptions());
+  // After a rule is saved its evaluation runs in the background: the lists refresh meanwhile.
+  const [pollUntil, setPollUntil] = React.useState(0);
+  const refetchInterval = () => (Date.now() < pollUntil ? 2000 : false);
+  const tags = useQuery({ ...trpc.tags.list.queryOptions(), refetchInterval });
+  const badges = useQuery({ ...trpc.tags.badges.queryOptions(), refetchInterval });
+  const onQueued = React.useCallback(() => setPollUntil(Date.now() + 120_000), []);
   const [creating, setCreating] = React.useState<Target | null>(null);
   const [editing, setEditing] = React.useState<{ target: Target; row: Row } | null>(null);
   const [bulk, setBulk] = React.useState<{ target: Target; row: Row } | null>(null);
@@ -83,6 +87,7 @@ export function TagsAndBadges() {
                   onEdit={() => setEditing({ target, row })}
                   onBulk={() => setBulk({ target, row })}
                   onRuns={() => setRunsOf({ target, row })}
+                  onQueued={onQueued}
                 />
               ))}
         </TableBody>
@@ -121,23 +126,54 @@ export function TagsAndBadges() {
         </TabsContent>
       </Tabs>
       <RecentJobs />
-      {creating ? <RuleDialog target={creating} onClose={() => setCreating(null)} /> : null}
-      {editing ? <RuleDialog target={editing.target} row={editing.row} onClose={() => setEditing(null)} /> : null}
+      {creating ? <RuleDialog target={creating} onQueued={onQueued} onClose={() => setCreating(null)} /> : null}
+      {editing ? <RuleDialog target={editing.target} row={editing.row} onQueued={onQueued} onClose={() => setEditing(null)} /> : null}
       {bulk ? <JobDialog target={bulk.target} row={bulk.row} onClose={() => setBulk(null)} /> : null}
       {runsOf ? <RunsDialog target={runsOf.target} row={runsOf.row} onClose={() => setRunsOf(null)} /> : null}
     </div>
   );
 }
 
-function RowView({ target, row, mayEdit, onEdit, onBulk, onRuns }: { target: Target; row: Row; mayEdit: boolean; onEdit: () => void; onBulk: () => void; onRuns: () => void }) {
+/** What the server said of a saved rule's evaluation: started in the background, or done (with counts). */
+type Evaluation = { queued: true } | { queued: false; entered: number; left: number } | null;
+
+function useEvaluationToast(onQueued: () => void) {
+  const t = useTranslations("tags");
+  return (evaluation: Evaluation) => {
+    if (evaluation?.queued) {
+      toast.success(t("form.evaluating"));
+      onQueued();
+    } else if (evaluation) toast.success(t("form.saved", { entered: evaluation.entered, left: evaluation.left }));
+    else toast.success(t("form.created"));
+  };
+}
+
+function RowView({
+  target,
+  row,
+  mayEdit,
+  onEdit,
+  onBulk,
+  onRuns,
+  onQueued,
+}: {
+  target: Target;
+  row: Row;
+  mayEdit: boolean;
+  onEdit: () => void;
+  onBulk: () => void;
+  onRuns: () => void;
+  onQueued: () => void;
+}) {
   const t = useTranslations("tags");
   const format = useFormatter();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
+  const announce = useEvaluationToast(onQueued);
   const evaluate = useMutation(
     trpc.tags.evaluate.mutationOptions({
       onSuccess: (r) => {
-        toast.success(t("form.saved", r));
+        announce(r);
         void queryClient.invalidateQueries({ queryKey: trpc.tags.pathKey() });
       },
       onError: (e) => toast.error(t("form.failed"), e.message),
@@ -184,22 +220,23 @@ function RowView({ target, row, mayEdit, onEdit, onBulk, onRuns }: { target: Tar
 }
 
 /** New tag or badge (manual or rule), or a rule's new condition. */
-function RuleDialog({ target, row, onClose }: { target: Target; row?: Row; onClose: () => void }) {
+function RuleDialog({ target, row, onClose, onQueued }: { target: Target; row?: Row; onClose: () => void; onQueued: () => void }) {
   const t = useTranslations("tags");
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [name, setName] = React.useState(row?.name ?? "");
   const [kind, setKind] = React.useState<"manual" | "rule">(row ? "rule" : "manual");
   const [tree, setTree] = React.useState<ConditionTree>((row?.condition as ConditionTree | null) ?? emptyConditionTree());
-  const done = (message: string) => {
-    toast.success(message);
+  const announce = useEvaluationToast(onQueued);
+  const done = (evaluation: Evaluation) => {
+    announce(evaluation);
     void queryClient.invalidateQueries({ queryKey: trpc.tags.pathKey() });
     onClose();
   };
   const onError = (e: { message: string }) => toast.error(t("form.failed"), e.message);
-  const createTag = useMutation(trpc.tags.createTag.mutationOptions({ onSuccess: () => done(t("form.created")), onError }));
-  const createBadge = useMutation(trpc.tags.createBadge.mutationOptions({ onSuccess: () => done(t("form.created")), onError }));
-  const saveRule = useMutation(trpc.tags.saveRule.mutationOptions({ onSuccess: (r) => done(t("form.saved", r)), onError }));
+  const createTag = useMutation(trpc.tags.createTag.mutationOptions({ onSuccess: (r) => done(r.evaluation), onError }));
+  const createBadge = useMutation(trpc.tags.createBadge.mutationOptions({ onSuccess: (r) => done(r.evaluation), onError }));
+  const saveRule = useMutation(trpc.tags.saveRule.mutationOptions({ onSuccess: (r) => done(r), onError }));
   const pending = createTag.isPending || createBadge.isPending || saveRule.isPending;
 
   const submit = () => {

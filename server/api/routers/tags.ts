@@ -1,13 +1,13 @@
 // Tags & badges API: the lists, rule runs and their members, bulk jobs (made here, run by the
 // runtimes, polled for progress), and one member's tags, badges and history. Thin: the logic lives
 // in server/loyalty/tags. Changes commit with their audit entry; a saved rule is then evaluated
-// over all members at once (cause "saved"), so the list shows its members straight away.
+// over all members in the background (cause "saved"), on the engine's runtime.
 import type { Prisma } from "@prisma/client";
 import { createTRPCRouter, permissionProcedure, protectedProcedure } from "@/server/api/trpc";
 import { audit } from "@/server/audit/service";
 import { prismaTx, sharedPool, withTransaction } from "@/server/db/sql";
 import { createTagJob } from "@/server/loyalty/tags/jobs";
-import { evaluateRules } from "@/server/loyalty/tags/rules";
+import { evaluateSoon } from "@/server/loyalty/tags/evaluate-soon";
 import {
   badgeCreateInput,
   memberTagsInput,
@@ -24,11 +24,8 @@ import { createBadge, createTag, getTagJob, listBadges, listTags, memberTagHisto
 const editors = permissionProcedure("editAudiences");
 const read = <T>(work: Parameters<typeof withTransaction<T>>[1]) => withTransaction(sharedPool(), work);
 
-/** Evaluates one rule over all members now; returns who entered and left. */
-async function evaluateSaved(target: "tag" | "badge", id: number) {
-  const [run] = await evaluateRules(sharedPool(), new Date(), { only: { target, id }, cause: "saved" });
-  return { entered: run?.entered ?? 0, left: run?.left ?? 0 };
-}
+/** A saved rule is evaluated over all members in the background (the list shows its run when done). */
+const evaluateSaved = (target: "tag" | "badge", id: number) => evaluateSoon(sharedPool(), { target, id });
 
 export const tagsRouter = createTRPCRouter({
   list: protectedProcedure.query(() => read((tx) => listTags(tx))),
@@ -45,7 +42,7 @@ export const tagsRouter = createTRPCRouter({
       await audit(tx, ctx.session, { action: "tag.create", entityType: "tag", entityId: String(created.id), details: { name: input.name, kind: input.kind } });
       return created;
     });
-    return { ...tag, ...(input.kind === "rule" ? await evaluateSaved("tag", tag.id) : { entered: 0, left: 0 }) };
+    return { ...tag, evaluation: input.kind === "rule" ? await evaluateSaved("tag", tag.id) : null };
   }),
   createBadge: editors.input(badgeCreateInput).mutation(async ({ ctx, input }) => {
     const badge = await ctx.db.$transaction(async (tx) => {
@@ -53,7 +50,7 @@ export const tagsRouter = createTRPCRouter({
       await audit(tx, ctx.session, { action: "badge.create", entityType: "badge", entityId: String(created.id), details: { name: input.name, kind: input.kind } });
       return created;
     });
-    return { ...badge, ...(input.kind === "rule" ? await evaluateSaved("badge", badge.id) : { entered: 0, left: 0 }) };
+    return { ...badge, evaluation: input.kind === "rule" ? await evaluateSaved("badge", badge.id) : null };
   }),
   saveRule: editors.input(ruleSaveInput).mutation(async ({ ctx, input }) => {
     await ctx.db.$transaction(async (tx) => {
@@ -62,7 +59,7 @@ export const tagsRouter = createTRPCRouter({
     });
     return evaluateSaved(input.target, input.id);
   }),
-  /** Evaluates a rule now, outside its schedule. */
+  /** Evaluates a rule soon, outside its schedule. */
   evaluate: editors.input(ruleRefInput).mutation(({ input }) => evaluateSaved(input.target, input.id)),
   /** Starts a bulk add/remove (tag) or grant (badge) on an audience; poll `job` for progress. */
   startJob: editors.input(tagJobInput).mutation(({ ctx, input }) =>

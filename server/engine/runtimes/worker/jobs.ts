@@ -65,3 +65,15 @@ export async function queueTagJobs(tx: Tx): Promise<void> {
   if (!(await queueInstalled(tx))) return;
   await tx.execute(sql`SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.runTagJobs}, job_key := ${TASKS.runTagJobs}, max_attempts := 5)`);
 }
+
+/**
+ * Evaluates one rule tag or badge soon (after it was saved), inside the caller's transaction;
+ * false when no queue is installed here (the caller decides what to do instead).
+ */
+export async function queueRuleEvaluation(tx: Tx, rule: { target: "tag" | "badge"; id: number }): Promise<boolean> {
+  if (!(await queueInstalled(tx))) return false;
+  await tx.execute(sql`
+    SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.evaluateRules}, json_build_object('target', ${rule.target}::text, 'id', ${rule.id}::int),
+      job_key := ${`${TASKS.evaluateRules}:${rule.target}:${rule.id}`}, max_attempts := 3)`);
+  return true;
+}

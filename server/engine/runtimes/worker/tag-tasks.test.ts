@@ -49,5 +49,12 @@ describe("tag tasks (graphile-worker)", () => {
       { tag_id: 2, n: 2 },
     ]);
     expect((await t.pool.query(`SELECT count(*)::int AS n FROM tag_changes`)).rows).toEqual([{ n: 6 }]);
+    // A rule just saved: the job names it, and only it is evaluated.
+    await tasks[TASKS.evaluateRules]!({ target: "tag", id: 2 }, helpers);
+    expect((await t.pool.query(`SELECT tag_id, cause FROM rule_runs ORDER BY id`)).rows).toEqual([
+      { tag_id: 2, cause: "schedule" },
+      { tag_id: 2, cause: "schedule" },
+      { tag_id: 2, cause: "saved" },
+    ]);
   });
 });

@@ -63,6 +63,11 @@ function occurrenceIdOf(payload: unknown): number {
   return id;
 }
 
+function ruleOf(payload: unknown): { target: "tag" | "badge"; id: number } | undefined {
+  const p = payload as { target?: unknown; id?: unknown } | null;
+  return (p?.target === "tag" || p?.target === "badge") && typeof p.id === "number" ? { target: p.target, id: p.id } : undefined;
+}
+
 export function createTaskList(options: TaskOptions): TaskList {
   const { pool } = options;
   const sliceMs = options.occurrenceSliceMs ?? 20_000;
@@ -130,8 +135,10 @@ export function createTaskList(options: TaskOptions): TaskList {
       await runTagJobs(pool, { stopping: () => mustYield(helpers) });
     },
 
-    [TASKS.evaluateRules]: async (_payload, helpers) => {
-      await evaluateRules(pool, new Date(), { stopping: () => mustYield(helpers) });
+    [TASKS.evaluateRules]: async (payload, helpers) => {
+      // With { target, id }: one rule just saved; without (the crontab): every rule.
+      const only = ruleOf(payload);
+      await evaluateRules(pool, new Date(), { only, cause: only ? "saved" : "schedule", stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {
