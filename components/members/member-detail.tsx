@@ -15,6 +15,7 @@ import { MemberPrivacy } from "@/components/members/member-privacy";
 import { MemberOrders } from "@/components/members/member-orders";
 import { MemberPoints } from "@/components/members/member-points";
 import { MemberTimeline } from "@/components/members/member-timeline";
+import { MemberTags } from "@/components/members/member-tags";
 import { useMemberLabels } from "@/components/members/labels";
 
 function Field({ label, children }: { label: string; children: React.ReactNode }) {
@@ -168,6 +169,7 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         <MemberPrivacy member={member} />
 
         <MemberPoints memberId={member.id} />
+        <MemberTags memberId={member.id} />
 
         <div className="grid gap-4 xl:grid-cols-5">
           <MemberOrders memberId={member.id} first={member.orders} className="xl:col-span-3" />

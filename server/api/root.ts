@@ -9,6 +9,7 @@ import { insightsRouter } from "@/server/api/routers/insights";
 import { loyaltyRouter } from "@/server/api/routers/loyalty";
 import { membersRouter } from "@/server/api/routers/members";
 import { storefrontRouter } from "@/server/api/routers/storefront";
+import { tagsRouter } from "@/server/api/routers/tags";
 import { authRouter, usersRouter } from "@/server/api/routers/users";
 
 /**
@@ -25,6 +26,7 @@ export const appRouter = createTRPCRouter({
   content: contentRouter,
   insights: insightsRouter,
   loyalty: loyaltyRouter,
+  tags: tagsRouter,
   auth: authRouter,
   users: usersRouter,
   audit: auditRouter,

@@ -32,7 +32,11 @@ async function audit(db: Db | Prisma.TransactionClient, actor: string, action: s
 
 /** Member ids of a saved audience, as a subquery (`SELECT … AS id`): flow entry and analytics. */
 export async function audienceMembersSql(db: Db, id: string, now = new Date()): Promise<Prisma.Sql> {
-  const a = await findOrThrow(db, id);
+  return membersOfAudience(await findOrThrow(db, id), now);
+}
+
+/** The same subquery for an audience row already loaded (e.g. inside a raw-SQL transaction). */
+export function membersOfAudience(a: { id: string; kind: string; condition: unknown }, now = new Date()): Prisma.Sql {
   if (a.kind === "static") return sql`SELECT am.member_id AS id FROM audience_members am WHERE am.audience_id = ${a.id}`;
   return membersMatching(a.condition as ConditionTree, { now });
 }

@@ -8,6 +8,7 @@ import { propertiesMatch, type PropertyCondition } from "./property-conditions";
 import { resolveEvents, type RecordedEvent } from "@/server/engine/waits";
 import { enterMembers } from "@/server/engine/triggers";
 import { loadVersion, NodeCounts } from "@/server/engine/journeys";
+import { evaluateRulesFor, RULE_OUTPUT_EVENTS } from "@/server/loyalty/tags/rules";
 
 export const ingestEventSchema = z.object({
   id: z.string().min(1).max(200),
@@ -64,6 +65,9 @@ export async function ingestEventsIn(tx: Tx, raw: IngestEvent[], options: Ingest
     occurredAt: r.occurred_at,
   }));
   if (options.apply && fresh.length > 0) await options.apply(tx, fresh);
+  // Rule tags and badges follow the members' data at once (before flows react to these events);
+  // the tag and badge events rule runs emit do not re-evaluate rules (no loop between rules).
+  await evaluateRulesFor(tx, fresh.filter((e) => !RULE_OUTPUT_EVENTS.includes(e.name)).map((e) => e.memberId), now);
   const resolved = await resolveEvents(tx, fresh, now);
   const entered = await enterEventTriggered(tx, fresh, source, now);
   return { accepted: fresh.length, duplicates: events.length - fresh.length - unknownMembers, unknownMembers, entered, ...resolved };

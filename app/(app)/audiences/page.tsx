@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { FileSpreadsheetIcon, PlusIcon } from "lucide-react";
+import { FileSpreadsheetIcon, PlusIcon, TagsIcon } from "lucide-react";
 
 import { getT } from "@/lib/i18n/server";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
@@ -14,7 +14,16 @@ export async function generateMetadata(): Promise<Metadata> {
 }
 
 export default async function AudiencesPage() {
-  const [t, e, mayEdit] = await Promise.all([getT("audiences"), getT("audienceEditor"), sessionCan("editAudiences")]);
+  const [t, e, g, mayEdit] = await Promise.all([getT("audiences"), getT("audienceEditor"), getT("tags"), sessionCan("editAudiences")]);
+  // Tags & badges live beside the audiences they are set on (everyone may look).
+  const tagsLink = (
+    <Button variant="outline" asChild>
+      <Link href="/audiences/tags" data-testid="open-tags">
+        <TagsIcon />
+        {g("openFromAudiences")}
+      </Link>
+    </Button>
+  );
   return (
     <>
       <PageHeader
@@ -23,6 +32,7 @@ export default async function AudiencesPage() {
         actions={
           mayEdit ? (
             <>
+              {tagsLink}
               <Button variant="outline" asChild>
                 <Link href="/audiences/new?kind=static">
                   <FileSpreadsheetIcon />
@@ -36,7 +46,9 @@ export default async function AudiencesPage() {
                 </Link>
               </Button>
             </>
-          ) : null
+          ) : (
+            tagsLink
+          )
         }
       />
       <PageBody>

@@ -4,6 +4,7 @@ import { useWatch } from "react-hook-form";
 import { useLocale, useTranslations } from "use-intl";
 
 import { findNodeKindSpec } from "@/server/flows/kinds";
+import { memberEvents } from "@/server/flows/kinds/event_trigger/spec";
 import { Input } from "@/components/ui/input";
 import { Select, SelectContent, SelectItem, SelectTrigger, SelectValue } from "@/components/ui/select";
 import { DurationField, Field, PropertyConditionsField, useKindForm, type InspectorProps } from "../fields";
@@ -78,7 +79,13 @@ export function WaitForResponseInspector(props: InspectorProps) {
       ) : null}
       {event.type === "custom" ? (
         <Field label={t("eventName")} form={form} path="event.name">
-          <Input className="font-mono text-xs" placeholder="app.opened" {...form.register("event.name")} />
+          <Input className="font-mono text-xs" placeholder="app.opened" list="response-event-names" {...form.register("event.name")} />
+          {/* The product's own events (tag.added, badge.granted, tier.changed …) as suggestions; any name may be typed. */}
+          <datalist id="response-event-names">
+            {Object.keys(memberEvents).map((name) => (
+              <option key={name} value={name} />
+            ))}
+          </datalist>
         </Field>
       ) : null}
       {event.type === "custom" || event.type === "order.placed" ? (

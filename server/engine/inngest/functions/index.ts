@@ -3,6 +3,7 @@
 // ingestion, the wait sweeper and the sender (README "How flows run").
 import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
+import { evaluateRulesRun } from "./evaluate-rules";
 import { expirePointsRun } from "./expire-points";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshInsightsRun } from "./refresh-insights";
@@ -10,6 +11,7 @@ import { refreshMemberStatsHourly } from "./refresh-member-stats";
 import { remindExpiringPointsRun } from "./remind-expiring-points";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
+import { runTagJobsRun } from "./tag-jobs";
 
 export const inngestFunctions = [
   engineTick,
@@ -21,4 +23,6 @@ export const inngestFunctions = [
   expirePointsRun,
   remindExpiringPointsRun,
   refreshInsightsRun,
+  runTagJobsRun,
+  evaluateRulesRun,
 ];

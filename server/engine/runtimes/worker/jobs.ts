@@ -16,6 +16,8 @@ export const TASKS = {
   expirePoints: "expire_points",
   refreshInsights: "refresh_insights",
   remindExpiringPoints: "remind_expiring_points",
+  runTagJobs: "run_tag_jobs",
+  evaluateRules: "evaluate_rules",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */
@@ -55,4 +57,25 @@ export async function enqueueOccurrence(tx: Tx, occurrenceId: number): Promise<v
   await tx.execute(sql`
     SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.runOccurrence}, json_build_object('occurrenceId', ${occurrenceId}::int),
       job_key := ${occurrenceJobKey(occurrenceId)})`);
+}
+
+/**
+ * Runs the open bulk tag jobs now (server/loyalty/tags/jobs.ts), inside the caller's transaction:
+ * one pending job for all of them. A no-op under the Inngest runtime (its minute cron takes them).
+ */
+export async function queueTagJobs(tx: Tx): Promise<void> {
+  if (!(await queueInstalled(tx))) return;
+  await tx.execute(sql`SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.runTagJobs}, job_key := ${TASKS.runTagJobs}, max_attempts := 5)`);
+}
+
+/**
+ * Evaluates one rule tag or badge soon (after it was saved), inside the caller's transaction;
+ * false when no queue is installed here (the caller decides what to do instead).
+ */
+export async function queueRuleEvaluation(tx: Tx, rule: { target: "tag" | "badge"; id: number }): Promise<boolean> {
+  if (!(await queueInstalled(tx))) return false;
+  await tx.execute(sql`
+    SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.evaluateRules}, json_build_object('target', ${rule.target}::text, 'id', ${rule.id}::int),
+      job_key := ${`${TASKS.evaluateRules}:${rule.target}:${rule.id}`}, max_attempts := 3)`);
+  return true;
 }

@@ -10,6 +10,8 @@ import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { expirePoints } from "@/server/loyalty/points-expiry";
 import { remindExpiringPoints } from "@/server/loyalty/points-expiring";
+import { evaluateRules } from "@/server/loyalty/tags/rules";
+import { runTagJobs } from "@/server/loyalty/tags/jobs";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -35,6 +37,10 @@ export const CRONTAB = [
   `*/10 * * * * ${TASKS.refreshInsights} ?jobKey=${TASKS.refreshInsights}&max=3`,
   // Hourly: members hear N days ahead that points are expiring (server/loyalty/points-expiring.ts; once per due date and lead time).
   `5 * * * * ${TASKS.remindExpiringPoints} ?jobKey=${TASKS.remindExpiringPoints}&max=3`,
+  // Every minute: bulk tag jobs left open (each is also queued when made); hourly at :30, after the
+  // statistics refresh: every rule tag and badge over all members (events re-evaluate their members at once).
+  `* * * * * ${TASKS.runTagJobs} ?jobKey=${TASKS.runTagJobs}&max=5`,
+  `30 * * * * ${TASKS.evaluateRules} ?jobKey=${TASKS.evaluateRules}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -62,6 +68,11 @@ function occurrenceIdOf(payload: unknown): number {
   const id = (payload as { occurrenceId?: unknown } | null)?.occurrenceId;
   if (typeof id !== "number" || !Number.isInteger(id)) throw new Error(`run_occurrence needs { occurrenceId: number }, got ${JSON.stringify(payload)}`);
   return id;
+}
+
+function ruleOf(payload: unknown): { target: "tag" | "badge"; id: number } | undefined {
+  const p = payload as { target?: unknown; id?: unknown } | null;
+  return (p?.target === "tag" || p?.target === "badge") && typeof p.id === "number" ? { target: p.target, id: p.id } : undefined;
 }
 
 export function createTaskList(options: TaskOptions): TaskList {
@@ -134,6 +145,17 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.remindExpiringPoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run sends what is left (once each).
       await remindExpiringPoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.runTagJobs]: async (_payload, helpers) => {
+      // A range per transaction; a stop between ranges loses nothing (the minute cron goes on).
+      await runTagJobs(pool, { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.evaluateRules]: async (payload, helpers) => {
+      // With { target, id }: one rule just saved; without (the crontab): every rule.
+      const only = ruleOf(payload);
+      await evaluateRules(pool, new Date(), { only, cause: only ? "saved" : "schedule", stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {

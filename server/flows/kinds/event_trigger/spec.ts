@@ -13,6 +13,9 @@ export const memberEvents = {
   "points.expired": { en: "Points expired", "zh-CN": "积分已过期" },
   "points.redeemed": { en: "Points redeemed", "zh-CN": "积分已兑换" },
   "tier.changed": { en: "Tier changed", "zh-CN": "等级变更" },
+  "tag.added": { en: "Tag added", "zh-CN": "添加标签" },
+  "tag.removed": { en: "Tag removed", "zh-CN": "移除标签" },
+  "badge.granted": { en: "Badge granted", "zh-CN": "获得徽章" },
 } as const satisfies Record<string, Localized>;
 export type MemberEventName = keyof typeof memberEvents;
 
