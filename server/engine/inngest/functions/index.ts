@@ -4,9 +4,10 @@
 import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
 import { expirePointsRun } from "./expire-points";
+import { evaluateTiersRun } from "./evaluate-tiers";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, evaluateTiersRun];

@@ -14,6 +14,7 @@ export const TASKS = {
   releaseDeadWorkers: "release_dead_workers",
   refreshMemberStats: "refresh_member_stats",
   expirePoints: "expire_points",
+  evaluateTiers: "evaluate_tiers",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */

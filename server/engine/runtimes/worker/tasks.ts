@@ -8,6 +8,7 @@ import { providersFromEnv, type Providers } from "@/server/engine/messaging/prov
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { expirePoints } from "@/server/loyalty/points-expiry";
+import { evaluateTiers } from "@/server/loyalty/tiers/evaluate";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -28,6 +29,9 @@ export const CRONTAB = [
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
+  // Hourly at :05: growth value lapses, and the first run after a period ends downgrades
+  // (server/loyalty/tiers/evaluate.ts; any run in a period reaches the same verdicts, once each).
+  `5 * * * * ${TASKS.evaluateTiers} ?jobKey=${TASKS.evaluateTiers}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -117,6 +121,11 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.expirePoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes the rest.
       await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.evaluateTiers]: async (_payload, helpers) => {
+      // A stop between ranges loses nothing: the next run takes them all again, changing nothing twice.
+      await evaluateTiers(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {
