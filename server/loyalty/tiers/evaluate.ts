@@ -14,13 +14,13 @@
 import { sql, withTransaction, type Pool, type Tx } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL } from "@/server/events/ingest";
 import { loadProgram } from "@/server/loyalty/program";
-import { applyTierChanges, tierChangedEvents, upgradesOf } from "./changes";
-import { refreshGrowth } from "./growth";
-import { evaluationPeriodOf, type TierProgram } from "./program-schema";
+import { tierChangedEvents, updateStandings, type Evaluation } from "./changes";
+import { evaluationPeriodOf } from "./program-schema";
 import { loadTierProgram } from "./program";
 
 /** `next`: the member id to continue from (null when every range was done). */
-export type EvaluationRun = { period: string; lapsed: number; up: number; down: number; chunks: number; next: number | null };
+/** `written`: members whose row changed (growth value lapsed, level moved, or both). */
+export type EvaluationRun = { period: string; written: number; up: number; down: number; chunks: number; next: number | null };
 
 export type EvaluationOptions = {
   /** Member ids per transaction (default 20,000). */
@@ -32,39 +32,14 @@ export type EvaluationOptions = {
   stopping?: () => boolean;
 };
 
-/** Downgrades of the members of [lo, hi] at the evaluation that began at `start`. */
-function downgradesOf(lo: number, hi: number, start: Date, key: string, rule: TierProgram["evaluation"]["downgrade"]) {
-  return sql`
-    WITH lv AS (SELECT array_agg(id ORDER BY rank) AS ids, array_agg(growth_threshold ORDER BY rank) AS th FROM tiers),
-    at_start AS (
-      SELECT member_id, sum(amount)::int AS value FROM growth_entries
-      WHERE member_id BETWEEN ${lo} AND ${hi} AND earned_at < ${start} AND (expires_at IS NULL OR expires_at > ${start})
-      GROUP BY member_id
-    ), m AS (
-      SELECT m.id, array_position(lv.ids, m.tier_id) AS cur, lv.ids,
-             greatest(1, width_bucket(coalesce(s.value, 0), lv.th)) AS at_start,
-             greatest(1, width_bucket(m.growth_value, lv.th)) AS reach
-      FROM members m CROSS JOIN lv LEFT JOIN at_start s ON s.member_id = m.id
-      WHERE m.id BETWEEN ${lo} AND ${hi} AND m.tier_since < ${start}
-    ), verdict AS (
-      SELECT id, cur, ids, greatest(reach, CASE WHEN ${rule} = 'one_level' THEN greatest(at_start, cur - 1) ELSE at_start END) AS landing
-      FROM m WHERE at_start < cur
-    )
-    SELECT id AS member_id, ids[landing] AS to_tier_id, 'evaluation' AS reason, 'eval:' || ${key}::text || ':' || id AS change_key
-    FROM verdict WHERE landing < cur`;
-}
-
-/** One range: lapse, downgrades, upgrades, events. */
-async function evaluateRange(tx: Tx, lo: number, hi: number, now: Date, period: { key: string; start: Date }, rule: TierProgram["evaluation"]["downgrade"]) {
+/** One range: growth values lapse, levels follow (up, and down at the period's evaluation), events. */
+async function evaluateRange(tx: Tx, lo: number, hi: number, now: Date, evaluation: Evaluation) {
   // Lock the range's members in id order without shipping their ids.
   await tx.query(sql`SELECT count(*) FROM (SELECT id FROM members WHERE id BETWEEN ${lo} AND ${hi} ORDER BY id FOR UPDATE) locked`);
-  const scope = sql`SELECT id FROM members WHERE id BETWEEN ${lo} AND ${hi}`;
-  const lapsed = await refreshGrowth(tx, scope, now);
-  const down = await applyTierChanges(tx, downgradesOf(lo, hi, period.start, period.key, rule), now);
-  const up = await applyTierChanges(tx, upgradesOf(scope), now);
-  const events = tierChangedEvents([...down, ...up], now);
+  const { changes, values } = await updateStandings(tx, { lo, hi }, now, evaluation);
+  const events = tierChangedEvents(changes, now);
   for (let i = 0; i < events.length; i += MAX_EVENTS_PER_CALL) await ingestEventsIn(tx, events.slice(i, i + MAX_EVENTS_PER_CALL), { now });
-  return { lapsed, up: up.length, down: down.filter((d) => d.direction === "down").length };
+  return { written: values, up: changes.filter((c) => c.direction === "up").length, down: changes.filter((c) => c.direction === "down").length };
 }
 
 export async function evaluateTiers(pool: Pool, now: Date, options: EvaluationOptions = {}): Promise<EvaluationRun> {
@@ -72,16 +47,16 @@ export async function evaluateTiers(pool: Pool, now: Date, options: EvaluationOp
   const { program, timezone } = await withTransaction(pool, async (tx) => ({ program: await loadTierProgram(tx), timezone: (await loadProgram(tx)).timezone }));
   const period = evaluationPeriodOf(now, program.evaluation.period, timezone);
   const [bounds] = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM members WHERE id >= $1`, [options.from ?? 0]).then((r) => r.rows);
-  const run: EvaluationRun = { period: period.key, lapsed: 0, up: 0, down: 0, chunks: 0, next: null };
+  const run: EvaluationRun = { period: period.key, written: 0, up: 0, down: 0, chunks: 0, next: null };
   if (bounds?.lo == null || bounds.hi == null) return run;
   for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
     if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
       run.next = lo;
       break;
     }
-    const part = await withTransaction(pool, (tx) => evaluateRange(tx, lo, lo + rangeSize - 1, now, period, program.evaluation.downgrade));
+    const part = await withTransaction(pool, (tx) => evaluateRange(tx, lo, lo + rangeSize - 1, now, { ...period, rule: program.evaluation.downgrade }));
     run.chunks += 1;
-    run.lapsed += part.lapsed;
+    run.written += part.written;
     run.up += part.up;
     run.down += part.down;
   }

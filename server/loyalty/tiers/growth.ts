@@ -7,28 +7,16 @@
 // (server/storefront/events.ts), after the points ledger, under the same member locks.
 // Server-only: the lint allow-list keeps components/ away.
 import { TZDate } from "@date-fns/tz";
-import { sql, type Sql, type Tx } from "@/server/db/sql";
+import { sql, type Tx } from "@/server/db/sql";
 import type { IngestEvent } from "@/server/events/ingest";
 import type { RecordedEvent } from "@/server/engine/waits";
 import { lockMembers, type PlacedOrder, type Refund } from "@/server/loyalty/points";
 import { loadProgram } from "@/server/loyalty/program";
-import { applyTierChanges, tierChangedEvents, upgradesOf } from "./changes";
+import { tierChangedEvents, updateStandings } from "./changes";
 import { growthForPaid, type TierProgram } from "./program-schema";
 import { loadTierProgram } from "./program";
 
 type GrowthCredit = { memberId: number; amount: number; key: string; reason: string; orderId: number | null; expiresAt: "lapse" | Date };
-
-/**
- * Sets the members' growth value to the sum of their entries not lapsed at `now` (members of
- * `scope`, a query of ids, locked by the caller). Returns how many values changed.
- */
-export async function refreshGrowth(tx: Tx, scope: Sql, now: Date): Promise<number> {
-  return tx.execute(sql`
-    UPDATE members m SET growth_value = coalesce(g.value, 0)
-    FROM (SELECT s.id, (SELECT sum(e.amount) FROM growth_entries e WHERE e.member_id = s.id AND (e.expires_at IS NULL OR e.expires_at > ${now}))::int AS value
-          FROM (${scope}) s(id)) g
-    WHERE m.id = g.id AND m.growth_value IS DISTINCT FROM coalesce(g.value, 0)`);
-}
 
 async function writeEntries(tx: Tx, credits: GrowthCredit[], program: TierProgram, now: Date): Promise<void> {
   const live = credits.filter((c) => c.amount !== 0);
@@ -101,7 +89,6 @@ export async function earnGrowth(tx: Tx, input: GrowthInput, now: Date): Promise
   const memberIds = [...new Set(credits.map((c) => c.memberId))];
   await lockMembers(tx, memberIds);
   await writeEntries(tx, credits, program, now);
-  const scope = sql`SELECT unnest(${memberIds}::int[])`;
-  await refreshGrowth(tx, scope, now);
-  return tierChangedEvents(await applyTierChanges(tx, upgradesOf(scope), now), now);
+  const { changes } = await updateStandings(tx, { ids: memberIds }, now);
+  return tierChangedEvents(changes, now);
 }

@@ -17,10 +17,10 @@ afterAll(() => t.drop());
 describe("evaluate-tiers (Inngest function)", () => {
   it("lapses and downgrades in steps, and a second run changes nothing", async () => {
     const first = await new InngestTestEngine({ function: evaluateTiersRun }).execute();
-    expect(first.result).toMatchObject({ lapsed: 1, down: 1, up: 0 });
+    expect(first.result).toMatchObject({ written: 1, down: 1, up: 0 });
     expect(first.ctx.step.run).toHaveBeenCalledWith("evaluate-0", expect.any(Function));
     const again = await new InngestTestEngine({ function: evaluateTiersRun }).execute();
-    expect(again.result).toMatchObject({ lapsed: 0, down: 0, up: 0 });
+    expect(again.result).toMatchObject({ written: 0, down: 0, up: 0 });
     const { rows } = await t.pool.query(`SELECT m.tier_id, m.growth_value, (SELECT count(*)::int FROM tier_changes) AS changes, (SELECT count(*)::int FROM member_events WHERE name = 'tier.changed') AS events FROM members m`);
     expect(rows).toEqual([{ tier_id: "bronze", growth_value: 0, changes: 1, events: 1 }]);
   });

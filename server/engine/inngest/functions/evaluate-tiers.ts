@@ -20,12 +20,12 @@ export const evaluateTiersRun = inngest.createFunction(
   async ({ step }) => {
     // The clock is read once, in a step, so a retried run evaluates the same period at the same instant.
     const at = await step.run("clock", () => new Date().toISOString());
-    const total = { period: "", lapsed: 0, up: 0, down: 0, chunks: 0 };
+    const total = { period: "", written: 0, up: 0, down: 0, chunks: 0 };
     let from: number | undefined;
     for (let n = 0; n < MAX_STEPS; n++) {
       const part = await step.run(`evaluate-${n}`, () => evaluateTiers(sharedPool(), new Date(at), { from, maxRanges: RANGES_PER_STEP }));
       total.period = part.period;
-      total.lapsed += part.lapsed;
+      total.written += part.written;
       total.up += part.up;
       total.down += part.down;
       total.chunks += part.chunks;
