@@ -68,6 +68,8 @@ export const growthTaskSchema = z.object({
 });
 export type GrowthTask = z.infer<typeof growthTaskSchema>;
 
+const notTasks = new Set(["order.placed", "order.refunded", "tier.changed"]);
+
 export const evaluationPeriods = ["monthly", "yearly"] as const;
 export const downgradeRules = ["one_level", "recompute"] as const;
 
@@ -95,6 +97,8 @@ export const tierProgramSchema = z
       if (p.levels.findIndex((l) => l.id === level.id) !== i) ctx.addIssue({ code: "custom", path: ["levels", i, "id"], message: msg("Keys must be unique", "键不能重复") });
     });
     p.tasks.forEach((task, i) => {
+      // Orders earn by the amount paid, and the program's own events must not feed themselves.
+      if (notTasks.has(task.event)) ctx.addIssue({ code: "custom", path: ["tasks", i, "event"], message: msg("Orders and tier changes cannot be tasks", "订单和等级变更不能作为任务") });
       if (p.tasks.findIndex((t) => t.event === task.event) !== i) ctx.addIssue({ code: "custom", path: ["tasks", i, "event"], message: msg("One entry per event", "每个事件只能设置一次") });
     });
   });

@@ -203,6 +203,11 @@ describe("the program", () => {
     expect((await t.pool.query(`SELECT id FROM tiers ORDER BY rank`)).rows.map((r) => r.id)).toEqual(["bronze", "silver", "gold"]);
   });
 
+  it("refuses an order event as a task (orders earn by the amount paid)", () =>
+    expect(withTransaction(pool, (tx) => saveTierProgram(tx, { ...program("one_level"), tasks: [{ event: "order.placed", growth: 5, oncePerDay: false }] }, "test"))).rejects.toMatchObject({
+      issues: [expect.objectContaining({ path: ["tasks", 0, "event"] })],
+    }));
+
   it("refuses thresholds out of order and a first level above 0", () => {
     const p = program("one_level");
     const bad = { ...p, levels: [level("bronze", 10), level("silver", 5), level("gold", 500)] };
