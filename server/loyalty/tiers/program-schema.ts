@@ -119,15 +119,6 @@ export function growthForPaid(paid: number, perUnit: number): number {
   return Math.max(0, Number((BigInt(Math.round(paid * 100)) * BigInt(Math.round(perUnit * 100))) / 10_000n));
 }
 
-/** The index (0-based) of the level a growth value reaches. */
-export function levelIndexFor(growth: number, levels: Pick<TierLevel, "threshold">[]): number {
-  let index = 0;
-  levels.forEach((l, i) => {
-    if (growth >= l.threshold) index = i;
-  });
-  return index;
-}
-
 /**
  * The evaluation period `at` falls in, in the program's time zone: it started at `start` (the last
  * evaluation) and is named `key` (one evaluation per member and key).
@@ -138,17 +129,6 @@ export function evaluationPeriodOf(at: Date, period: TierProgram["evaluation"]["
   if (period === "yearly") return { key: `${year}`, start: new Date(new TZDate(year, 0, 1, 0, 0, 0, 0, timezone).getTime()) };
   const month = local.getMonth();
   return { key: `${year}-${String(month + 1).padStart(2, "0")}`, start: new Date(new TZDate(year, month, 1, 0, 0, 0, 0, timezone).getTime()) };
-}
-
-/** When growth earned at `earnedAt` lapses: the same instant `months` later (the month's last day when shorter). */
-export function lapseOf(earnedAt: Date, months: number): Date {
-  const d = new Date(earnedAt.getTime());
-  const day = d.getUTCDate();
-  d.setUTCDate(1);
-  d.setUTCMonth(d.getUTCMonth() + months);
-  const lastDay = new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth() + 1, 0)).getUTCDate();
-  d.setUTCDate(Math.min(day, lastDay));
-  return d;
 }
 
 /** What the preview answers: per level, members now and after; and how many go up and down. */
