@@ -49,6 +49,7 @@ const pureServerModules = [
   "@/server/loyalty/schemas",
   "@/server/loyalty/program-schema",
   "@/server/loyalty/tags/schemas",
+  "@/server/loyalty/tiers/program-schema",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

@@ -9,6 +9,10 @@ import { TZDate } from "@date-fns/tz";
 import pg from "pg";
 import { createPool, statementProfile } from "../server/db/sql";
 import { expirePoints } from "../server/loyalty/points-expiry";
+import { evaluateTiers } from "../server/loyalty/tiers/evaluate";
+import { previewTierProgram } from "../server/loyalty/tiers/preview";
+import { loadTierProgram } from "../server/loyalty/tiers/program";
+import { withTransaction, type Pool } from "../server/db/sql";
 import { withDatabase } from "../scripts/lib/dev-database";
 
 async function admin<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
@@ -66,13 +70,53 @@ async function bench(databaseUrl: string) {
       WHERE m.points_balance <> coalesce(p.s, 0) OR m.points_balance <> coalesce(p.r, 0) OR m.points_balance < 0`);
     const ok = run.points === duePoints && run.members === dueMembers && rerun.points === 0 && left === 0 && mismatches === 0;
     if (!ok) process.exitCode = 1;
+    const tiers = await benchTiers(pool, one);
+    if (!tiers.ok) process.exitCode = 1;
     console.log(
-      `members=${members} expiry_s=${expirySeconds.toFixed(2)} expired_members=${run.members} expired_points=${run.points} due_points=${duePoints} left_due=${left} balance_mismatches=${mismatches} rerun_points=${rerun.points}`,
+      `members=${members} expiry_s=${expirySeconds.toFixed(2)} expired_members=${run.members} expired_points=${run.points} due_points=${duePoints} left_due=${left} balance_mismatches=${mismatches} rerun_points=${rerun.points} ${tiers.line}`,
     );
   } finally {
     await pool.end();
     await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
   }
+}
+
+/**
+ * The tier evaluation (server/loyalty/tiers/evaluate.ts) at its heaviest: the first instant of the
+ * year after every growth entry of today has lapsed, so every value lapses and every member above
+ * the first level drops (the program's rule), each with a tier_changes row and a tier.changed
+ * event. Then the preview of a candidate program (thresholds doubled) over the whole base, and
+ * plain-SQL checks: values are the ledger's sums, a re-run changes nothing.
+ */
+async function benchTiers(pool: Pool, one: (text: string, values?: unknown[]) => Promise<number>): Promise<{ ok: boolean; line: string }> {
+  const year = new TZDate(Date.now(), "Asia/Shanghai").getFullYear();
+  const at = process.env.BENCH_TIERS_AT ? new Date(process.env.BENCH_TIERS_AT) : new Date(new TZDate(year + 2, 0, 1, 0, 0, 0, 0, "Asia/Shanghai").getTime());
+  await pool.query("ANALYZE growth_entries, tier_changes");
+  const aboveFirst = await one(`SELECT count(*) FROM members m JOIN tiers t ON t.id = m.tier_id WHERE t.rank > (SELECT min(rank) FROM tiers)`);
+  const started = performance.now();
+  const run = await evaluateTiers(pool, at);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`tier evaluation at ${at.toISOString()} (period ${run.period}): ${run.written} members written (values lapsed, levels moved), ${run.down} down, ${run.up} up in ${run.chunks} transactions, ${seconds.toFixed(2)} s (events to the flows included)`);
+  const again = performance.now();
+  const rerun = await evaluateTiers(pool, at);
+  console.log(`re-run: ${rerun.down} down, ${rerun.up} up, ${((performance.now() - again) / 1000).toFixed(2)} s`);
+  const program = await withTransaction(pool, loadTierProgram);
+  const candidate = { ...program, levels: program.levels.map((l) => ({ ...l, threshold: l.threshold * 2 })) };
+  const previewStarted = performance.now();
+  const preview = await withTransaction(pool, (tx) => previewTierProgram(tx, candidate));
+  const previewSeconds = (performance.now() - previewStarted) / 1000;
+  console.log(`preview (thresholds doubled): ${preview.up} up, ${preview.down} down over ${preview.members} members, ${previewSeconds.toFixed(2)} s`);
+  const growthMismatches = await one(
+    `SELECT count(*) FROM members m LEFT JOIN (SELECT member_id, sum(amount) AS s FROM growth_entries WHERE expires_at IS NULL OR expires_at > $1 GROUP BY 1) g ON g.member_id = m.id
+     WHERE m.growth_value <> coalesce(g.s, 0)`,
+    [at],
+  );
+  const events = await one(`SELECT count(*) FROM member_events WHERE name = 'tier.changed' AND occurred_at = $1`, [at]);
+  const ok = growthMismatches === 0 && rerun.down === 0 && rerun.up === 0 && events === run.down + run.up && run.down === aboveFirst;
+  return {
+    ok,
+    line: `tier_eval_s=${seconds.toFixed(2)} tier_down=${run.down} tier_up=${run.up} tier_events=${events} growth_mismatches=${growthMismatches} tier_rerun_changes=${rerun.down + rerun.up} tier_preview_s=${previewSeconds.toFixed(2)}`,
+  };
 }
 
 withDatabase(bench).catch((error) => {

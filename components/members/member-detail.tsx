@@ -14,6 +14,7 @@ import { MemberJourneys } from "@/components/members/member-journeys";
 import { MemberPrivacy } from "@/components/members/member-privacy";
 import { MemberOrders } from "@/components/members/member-orders";
 import { MemberPoints } from "@/components/members/member-points";
+import { MemberGrowth } from "@/components/members/member-growth";
 import { MemberTimeline } from "@/components/members/member-timeline";
 import { MemberTags } from "@/components/members/member-tags";
 import { useMemberLabels } from "@/components/members/labels";
@@ -168,6 +169,7 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         <MemberJourneys memberId={member.id} />
         <MemberPrivacy member={member} />
 
+        <MemberGrowth memberId={member.id} />
         <MemberPoints memberId={member.id} />
         <MemberTags memberId={member.id} />
 

@@ -1,7 +1,8 @@
 "use client";
 
-// Settings → Loyalty: the program's earn rate, tier multipliers, expiry rule, expiry reminders and
-// points-for-coupon rate, checked in the browser with the same schema the server applies.
+// Settings → Loyalty: the program's earn rate (tier multipliers are level benefits, Settings → Tiers),
+// expiry rule, expiry reminders and points-for-coupon rate, checked in the browser with the same
+// schema the server applies.
 import { useState } from "react";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useFormatter, useLocale, useTranslations } from "use-intl";
@@ -24,7 +25,6 @@ export function LoyaltyProgramSettings() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const program = useQuery(trpc.loyalty.program.queryOptions());
-  const options = useQuery(trpc.members.filterOptions.queryOptions());
   const templates = useQuery(trpc.content.couponTemplates.queryOptions({ archived: false }));
   // The form's edits; until the first, the saved program.
   const [edited, setDraft] = useState<LoyaltyProgram | null>(null);
@@ -59,9 +59,6 @@ export function LoyaltyProgramSettings() {
     setErrors({});
     save.mutate(parsed.data);
   };
-  const tiers = options.data?.tiers ?? [];
-  const tierName = (tier: { name: string; nameEn: string }) => (locale === "zh-CN" ? tier.name : tier.nameEn);
-  const top = tiers[tiers.length - 1];
   const error = (path: string) => (errors[path] ? <p className="text-xs text-destructive" role="alert">{errors[path]}</p> : null);
 
   return (
@@ -85,26 +82,8 @@ export function LoyaltyProgramSettings() {
           {error("timezone")}
         </div>
         <div className="space-y-1.5 sm:col-span-2">
-          <div className="text-sm font-medium">{t("multipliers")}</div>
-          <div className="grid grid-cols-2 gap-3 sm:grid-cols-5">
-            {tiers.map((tier) => (
-              <div key={tier.id} className="space-y-1">
-                <Label htmlFor={`loyalty-mult-${tier.id}`} className="text-xs text-muted-foreground">
-                  {tierName(tier)}
-                </Label>
-                <Input
-                  id={`loyalty-mult-${tier.id}`}
-                  inputMode="decimal"
-                  defaultValue={String(draft.tierMultipliers[tier.id] ?? 1)}
-                  onChange={(e) => set({ tierMultipliers: { ...draft.tierMultipliers, [tier.id]: numberOf(e.target.value) } })}
-                />
-                {error(`tierMultipliers.${tier.id}`)}
-              </div>
-            ))}
-          </div>
-          {top && Number.isFinite(draft.earnRate) ? (
-            <p className="text-xs text-muted-foreground">{t("example", { points: format.number(pointsForPaid(278, draft, top.id)), tier: tierName(top) })}</p>
-          ) : null}
+          {/* Tier multipliers are benefits of each level (Settings → Tiers). */}
+          {Number.isFinite(draft.earnRate) ? <p className="text-xs text-muted-foreground">{t("exampleBase", { points: format.number(pointsForPaid(278, draft.earnRate, 1)) })}</p> : null}
         </div>
         <div className="space-y-1.5">
           <Label htmlFor="loyalty-expiry">{t("expiry")}</Label>

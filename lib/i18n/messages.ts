@@ -14,6 +14,8 @@ import enLoyalty from "@/messages/en/loyalty.json";
 import zhCNLoyalty from "@/messages/zh-CN/loyalty.json";
 import enTags from "@/messages/en/tags.json";
 import zhCNTags from "@/messages/zh-CN/tags.json";
+import enTiers from "@/messages/en/tiers.json";
+import zhCNTiers from "@/messages/zh-CN/tiers.json";
 import enAccess from "@/messages/en/access.json";
 import zhCNAccess from "@/messages/zh-CN/access.json";
 import type { Locale } from "@/lib/i18n/locale";
@@ -29,6 +31,7 @@ const enCatalog = {
   insights: enInsights,
   loyalty: enLoyalty,
   tags: enTags,
+  tiers: enTiers,
   access: enAccess,
 };
 
@@ -46,6 +49,7 @@ const catalog: Record<Locale, Messages> = {
     insights: zhCNInsights,
     loyalty: zhCNLoyalty,
     tags: zhCNTags,
+    tiers: zhCNTiers,
     access: zhCNAccess,
   } as Messages,
 };

@@ -139,6 +139,9 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
       // credits; each credit keeps what the balance still covers, newest first. Earnings name
       // their order.
       await admin.query(LOTS_FROM_BALANCES);
+      // Growth value as the tier program's ledger holds it (server/loyalty/tiers): each member's demo
+      // value is one opening entry, earned at the anchor and lapsing after its tier's validity.
+      await admin.query(OPENING_GROWTH, [new Date(anchor)]);
 
       progress("stats", total, ctx.ids.order);
       const statsStarted = Date.now();
@@ -177,6 +180,11 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
     await admin.end();
   }
 }
+
+const OPENING_GROWTH = `
+  INSERT INTO growth_entries (member_id, amount, reason, effect_key, earned_at, expires_at)
+  SELECT m.id, m.growth_value, 'opening', 'opening:' || m.id, $1, $1::timestamptz + make_interval(months => t.validity_months)
+  FROM members m JOIN tiers t ON t.id = m.tier_id WHERE m.growth_value <> 0`;
 
 const LOTS_FROM_BALANCES = `
   UPDATE points_entries e SET remaining = a.remaining, order_id = a.order_id

@@ -17,7 +17,8 @@ export async function upsertReferenceData(client: pg.ClientBase, { since = new D
       `INSERT INTO tiers (id, name, name_en, rank, growth_threshold, benefits) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, name_en = EXCLUDED.name_en, rank = EXCLUDED.rank,
          growth_threshold = EXCLUDED.growth_threshold, benefits = EXCLUDED.benefits`,
-      [t.id, t.name, t.nameEn, t.rank, t.growthThreshold, JSON.stringify(t.benefits)],
+      [t.id, t.name, t.nameEn, t.rank, t.growthThreshold,
+        JSON.stringify({ discountPercent: t.discountPercent, pointsMultiplier: t.pointsMultiplier, monthlyCoupons: null, birthdayGift: null, notes: t.benefits })],
     );
   }
 

@@ -17,9 +17,10 @@ beforeAll(async () => {
   process.env.DATABASE_URL = t.url;
   ({ postEvents } = await import("@/server/storefront/events")); // its module reads DATABASE_URL when loaded
   pool = createPool(t.url, 2);
-  await t.pool.query(`INSERT INTO tiers (id, name, name_en, rank, growth_threshold) VALUES ('bronze', '青铜', 'Bronze', 1, 0), ('gold', '黄金', 'Gold', 3, 5000)`);
+  // The gold tier's benefits carry its points multiplier.
+  await t.pool.query(`INSERT INTO tiers (id, name, name_en, rank, growth_threshold, benefits) VALUES ('bronze', '青铜', 'Bronze', 1, 0, '[]'), ('gold', '黄金', 'Gold', 3, 5000, '{"pointsMultiplier": 1.5}')`);
   await t.pool.query(`INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id) VALUES ('M-B', 'B', now(), 'app', 'bronze'), ('M-G', 'G', now(), 'app', 'gold')`);
-  await withTransaction(pool, (tx) => saveProgram(tx, { ...defaultLoyaltyProgram, earnRate: 2, tierMultipliers: { gold: 1.5 } }, "test"));
+  await withTransaction(pool, (tx) => saveProgram(tx, { ...defaultLoyaltyProgram, earnRate: 2 }, "test"));
 });
 afterAll(async () => {
   await pool.end();

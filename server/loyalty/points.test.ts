@@ -123,9 +123,9 @@ describe("points expiry dates", () => {
   });
 
   it("earn rate × tier multiplier, rounded down, on exact decimals", () => {
-    expect(pointsForPaid(278.1, { earnRate: 1, tierMultipliers: {} }, "gold")).toBe(278);
-    expect(pointsForPaid(278.1, { earnRate: 1.5, tierMultipliers: { gold: 1.25 } }, "gold")).toBe(521); // 521.4375
-    expect(pointsForPaid(0.29, { earnRate: 100, tierMultipliers: {} }, "x")).toBe(29);
+    expect(pointsForPaid(278.1, 1, 1)).toBe(278);
+    expect(pointsForPaid(278.1, 1.5, 1.25)).toBe(521); // 521.4375
+    expect(pointsForPaid(0.29, 100, 1)).toBe(29);
   });
 
   it("the job expires at the year boundary in the program's time zone, exactly once", async () => {

@@ -15,6 +15,7 @@ import { sql, type Tx } from "@/server/db/sql";
 import type { IngestEvent } from "@/server/events/ingest";
 import { loadProgram } from "./program";
 import { expiryOf, pointsForPaid, type LoyaltyProgram } from "./program-schema";
+import { benefitsOfMembers } from "./tiers/benefits";
 
 /** Locks the members' rows, in id order (the one order every writer takes them in). */
 export async function lockMembers(tx: Tx, memberIds: number[]): Promise<void> {
@@ -207,14 +208,13 @@ export type PlacedOrder = { orderId: number; externalId: string; memberId: numbe
 export async function earnForOrders(tx: Tx, orders: PlacedOrder[], now: Date, program?: LoyaltyProgram): Promise<IngestEvent[]> {
   if (orders.length === 0) return [];
   const p = program ?? (await loadProgram(tx));
-  const tiers = new Map(
-    (await tx.query<{ id: number; tier_id: string }>(sql`SELECT id, tier_id FROM members WHERE id = ANY(${orders.map((o) => o.memberId)}::int[])`)).map((r) => [r.id, r.tier_id]),
-  );
+  // The multiplier is the member's tier benefit (server/loyalty/tiers: one source of truth).
+  const benefits = await benefitsOfMembers(tx, orders.map((o) => o.memberId));
   const expiresAt = expiryOf(now, p.expiry, p.timezone);
   const gross = new Map<string, PlacedOrder & { points: number }>();
   const credits: Credit[] = [];
   for (const o of orders) {
-    const points = pointsForPaid(o.paid, p, tiers.get(o.memberId) ?? "");
+    const points = pointsForPaid(o.paid, p.earnRate, benefits.get(o.memberId)?.benefits.pointsMultiplier ?? 1);
     if (points <= 0) continue;
     const key = orderEarnKey(o.orderId);
     gross.set(key, { ...o, points });

@@ -38,10 +38,6 @@ export const loyaltyProgramSchema = z.object({
   timezone: timezoneSchema,
   /** Points per currency unit paid (after discounts). */
   earnRate: rate(1000),
-  /** Per tier id: the earn multiplier (1 when a tier is not listed). */
-  tierMultipliers: z
-    .record(text({ min: 1, max: 40 }), rate(100))
-    .refine((r) => Object.keys(r).length <= 50, { error: msg("At most 50 tiers", "最多 50 个等级") }),
   expiry: expiryRuleSchema,
   /** Days before a lot's date on which members hear that points are expiring (`points.expiring`), e.g. [30, 7]. */
   expiringReminderDays: z
@@ -69,7 +65,6 @@ export type LoyaltyProgram = z.infer<typeof loyaltyProgramSchema>;
 export const defaultLoyaltyProgram: LoyaltyProgram = {
   timezone: "Asia/Shanghai",
   earnRate: 1,
-  tierMultipliers: {},
   expiry: { kind: "following_year_end" },
   expiringReminderDays: [30, 7],
   redemption: { couponTemplateId: null, pointsPerCoupon: 1000 },
@@ -94,12 +89,11 @@ export function expiryOf(earnedAt: Date, rule: ExpiryRule, timezone: string): Da
   }
 }
 
-/** Points an order paying `paid` earns: whole points, rounded down. */
-export function pointsForPaid(paid: number, program: Pick<LoyaltyProgram, "earnRate" | "tierMultipliers">, tierId: string): number {
-  const multiplier = program.tierMultipliers[tierId] ?? 1;
+/** Points an order paying `paid` earns at `multiplier` (the member's tier benefit): whole points, rounded down. */
+export function pointsForPaid(paid: number, earnRate: number, multiplier: number): number {
   // In cents and hundredths, as integers: 278.10 × 1.5 × 1.25 is not left to binary floating point.
   const cents = Math.round(paid * 100);
-  const rateH = Math.round(program.earnRate * 100);
+  const rateH = Math.round(earnRate * 100);
   const multH = Math.round(multiplier * 100);
   return Number((BigInt(cents) * BigInt(rateH) * BigInt(multH)) / 1_000_000n);
 }

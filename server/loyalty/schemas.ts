@@ -49,3 +49,18 @@ export type Redemption = {
   /** True when the key had already redeemed: nothing new was taken or issued. */
   replayed: boolean;
 };
+
+export const memberGrowthInput = z.object({ id: rowIdSchema });
+
+/** A member's growth value and level history (the member page). */
+export type MemberGrowth = {
+  growthValue: number;
+  tier: { id: string; name: string; nameEn: string; threshold: number };
+  next: { id: string; name: string; nameEn: string; threshold: number } | null;
+  /** What lapses when, soonest first (unlapsed entries only). */
+  lapsing: { expiresAt: Date | null; growth: number }[];
+  /** Newest first, at most 30. */
+  entries: { id: number; amount: number; reason: string; earnedAt: Date; expiresAt: Date | null }[];
+  /** Newest first. */
+  changes: { id: number; from: string | null; to: string; reason: string; direction: "up" | "down"; at: Date }[];
+};

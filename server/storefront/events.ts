@@ -8,6 +8,7 @@ import { raw, sharedPool, sql, withTransaction, type Tx } from "@/server/db/sql"
 import { ingestEventsIn, type IngestEvent } from "@/server/events/ingest";
 import { eventNameSchema } from "@/server/flows/kinds/shared";
 import { earnForOrders, reverseForRefunds, type PlacedOrder } from "@/server/loyalty/points";
+import { earnGrowth } from "@/server/loyalty/tiers/growth";
 import { addOrdersToStats, addVisitsToStats, subtractRefundsFromStats } from "@/server/members/stats";
 import { text } from "@/server/text";
 import { defineEndpoint } from "./endpoint";
@@ -255,11 +256,13 @@ export async function postEvents(storefrontId: string, raw: unknown[], now: Date
         // Points: orders earn (once per order), refunds take back what their order earned.
         loyaltyEvents.push(...(await earnForOrders(tx, placed, now)));
         await reverseForRefunds(tx, refundList, now);
+        // Growth value: orders, refunds and task events (sign-in, review …); upgrades at once.
+        loyaltyEvents.push(...(await earnGrowth(tx, { orders: placed, refunds: refundList, events: fresh }, now)));
         await recordVisits(tx, freshItems, now);
         await stampResponses(tx, freshItems);
       },
     });
-    // What the orders earned reaches the flows through the same path (points.earned).
+    // What the orders earned reaches the flows through the same path (points.earned, tier.changed).
     if (loyaltyEvents.length > 0) await ingestEventsIn(tx, loyaltyEvents, { now });
     // The ids ingestion recorded for the first time; the other taken ones are replays.
     for (const item of taken) results[item.index] = { index: item.index, id: item.event.id, status: accepted.has(item.event.id) ? "accepted" : "duplicate" };

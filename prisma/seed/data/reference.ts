@@ -10,13 +10,16 @@ export const TIERS: readonly {
   nameEn: string;
   rank: number;
   growthThreshold: number;
+  /** Display notes; the points multiplier and member-day discount are structured benefits too (server/loyalty/tiers). */
   benefits: string[];
+  pointsMultiplier: number;
+  discountPercent: number;
 }[] = [
-  { id: "bronze", name: "青铜", nameEn: "Bronze", rank: 1, growthThreshold: 0, benefits: ["积分 1 倍", "生日礼券"] },
-  { id: "silver", name: "白银", nameEn: "Silver", rank: 2, growthThreshold: 1_000, benefits: ["积分 1.2 倍", "生日礼券", "会员日 95 折"] },
-  { id: "gold", name: "黄金", nameEn: "Gold", rank: 3, growthThreshold: 5_000, benefits: ["积分 1.5 倍", "生日礼券", "会员日 9 折", "免运费"] },
-  { id: "platinum", name: "铂金", nameEn: "Platinum", rank: 4, growthThreshold: 15_000, benefits: ["积分 2 倍", "专属客服", "会员日 88 折", "免运费"] },
-  { id: "diamond", name: "钻石", nameEn: "Diamond", rank: 5, growthThreshold: 40_000, benefits: ["积分 3 倍", "专属顾问", "新品优先购", "会员日 85 折", "免运费"] },
+  { id: "bronze", name: "青铜", nameEn: "Bronze", rank: 1, growthThreshold: 0, benefits: ["积分 1 倍", "生日礼券"], pointsMultiplier: 1, discountPercent: 0 },
+  { id: "silver", name: "白银", nameEn: "Silver", rank: 2, growthThreshold: 1_000, benefits: ["积分 1.2 倍", "生日礼券", "会员日 95 折"], pointsMultiplier: 1.2, discountPercent: 5 },
+  { id: "gold", name: "黄金", nameEn: "Gold", rank: 3, growthThreshold: 5_000, benefits: ["积分 1.5 倍", "生日礼券", "会员日 9 折", "免运费"], pointsMultiplier: 1.5, discountPercent: 10 },
+  { id: "platinum", name: "铂金", nameEn: "Platinum", rank: 4, growthThreshold: 15_000, benefits: ["积分 2 倍", "专属客服", "会员日 88 折", "免运费"], pointsMultiplier: 2, discountPercent: 12 },
+  { id: "diamond", name: "钻石", nameEn: "Diamond", rank: 5, growthThreshold: 40_000, benefits: ["积分 3 倍", "专属顾问", "新品优先购", "会员日 85 折", "免运费"], pointsMultiplier: 3, discountPercent: 15 },
 ];
 
 /** Tier for a growth value (thresholds ascending). */

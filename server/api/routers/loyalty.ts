@@ -1,5 +1,7 @@
-// The loyalty program: its settings (everyone reads them, admins change them in Settings → Loyalty),
-// and points redeemed for coupons by staff on a member's behalf (the member page).
+// The loyalty program: its settings (everyone reads them, admins change them in Settings → Loyalty);
+// the tier program (Settings → Tiers: read by all, previewed and saved by admins); and on the member
+// page, a member's growth value and tier history, and points redeemed for coupons by staff on the
+// member's behalf.
 import { createTRPCRouter, permissionProcedure, protectedProcedure } from "@/server/api/trpc";
 import { prismaTx } from "@/server/db/sql";
 import { loyaltyProgramSchema } from "@/server/loyalty/program-schema";
@@ -8,7 +10,11 @@ import { DomainError } from "@/server/errors";
 import { actorOf } from "@/server/auth/roles";
 import { audit } from "@/server/audit/service";
 import { redeemForCoupons } from "@/server/loyalty/points-redemption";
-import { redeemForCouponsInput } from "@/server/loyalty/schemas";
+import { memberGrowthInput, redeemForCouponsInput } from "@/server/loyalty/schemas";
+import { tierProgramSchema } from "@/server/loyalty/tiers/program-schema";
+import { saveTierProgram, tierProgramWithMeta } from "@/server/loyalty/tiers/program";
+import { previewTierProgram } from "@/server/loyalty/tiers/preview";
+import { memberGrowth } from "@/server/loyalty/tiers/member-growth";
 
 export const loyaltyRouter = createTRPCRouter({
   program: protectedProcedure.query(({ ctx }) => programWithMeta(prismaTx(ctx.db))),
@@ -45,4 +51,22 @@ export const loyaltyRouter = createTRPCRouter({
         return redemption;
       }),
     ),
+  tierProgram: protectedProcedure.query(({ ctx }) => tierProgramWithMeta(prismaTx(ctx.db))),
+  /** Where the whole base would land under a candidate program: one aggregate over members. */
+  previewTierProgram: permissionProcedure("manageSettings")
+    .input(tierProgramSchema)
+    .query(({ ctx, input }) => previewTierProgram(prismaTx(ctx.db), input)),
+  saveTierProgram: permissionProcedure("manageSettings")
+    .input(tierProgramSchema)
+    .mutation(({ ctx, input }) =>
+      // The levels, the rules and the audit entry commit together.
+      ctx.db.$transaction(async (tx) => {
+        const program = await saveTierProgram(prismaTx(tx), input, ctx.session.user.id);
+        await tx.auditLog.create({
+          data: { userId: ctx.session.user.id, actor: actorOf(ctx.session), action: "loyalty.tiers.save", entityType: "tier_program", entityId: "1", details: program },
+        });
+        return program;
+      }),
+    ),
+  memberGrowth: protectedProcedure.input(memberGrowthInput).query(({ ctx, input }) => memberGrowth(prismaTx(ctx.db), input.id)),
 });

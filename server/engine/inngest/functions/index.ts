@@ -5,6 +5,7 @@ import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
 import { evaluateRulesRun } from "./evaluate-rules";
 import { expirePointsRun } from "./expire-points";
+import { evaluateTiersRun } from "./evaluate-tiers";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshInsightsRun } from "./refresh-insights";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
@@ -25,4 +26,5 @@ export const inngestFunctions = [
   refreshInsightsRun,
   runTagJobsRun,
   evaluateRulesRun,
+  evaluateTiersRun,
 ];

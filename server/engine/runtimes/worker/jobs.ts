@@ -18,6 +18,7 @@ export const TASKS = {
   remindExpiringPoints: "remind_expiring_points",
   runTagJobs: "run_tag_jobs",
   evaluateRules: "evaluate_rules",
+  evaluateTiers: "evaluate_tiers",
 } as const;
 
 /** The job key of an occurrence's run: one pending job per occurrence. */

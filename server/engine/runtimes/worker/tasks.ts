@@ -12,6 +12,7 @@ import { expirePoints } from "@/server/loyalty/points-expiry";
 import { remindExpiringPoints } from "@/server/loyalty/points-expiring";
 import { evaluateRules } from "@/server/loyalty/tags/rules";
 import { runTagJobs } from "@/server/loyalty/tags/jobs";
+import { evaluateTiers } from "@/server/loyalty/tiers/evaluate";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
@@ -41,6 +42,9 @@ export const CRONTAB = [
   // statistics refresh: every rule tag and badge over all members (events re-evaluate their members at once).
   `* * * * * ${TASKS.runTagJobs} ?jobKey=${TASKS.runTagJobs}&max=5`,
   `30 * * * * ${TASKS.evaluateRules} ?jobKey=${TASKS.evaluateRules}&max=3`,
+  // Hourly at :05: growth value lapses, and the first run after a period ends downgrades
+  // (server/loyalty/tiers/evaluate.ts; any run in a period reaches the same verdicts, once each).
+  `5 * * * * ${TASKS.evaluateTiers} ?jobKey=${TASKS.evaluateTiers}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -156,6 +160,11 @@ export function createTaskList(options: TaskOptions): TaskList {
       // With { target, id }: one rule just saved; without (the crontab): every rule.
       const only = ruleOf(payload);
       await evaluateRules(pool, new Date(), { only, cause: only ? "saved" : "schedule", stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.evaluateTiers]: async (_payload, helpers) => {
+      // A stop between ranges loses nothing: the next run takes them all again, changing nothing twice.
+      await evaluateTiers(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.refreshMemberStats]: async () => {
