@@ -14,6 +14,8 @@ import enLoyalty from "@/messages/en/loyalty.json";
 import zhCNLoyalty from "@/messages/zh-CN/loyalty.json";
 import enAccess from "@/messages/en/access.json";
 import zhCNAccess from "@/messages/zh-CN/access.json";
+import enApproval from "@/messages/en/approval.json";
+import zhCNApproval from "@/messages/zh-CN/approval.json";
 import type { Locale } from "@/lib/i18n/locale";
 
 // The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
@@ -27,6 +29,7 @@ const enCatalog = {
   insights: enInsights,
   loyalty: enLoyalty,
   access: enAccess,
+  approval: enApproval,
 };
 
 /** The message shape; English is the reference (zh-CN must have exactly the same keys). */
@@ -43,6 +46,7 @@ const catalog: Record<Locale, Messages> = {
     insights: zhCNInsights,
     loyalty: zhCNLoyalty,
     access: zhCNAccess,
+    approval: zhCNApproval,
   } as Messages,
 };
 

@@ -10,6 +10,7 @@ import { sessionCan } from "@/server/auth/session";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { Webhooks } from "@/components/settings/webhooks";
 import { LoyaltyProgramSettings } from "@/components/settings/loyalty-program";
+import { ApprovalSetting } from "@/components/approvals/approval-setting";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
@@ -44,6 +45,7 @@ export default async function SettingsPage() {
         {(await sessionCan("manageSettings")) ? (
           <div className="space-y-10">
             <LoyaltyProgramSettings />
+            <ApprovalSetting />
             <ApiKeys />
             <Webhooks />
           </div>
