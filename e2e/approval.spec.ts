@@ -6,6 +6,7 @@ import { flowFile, importFlow } from "./flow-file";
 // and the forecast, rejects with a comment the marketer then reads, and approves the next request,
 // which publishes v1. The audit log has each step.
 test("a marketer's publish waits for an admin, who rejects with a comment, then approves", async ({ page, browser, baseURL }) => {
+  test.setTimeout(180_000);
   await page.goto("/settings");
   const toggle = page.getByTestId("publish-needs-approval");
   if ((await toggle.getAttribute("aria-checked")) !== "true") await toggle.click();
@@ -59,7 +60,7 @@ test("a marketer's publish waits for an admin, who rejects with a comment, then 
   await expect(page.getByTestId("review-audience")).toHaveText(/\d/, { timeout: 60_000 });
   await expect(page.getByTestId("review-coupons")).toHaveText(/\d/);
   await page.getByTestId("review-reject").click();
-  await expect(page.getByRole("alert")).toContainText(/Say why/);
+  await expect(page.getByTestId("review-error")).toContainText(/Say why/);
   await page.getByTestId("review-comment-input").fill("Wait for the spring catalogue");
   await page.getByTestId("review-reject").click();
   await expect(page.getByTestId("publish-review")).toHaveAttribute("data-status", "rejected");

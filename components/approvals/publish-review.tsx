@@ -155,7 +155,7 @@ function RequestReview({ requestId, flowId }: { requestId: string; flowId: strin
                     data-testid="review-comment-input"
                   />
                   {error ? (
-                    <p className="text-xs text-destructive" role="alert">
+                    <p className="text-xs text-destructive" role="alert" data-testid="review-error">
                       {error}
                     </p>
                   ) : null}
