@@ -6,10 +6,13 @@ import { flowFile, importFlow } from "./flow-file";
 // and the forecast, rejects with a comment the marketer then reads, and approves the next request,
 // which publishes v1. The audit log has each step.
 test("a marketer's publish waits for an admin, who rejects with a comment, then approves", async ({ page, browser, baseURL }) => {
-  test.setTimeout(180_000);
+  test.setTimeout(240_000);
   await page.goto("/settings");
   const toggle = page.getByTestId("publish-needs-approval");
+  // Enabled once the saved setting has loaded (and again once a change is saved).
+  await expect(toggle).toBeEnabled();
   if ((await toggle.getAttribute("aria-checked")) !== "true") await toggle.click();
+  await expect(toggle).toBeEnabled();
   await expect(toggle).toHaveAttribute("aria-checked", "true");
 
   const email = `marketer-${Date.now()}@example.com`;
@@ -91,6 +94,8 @@ test("a marketer's publish waits for an admin, who rejects with a comment, then 
 
   // Back off for the other browser tests.
   await page.goto("/settings");
-  await page.getByTestId("publish-needs-approval").click();
-  await expect(page.getByTestId("publish-needs-approval")).toHaveAttribute("aria-checked", "false");
+  await expect(toggle).toBeEnabled();
+  await toggle.click();
+  await expect(toggle).toBeEnabled();
+  await expect(toggle).toHaveAttribute("aria-checked", "false");
 });
