@@ -22,6 +22,7 @@ import { checkConditionTree, conditionGroupSchema, emptyConditionTree, type Cond
 import { ConditionEditor } from "./condition-editor";
 import { AudienceCount, MemberRows } from "./audience-count";
 import { useAudienceSaved } from "./use-audience-saved";
+import { useCan } from "@/components/shell/session-user";
 import { ArchiveAudienceDialog, KindBadge } from "./audience-bits";
 
 export type AudienceDto = RouterOutputs["audiences"]["get"];
@@ -107,6 +108,8 @@ function SavedSize({ audience }: { audience: AudienceDto }) {
   const format = useFormatter();
   const trpc = useTRPC();
   const saved = useAudienceSaved();
+  // Saving, refreshing and archiving are for roles that edit audiences; the server refuses the others regardless.
+  const mayEdit = useCan("editAudiences");
   const refresh = useMutation(
     trpc.audiences.refreshSize.mutationOptions({
       onSuccess: (a) => {
@@ -125,18 +128,20 @@ function SavedSize({ audience }: { audience: AudienceDto }) {
       <div className="text-xs text-muted-foreground">
         {audience.computedAt ? t("form.computedAt", { when: format.dateTime(audience.computedAt, { dateStyle: "medium", timeStyle: "short" }) }) : t("form.notComputed")}
       </div>
-      <Button
-        variant="outline"
-        size="sm"
-        className="mt-2 w-fit"
-        loading={refresh.isPending}
-        onClick={() => refresh.mutate({ id: audience.id })}
-        disabled={Boolean(audience.archivedAt)}
-        data-testid="audience-refresh"
-      >
-        {refresh.isPending ? null : <RefreshCwIcon />}
-        {t("form.refresh")}
-      </Button>
+      {mayEdit ? (
+        <Button
+          variant="outline"
+          size="sm"
+          className="mt-2 w-fit"
+          loading={refresh.isPending}
+          onClick={() => refresh.mutate({ id: audience.id })}
+          disabled={Boolean(audience.archivedAt)}
+          data-testid="audience-refresh"
+        >
+          {refresh.isPending ? null : <RefreshCwIcon />}
+          {t("form.refresh")}
+        </Button>
+      ) : null}
     </div>
   );
 }
@@ -146,6 +151,7 @@ function useArchive(audience: AudienceDto | undefined) {
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const mayEdit = useCan("editAudiences");
   const [open, setOpen] = React.useState(false);
   const archive = useMutation(
     trpc.audiences.archive.mutationOptions({
@@ -158,7 +164,7 @@ function useArchive(audience: AudienceDto | undefined) {
     }),
   );
   const button =
-    audience && !audience.archivedAt ? (
+    mayEdit && audience && !audience.archivedAt ? (
       <Button variant="outline" onClick={() => setOpen(true)} data-testid="audience-archive">
         <ArchiveIcon />
         {t("form.archive")}
@@ -193,13 +199,14 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
   const [tree, setTree] = React.useState<ConditionTree>(() => treeOf(audience?.condition));
   const [attempted, setAttempted] = React.useState(false);
   const { button: archiveButton, dialog: archiveDialog } = useArchive(audience);
+  const mayEdit = useCan("editAudiences");
 
   const treeValid = React.useMemo(() => checkConditionTree(tree).length === 0, [tree]);
   const nameValid = name.trim().length > 0;
   const dirty = audience
     ? name !== audience.name || description !== audience.description || stableJson(tree) !== stableJson(treeOf(audience.condition))
     : name.trim() !== "" || description !== "" || tree.children.length > 0;
-  useWarnUnsaved(dirty);
+  useWarnUnsaved(mayEdit && dirty);
 
   const onError = (e: { message: string }) => toast.error(t("form.saveFailed"), e.message);
   const create = useMutation(
@@ -224,6 +231,7 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
   const pending = create.isPending || update.isPending;
 
   const save = () => {
+    if (!mayEdit) return;
     setAttempted(true);
     if (!nameValid || !treeValid) return;
     if (audience) {
@@ -255,9 +263,11 @@ export function ConditionAudienceForm({ audience, headerExtra }: { audience?: Au
         actions={
           <>
             {archiveButton}
-            <Button type="submit" loading={pending} disabled={audience ? !dirty : false} data-testid="audience-save">
-              {audience ? t("form.save") : t("form.create")}
-            </Button>
+            {mayEdit ? (
+              <Button type="submit" loading={pending} disabled={audience ? !dirty : false} data-testid="audience-save">
+                {audience ? t("form.save") : t("form.create")}
+              </Button>
+            ) : null}
           </>
         }
       >
@@ -308,6 +318,7 @@ export function StaticAudienceView({ audience }: { audience: AudienceDto }) {
   const [name, setName] = React.useState(audience.name);
   const [description, setDescription] = React.useState(audience.description);
   const { button: archiveButton, dialog: archiveDialog } = useArchive(audience);
+  const mayEdit = useCan("editAudiences");
   const dirty = name !== audience.name || description !== audience.description;
   const members = useQuery(trpc.audiences.sample.queryOptions({ audienceId: audience.id, limit: 100 }));
   const update = useMutation(
@@ -325,7 +336,7 @@ export function StaticAudienceView({ audience }: { audience: AudienceDto }) {
       noValidate
       onSubmit={(e) => {
         e.preventDefault();
-        if (name.trim()) update.mutate({ id: audience.id, name: name.trim(), description });
+        if (mayEdit && name.trim()) update.mutate({ id: audience.id, name: name.trim(), description });
       }}
     >
       <PageHeader
@@ -341,9 +352,11 @@ export function StaticAudienceView({ audience }: { audience: AudienceDto }) {
         actions={
           <>
             {archiveButton}
-            <Button type="submit" loading={update.isPending} disabled={!dirty || !name.trim()} data-testid="audience-save">
-              {t("form.save")}
-            </Button>
+            {mayEdit ? (
+              <Button type="submit" loading={update.isPending} disabled={!dirty || !name.trim()} data-testid="audience-save">
+                {t("form.save")}
+              </Button>
+            ) : null}
           </>
         }
       />

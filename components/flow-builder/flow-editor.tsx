@@ -62,6 +62,7 @@ import { useFlowEditor } from "./use-flow-editor";
 import { useAutosave, type SaveState } from "./use-autosave";
 import { downloadJson, flowFileName } from "./download";
 import { PublishDialog, type PublishChoice } from "./publish-dialog";
+import { PublishApprovalStatus, usePublishApproval } from "@/components/approvals/publish-approval";
 import { TrySheet } from "./try-sheet";
 import { LiveCountsProvider, useFlowLive } from "./live/live-counts";
 import { FlowLiveSummary, isIdle } from "./live/live-summary";
@@ -124,6 +125,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   // Publishing and editing are for roles that edit flows; the server refuses the others regardless.
   const mayEdit = useCan("editFlows");
   const t = useTranslations("flowBuilder");
+  const tApproval = useTranslations("approval.builder");
   const locale = useLocale();
   const trpc = useTRPC();
   const router = useRouter();
@@ -457,6 +459,8 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
   }, [queryClient, trpc, flow.id]);
 
   const publish = useMutation(trpc.flows.publish.mutationOptions());
+  // With "Publishing needs approval" on, a marketer's Publish sends the draft for approval instead.
+  const approval = usePublishApproval(flow.id);
   const setStatus = useMutation(trpc.flows.setStatus.mutationOptions());
   const duplicate = useMutation(trpc.flows.duplicate.mutationOptions());
 
@@ -498,6 +502,17 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
     }
   };
 
+  const doRequest = async (choice: PublishChoice) => {
+    await autosave.flush();
+    try {
+      await approval.request(choice);
+      setPublishOpen(false);
+      toast.success(tApproval("sent"));
+    } catch (error) {
+      toast.error(tApproval("failed"), error instanceof Error ? error.message : undefined);
+    }
+  };
+
   const changeStatus = async (status: "active" | "paused" | "archived") => {
     try {
       await autosave.flush();
@@ -526,7 +541,12 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
 
   const shownIssues = serverIssues ?? issues;
   const canPublish =
-    !readOnly && errorCount === 0 && autosave.state.status !== "conflict" && doc.draft.nodes.length > 0 && !sameAsPublished;
+    !readOnly &&
+    errorCount === 0 &&
+    autosave.state.status !== "conflict" &&
+    doc.draft.nodes.length > 0 &&
+    !sameAsPublished &&
+    !(approval.needsApproval && approval.pending);
   const rightPanel: "inspector" | "issues" | null = selectedNode ? "inspector" : showIssues ? "issues" : null;
 
   return (
@@ -556,6 +576,7 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
             {t("header.unpublishedChanges")}
           </span>
         ) : null}
+        <PublishApprovalStatus flowId={flow.id} approval={approval} />
         <SaveIndicator state={autosave.state} readOnly={readOnly} />
         <div className="ml-auto flex items-center gap-1">
           <SimpleTooltip content={t("header.undo")}>
@@ -620,12 +641,14 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
                   ? t("publish.blocked", { count: errorCount })
                   : sameAsPublished
                     ? t("publish.unchanged")
-                    : t("publish.unavailable")
+                    : approval.needsApproval && approval.pending
+                      ? tApproval("pendingBlocks")
+                      : t("publish.unavailable")
             }
           >
             <span>
               <Button size="sm" disabled={!canPublish} onClick={() => setPublishOpen(true)} data-testid="publish-button">
-                <RocketIcon /> {t("header.publish")}
+                <RocketIcon /> {approval.needsApproval ? tApproval("request") : t("header.publish")}
               </Button>
             </span>
           </SimpleTooltip>
@@ -806,8 +829,9 @@ function EditorInner({ flow, references }: { flow: Flow; references: FlowReferen
         nodes={doc.draft.nodes}
         nextVersion={(flow.versions[0]?.version ?? 0) + 1}
         warnings={warningCount}
-        pending={publish.isPending}
-        onPublish={doPublish}
+        pending={publish.isPending || approval.requesting}
+        onPublish={approval.needsApproval ? doRequest : doPublish}
+        asRequest={approval.needsApproval}
       />
       <Dialog open={archiveOpen} onOpenChange={setArchiveOpen}>
         <DialogContent>

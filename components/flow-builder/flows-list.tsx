@@ -25,6 +25,7 @@ import {
 } from "@/components/ui/dropdown-menu";
 import { toast } from "@/components/ui/toast";
 import { FlowStatusBadge } from "./status-badge";
+import { ApprovalQueueNote, WaitingForApprovalBadge } from "@/components/approvals/waiting-badge";
 import { downloadJson, flowFileName } from "./download";
 import { FlowListLiveSummary, isIdle } from "./live/live-summary";
 
@@ -119,6 +120,7 @@ export function FlowsList() {
 
   return (
     <>
+      <ApprovalQueueNote flows={flows} />
       <div className="overflow-hidden rounded-lg border">
         <Table data-testid="flows-table">
           <TableHeader>
@@ -145,6 +147,7 @@ export function FlowsList() {
                 <TableCell>
                   <FlowStatusBadge status={flow.status} idle={flow.currentVersion !== null && isIdle(flow.live)} />
                   <FlowListLiveSummary summary={flow.live} published={flow.currentVersion !== null} />
+                  {flow.publishRequests.length > 0 ? <WaitingForApprovalBadge flowId={flow.id} /> : null}
                 </TableCell>
                 <TableCell className="text-sm">
                   {flow.currentVersion ? `v${flow.currentVersion.version}` : <span className="text-muted-foreground">{t("unpublished")}</span>}

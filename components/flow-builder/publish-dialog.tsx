@@ -30,6 +30,7 @@ export function PublishDialog({
   warnings,
   pending,
   onPublish,
+  asRequest = false,
 }: {
   open: boolean;
   onOpenChange: (open: boolean) => void;
@@ -42,8 +43,11 @@ export function PublishDialog({
   warnings: number;
   pending: boolean;
   onPublish: (choice: PublishChoice) => Promise<void>;
+  /** Publishing needs approval: the same choices, sent as a request (components/approvals). */
+  asRequest?: boolean;
 }) {
   const t = useTranslations("flowBuilder.publish");
+  const tRequest = useTranslations("approval.builder");
   const locale = useLocale();
   const format = useFormatter();
   const [note, setNote] = useState("");
@@ -70,8 +74,8 @@ export function PublishDialog({
     <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogContent>
         <DialogHeader>
-          <DialogTitle>{t("title", { version: nextVersion })}</DialogTitle>
-          <DialogDescription>{t("description")}</DialogDescription>
+          <DialogTitle>{asRequest ? tRequest("requestTitle", { version: nextVersion }) : t("title", { version: nextVersion })}</DialogTitle>
+          <DialogDescription>{asRequest ? tRequest("requestDescription") : t("description")}</DialogDescription>
         </DialogHeader>
         {warnings > 0 ? (
           <p className="flex items-center gap-2 rounded-md bg-warning/15 px-3 py-2 text-xs text-warning-foreground">
@@ -132,7 +136,7 @@ export function PublishDialog({
             {t("cancel")}
           </Button>
           <Button loading={pending} data-testid="publish-confirm" onClick={() => void submit()}>
-            <RocketIcon /> {t("confirm")}
+            <RocketIcon /> {asRequest ? tRequest("requestConfirm") : t("confirm")}
           </Button>
         </DialogFooter>
       </DialogContent>

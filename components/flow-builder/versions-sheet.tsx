@@ -201,7 +201,7 @@ function VersionSelect({
   );
 }
 
-function DiffView({
+export function DiffView({
   diff,
   nodes,
   title,

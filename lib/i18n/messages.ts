@@ -18,6 +18,8 @@ import enTiers from "@/messages/en/tiers.json";
 import zhCNTiers from "@/messages/zh-CN/tiers.json";
 import enAccess from "@/messages/en/access.json";
 import zhCNAccess from "@/messages/zh-CN/access.json";
+import enApproval from "@/messages/en/approval.json";
+import zhCNApproval from "@/messages/zh-CN/approval.json";
 import type { Locale } from "@/lib/i18n/locale";
 
 // The big editors keep their text in their own files (messages/<locale>/<area>.json), mounted
@@ -33,6 +35,7 @@ const enCatalog = {
   tags: enTags,
   tiers: enTiers,
   access: enAccess,
+  approval: enApproval,
 };
 
 /** The message shape; English is the reference (zh-CN must have exactly the same keys). */
@@ -51,6 +54,7 @@ const catalog: Record<Locale, Messages> = {
     tags: zhCNTags,
     tiers: zhCNTiers,
     access: zhCNAccess,
+    approval: zhCNApproval,
   } as Messages,
 };
 

@@ -1,4 +1,5 @@
 import { createCallerFactory, createTRPCRouter } from "@/server/api/trpc";
+import { approvalsRouter } from "@/server/api/routers/approvals";
 import { audiencesRouter } from "@/server/api/routers/audiences";
 import { auditRouter } from "@/server/api/routers/audit";
 import { contentRouter } from "@/server/api/routers/content";
@@ -22,6 +23,7 @@ export const appRouter = createTRPCRouter({
   members: membersRouter,
   audiences: audiencesRouter,
   engine: engineRouter,
+  approvals: approvalsRouter,
   storefront: storefrontRouter,
   content: contentRouter,
   insights: insightsRouter,

@@ -9,6 +9,7 @@ vi.mock("server-only", () => ({}));
 const { createAuth, SESSION_DAYS, SIGN_IN_ATTEMPTS_PER_MINUTE } = await import("./auth");
 const { acceptInvitation, createFirstAdmin, invitationForToken, inviteUser, listUsers, realUserCount, setUserRole, revokeInvitation } = await import("./users");
 const { listAudit } = await import("@/server/audit/service");
+const { consumeSignInAttempt, SIGN_IN_ATTEMPTS_PER_ACCOUNT, ACCOUNT_WINDOW_MINUTES } = await import("./account-throttle");
 
 let t: TestDatabase;
 let auth: ReturnType<typeof createAuth>;
@@ -101,6 +102,36 @@ describe("sign-in", () => {
     clientIp = 4;
     expect((await post("/sign-in/email", { email: "ada@example.com", password: "correct horse battery" })).status).toBe(200);
     expect(await t.db.authRateLimit.count()).toBeGreaterThan(0);
+  });
+
+  it("throttles sign-in attempts per account too, whatever address they come from", async () => {
+    const invitation = await inviteUser(t.db, { user: { id: (await t.db.user.findUniqueOrThrow({ where: { email: "ada@example.com" } })).id, role: "admin", name: "Ada", email: "ada@example.com" } }, { email: "tess@example.com", role: "viewer" });
+    await acceptInvitation(t.db, { token: invitation.token, name: "Tess", password: "tess password 1" });
+    const statuses: number[] = [];
+    // Each guess from a new address: the per-address limit never trips, the per-account one does.
+    for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_ACCOUNT + 1; i++) {
+      clientIp = 100 + i;
+      statuses.push((await post("/sign-in/email", { email: i % 2 ? "Tess@Example.com" : "tess@example.com", password: `guess ${i}` })).status);
+    }
+    expect(statuses.slice(0, SIGN_IN_ATTEMPTS_PER_ACCOUNT).every((s) => s === 401)).toBe(true);
+    const refused = await post("/sign-in/email", { email: "tess@example.com", password: "tess password 1" });
+    expect([statuses.at(-1), refused.status]).toEqual([429, 429]);
+    expect(Number(refused.headers.get("retry-after"))).toBeGreaterThan((ACCOUNT_WINDOW_MINUTES - 1) * 60);
+    // Another account from the same address signs in.
+    expect((await post("/sign-in/email", { email: "ada@example.com", password: "correct horse battery" })).status).toBe(200);
+    const { rows } = await t.pool.query(`SELECT count FROM auth_rate_limits WHERE key = 'sign-in-account:tess@example.com'`);
+    expect(rows).toEqual([{ count: SIGN_IN_ATTEMPTS_PER_ACCOUNT + 2 }]);
+  });
+
+  it("opens an account's window again once it ends (the clock passed explicitly)", async () => {
+    const start = Date.parse("2026-12-07T10:00:00Z");
+    const results = [];
+    for (let i = 0; i < SIGN_IN_ATTEMPTS_PER_ACCOUNT + 1; i++) results.push((await consumeSignInAttempt(t.db, "clock@example.com", start + i * 1000)).allowed);
+    expect(results.filter(Boolean)).toHaveLength(SIGN_IN_ATTEMPTS_PER_ACCOUNT);
+    expect(results.at(-1)).toBe(false);
+    const justBefore = start + ACCOUNT_WINDOW_MINUTES * 60_000 - 1;
+    expect(await consumeSignInAttempt(t.db, "clock@example.com", justBefore)).toEqual({ allowed: false, retryAfter: 1 });
+    expect((await consumeSignInAttempt(t.db, "clock@example.com", start + ACCOUNT_WINDOW_MINUTES * 60_000)).allowed).toBe(true);
   });
 
   it("has no sign-up: accounts come from the first run and invitations only", async () => {

@@ -1,12 +1,15 @@
 // Sign-in: better-auth with email and password over the app's own PostgreSQL (Prisma adapter).
 // Passwords are hashed by better-auth (scrypt) in auth_accounts; sessions live in auth_sessions
 // and expire after SESSION_DAYS (renewed once a day while in use); sign-in attempts are throttled
-// per client address in auth_rate_limits, so the limit holds across restarts. Nobody signs up:
+// per client address and per account (./account-throttle.ts) in auth_rate_limits, so the limits
+// hold across restarts. Nobody signs up:
 // the first admin is made on the first-run page and everyone else by invitation (./users.ts).
 import "server-only";
 
 import { betterAuth } from "better-auth";
 import { prismaAdapter } from "better-auth/adapters/prisma";
+import { APIError, createAuthMiddleware } from "better-auth/api";
+import { consumeSignInAttempt } from "./account-throttle";
 import type { PrismaClient } from "@/server/prisma-client";
 
 export const SESSION_DAYS = 7;
@@ -73,6 +76,18 @@ export function createAuth(db: PrismaClient, options: { onSignIn?: SignInAudit }
       window: 60,
       max: 100,
       customRules: { "/sign-in/email": { window: 60, max: SIGN_IN_ATTEMPTS_PER_MINUTE } },
+    },
+    hooks: {
+      // Per account, after the per-address limit above let the request through.
+      before: createAuthMiddleware(async (ctx) => {
+        if (ctx.path !== "/sign-in/email") return;
+        const email = (ctx.body as { email?: unknown } | undefined)?.email;
+        if (typeof email !== "string" || email.length === 0 || email.length > 254) return;
+        const attempt = await consumeSignInAttempt(db, email);
+        if (!attempt.allowed) {
+          throw new APIError("TOO_MANY_REQUESTS", { message: "Too many sign-in attempts for this account. Try again later." }, { "Retry-After": String(attempt.retryAfter) });
+        }
+      }),
     },
     databaseHooks: {
       session: {

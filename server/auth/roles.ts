@@ -26,7 +26,8 @@ export function actorOf(session: Session): string {
 /**
  * What each role may change, by name: the server checks these in `permissionProcedure` and the
  * route handlers, and the UI hides what the signed-in role lacks. Everyone signed in may read.
- * - admin: users, storefront keys and webhooks, programs, settings, the audit log, member privacy;
+ * - admin: users, storefront keys and webhooks, programs, settings, the audit log, member privacy,
+ *   and approving publishes (when Settings says publishing needs approval; approvers publish directly);
  * - marketer: flows, audiences, content (coupons, prices, banners, messages);
  * - admin and marketer: redeem a member's points for coupons on the member's behalf;
  * - analyst (CRM manager): results, audiences from charts, exports;
@@ -37,6 +38,7 @@ export const permissions = {
   manageSettings: ["admin"],
   readAudit: ["admin"],
   manageMemberPrivacy: ["admin"],
+  approveFlows: ["admin"],
   editFlows: ["admin", "marketer"],
   editAudiences: ["admin", "marketer"],
   editContent: ["admin", "marketer"],

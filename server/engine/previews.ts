@@ -3,7 +3,7 @@ import type { PrismaClient } from "@prisma/client";
 import { flowDefinitionSchema, type FlowDefinition } from "@/server/flows/definition";
 import { validateFlow, hasErrors } from "@/server/flows/validate";
 import { referenceContext } from "@/server/flows/service";
-import { flowDraftSchema } from "@/server/flows/definition";
+import { flowDraftSchema, type FlowDraft } from "@/server/flows/definition";
 import { DomainError } from "@/server/errors";
 import type { Pool } from "@/server/db/sql";
 import { forecast, testRun } from "./test-run";
@@ -11,7 +11,10 @@ import { forecast, testRun } from "./test-run";
 async function runnableDraft(db: PrismaClient, flowId: string): Promise<FlowDefinition> {
   const flow = await db.flow.findUnique({ where: { id: flowId }, select: { draft: true } });
   if (!flow) throw new DomainError("not_found", `Flow ${flowId} does not exist`);
-  const draft = flowDraftSchema.parse(flow.draft);
+  return runnable(db, flowDraftSchema.parse(flow.draft));
+}
+
+async function runnable(db: PrismaClient, draft: FlowDraft): Promise<FlowDefinition> {
   const issues = validateFlow(draft, await referenceContext(db, draft));
   if (hasErrors(issues)) throw new DomainError("invalid", "Fix the flow's errors before a test run or a forecast", { issues });
   return flowDefinitionSchema.parse(draft) as FlowDefinition;
@@ -35,11 +38,19 @@ export async function testRunDraft(
 }
 
 export async function forecastDraft(db: PrismaClient, pool: Pool, input: { flowId: string; triggerNodeId?: string }) {
-  const definition = await runnableDraft(db, input.flowId);
-  const triggerNodeId = triggerOf(definition, input.triggerNodeId);
-  const kind = definition.nodes.find((n) => n.id === triggerNodeId)!.kind;
+  return forecastOf(pool, input.flowId, await runnableDraft(db, input.flowId), input.triggerNodeId);
+}
+
+/** The forecast of a given draft (a snapshot waiting for approval), as the builder's forecast computes it. */
+export async function forecastSnapshot(db: PrismaClient, pool: Pool, input: { flowId: string; draft: FlowDraft; triggerNodeId?: string }) {
+  return forecastOf(pool, input.flowId, await runnable(db, input.draft), input.triggerNodeId);
+}
+
+async function forecastOf(pool: Pool, flowId: string, definition: FlowDefinition, triggerNodeId?: string) {
+  const trigger = triggerOf(definition, triggerNodeId);
+  const kind = definition.nodes.find((n) => n.id === trigger)!.kind;
   if (kind === "event_trigger" || kind === "manual_trigger") {
     throw new DomainError("invalid", "A forecast needs an entry audience: a schedule, date or audience trigger");
   }
-  return forecast(pool, { flowId: input.flowId, definition, triggerNodeId });
+  return forecast(pool, { flowId, definition, triggerNodeId: trigger });
 }

@@ -8,6 +8,8 @@ import { recordingWriter, tallyingWriter } from "./effects";
 import { advanceJourneys, NodeCounts, type JourneyState } from "./journeys";
 import { enterMembers, entryCandidates } from "./triggers";
 import { journeyEffect, type JourneyEffect } from "./live";
+import { inlineTemplateId } from "@/server/content/coupon-template-schema";
+import type { IssueCouponConfig } from "@/server/flows/kinds/issue_coupon/spec";
 
 class Rollback extends Error {}
 
@@ -169,8 +171,15 @@ export async function forecast(
       ? await tx.query<{ id: string; value: number; type: string }>(sql`SELECT id, value, type::text AS type FROM coupon_templates WHERE id = ANY(${couponGroups.map((g) => g.templateId)}::text[])`)
       : [];
     // Face value counts amount-off coupons; percent-off coupons have no face value before a cart.
+    // An inline coupon counts at the terms forecast, not those its library row kept from the last publish.
+    const inline = new Map(
+      input.definition.nodes.flatMap((n) => {
+        const template = n.kind === "issue_coupon" ? (n.config as IssueCouponConfig).template : null;
+        return template?.mode === "inline" ? [[inlineTemplateId(input.flowId, n.id), { type: template.type as string, value: template.value }] as const] : [];
+      }),
+    );
     const faceValue = couponGroups.reduce((sum, g) => {
-      const t = values.find((v) => v.id === g.templateId);
+      const t = inline.get(g.templateId) ?? values.find((v) => v.id === g.templateId);
       return sum + (t?.type === "amount" ? t.value * g.count : 0);
     }, 0);
     return {

@@ -86,7 +86,7 @@ export function draftReferences(draft: FlowDraft) {
  * Which referenced templates and audiences exist, for the validator's reference check. Archived
  * ones still exist: flows that use them keep working (the validator only warns).
  */
-export async function referenceContext(db: Db, draft: FlowDraft): Promise<ValidationContext> {
+export async function referenceContext(db: Prisma.TransactionClient, draft: FlowDraft): Promise<ValidationContext> {
   const wanted = draftReferences(draft);
   const [coupons, audiences, notifications, priceLists, creatives] = await Promise.all([
     db.couponTemplate.findMany({ where: { id: { in: [...wanted.couponTemplates] } }, select: { id: true, archivedAt: true } }),
@@ -147,6 +147,8 @@ export async function listFlows(db: Db, options: { includeArchived?: boolean } =
       updatedAt: true,
       draftUpdatedAt: true,
       currentVersion: { select: { version: true, publishedAt: true } },
+      // "Waiting for approval" beside the status (server/approvals).
+      publishRequests: { where: { status: "pending" }, select: { id: true, requestedAt: true } },
       _count: { select: { versions: true, journeys: true } },
     },
   });
@@ -217,7 +219,8 @@ export async function getFlow(db: Db, id: string) {
   return { ...flow, draft, layout, issues, unpublishedChanges };
 }
 
-function sameDefinition(a: FlowDraft, b: FlowDraft): boolean {
+/** Whether two definitions have no difference the versions view would show. */
+export function sameDefinition(a: FlowDraft, b: FlowDraft): boolean {
   const diff = diffFlows(a, b);
   return (
     diff.added.length + diff.removed.length + diff.changed.length + diff.edgesAdded.length + diff.edgesRemoved.length + diff.settingsChanged.length ===
@@ -287,13 +290,25 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
   if (!flow) throw new FlowError("not_found", `Flow ${input.id} does not exist`);
   if (flow.status === "archived") throw new FlowError("archived", "An archived flow cannot be published");
   const draft = flowDraftSchema.parse(flow.draft);
+  const { definition, issues } = await publishableDefinition(db, flow.id, draft, input.migrate);
+  return db.$transaction(async (tx) => {
+    const version = await writeVersion(tx, flow, { definition, layout: flow.draftLayout, note: input.note, migrate: input.migrate }, actor);
+    return { ...version, issues };
+  });
+}
+
+/**
+ * What a publish checks before it writes (the draft now, or a snapshot waiting for approval): no
+ * errors, members moved only to steps of the new version, and something changed since the latest version.
+ */
+export async function publishableDefinition(db: Prisma.TransactionClient, flowId: string, draft: FlowDraft, migrate?: PublishInput["migrate"]) {
   const issues = validateFlow(draft, await referenceContext(db, draft));
   if (hasErrors(issues)) {
     const count = issues.filter((i) => i.severity === "error").length;
     throw new FlowError("invalid", `The flow has ${count} error${count === 1 ? "" : "s"} to fix before it can be published`, issues);
   }
-  const definition = flowDefinitionSchema.parse(draft);
-  for (const [from, to] of Object.entries(input.migrate?.removedNodeTargets ?? {})) {
+  const definition = flowDefinitionSchema.parse(draft) as FlowDefinition;
+  for (const [from, to] of Object.entries(migrate?.removedNodeTargets ?? {})) {
     const target = definition.nodes.find((n) => n.id === to);
     if (!target || findNodeKindSpec(target.kind)?.category === "trigger") {
       throw new DomainError("invalid", `Members at "${from}" cannot be moved to "${to}": it is not a step of the new version`, {
@@ -301,41 +316,54 @@ export async function publishFlow(db: Db, input: PublishInput, actor = "system")
       });
     }
   }
-  const latest = await db.flowVersion.findFirst({ where: { flowId: flow.id }, orderBy: { version: "desc" } });
+  const latest = await db.flowVersion.findFirst({ where: { flowId }, orderBy: { version: "desc" } });
   if (latest && sameDefinition(draft, flowDraftSchema.parse(upgradeDefinition(latest.definition, latest.definitionSchema)))) {
     throw new FlowError("conflict", `Nothing changed since v${latest.version}: the draft is the same as that version`);
   }
-  return db.$transaction(async (tx) => {
-    // Two publishes at once: the second waits here, then numbers its version after the first.
-    await tx.$queryRaw`SELECT id FROM flows WHERE id = ${flow.id} FOR UPDATE`;
-    const last = await tx.flowVersion.aggregate({ where: { flowId: flow.id }, _max: { version: true } });
-    const version = await tx.flowVersion.create({
-      data: {
-        flowId: flow.id,
-        version: (last._max.version ?? 0) + 1,
-        definition: definition as unknown as Prisma.InputJsonValue,
-        definitionSchema: CURRENT_DEFINITION_SCHEMA,
-        layout: flow.draftLayout as Prisma.InputJsonValue,
-        note: input.note ?? "",
-      },
-    });
-    await tx.flow.update({
-      where: { id: flow.id },
-      data: { currentVersionId: version.id, status: flow.status === "paused" ? "paused" : "active", lastError: null },
-    });
-    const now = new Date();
-    // Inline coupons live in the library as the flow's own templates, with the terms published.
-    await syncInlineCouponTemplates(prismaTx(tx), flow.id, inlineCoupons(definition as FlowDefinition));
-    await syncInlinePriceLists(prismaTx(tx), flow.id, inlinePrices(flow.id, flow.name, definition as FlowDefinition));
-    await syncInlineMessageTemplates(prismaTx(tx), flow.id, inlineMessages(definition as FlowDefinition));
-    await syncInlineBannerCreatives(prismaTx(tx), flow.id, inlineBanners(definition as FlowDefinition));
-    await armTriggers(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, now);
-    if (input.migrate) await migrateJourneys(prismaTx(tx), flow.id, version.id, definition as FlowDefinition, input.migrate.removedNodeTargets, now);
-    await tx.auditLog.create({
-      data: { actor, action: "flow.publish", entityType: "flow", entityId: flow.id, details: { version: version.version } },
-    });
-    return { version: version.version, versionId: version.id, issues };
+  return { definition, issues };
+}
+
+/**
+ * Writes a checked definition as the flow's next version and makes it live, inside the caller's
+ * transaction (a publish, or an approval together with its request's status).
+ */
+export async function writeVersion(
+  tx: Prisma.TransactionClient,
+  flow: { id: string; name: string; status: FlowStatus },
+  input: { definition: FlowDefinition; layout: Prisma.JsonValue; note?: string; migrate?: PublishInput["migrate"] },
+  actor: string,
+  auditDetails: Record<string, string> = {},
+) {
+  // Two publishes at once: the second waits here, then numbers its version after the first.
+  await tx.$queryRaw`SELECT id FROM flows WHERE id = ${flow.id} FOR UPDATE`;
+  const { definition } = input;
+  const last = await tx.flowVersion.aggregate({ where: { flowId: flow.id }, _max: { version: true } });
+  const version = await tx.flowVersion.create({
+    data: {
+      flowId: flow.id,
+      version: (last._max.version ?? 0) + 1,
+      definition: definition as unknown as Prisma.InputJsonValue,
+      definitionSchema: CURRENT_DEFINITION_SCHEMA,
+      layout: (input.layout ?? {}) as Prisma.InputJsonValue,
+      note: input.note ?? "",
+    },
   });
+  await tx.flow.update({
+    where: { id: flow.id },
+    data: { currentVersionId: version.id, status: flow.status === "paused" ? "paused" : "active", lastError: null },
+  });
+  const now = new Date();
+  // Inline coupons live in the library as the flow's own templates, with the terms published.
+  await syncInlineCouponTemplates(prismaTx(tx), flow.id, inlineCoupons(definition));
+  await syncInlinePriceLists(prismaTx(tx), flow.id, inlinePrices(flow.id, flow.name, definition));
+  await syncInlineMessageTemplates(prismaTx(tx), flow.id, inlineMessages(definition));
+  await syncInlineBannerCreatives(prismaTx(tx), flow.id, inlineBanners(definition));
+  await armTriggers(prismaTx(tx), flow.id, version.id, definition, now);
+  if (input.migrate) await migrateJourneys(prismaTx(tx), flow.id, version.id, definition, input.migrate.removedNodeTargets, now);
+  await tx.auditLog.create({
+    data: { actor, action: "flow.publish", entityType: "flow", entityId: flow.id, details: { version: version.version, ...auditDetails } },
+  });
+  return { version: version.version, versionId: version.id };
 }
 
 function inlineCoupons(definition: FlowDefinition) {
@@ -399,7 +427,7 @@ export async function setFlowStatus(db: Db, input: { id: string; status: "active
   return updated;
 }
 
-async function loadVersionDefinition(db: Db, flowId: string, versionId: string | "draft") {
+export async function loadVersionDefinition(db: Db, flowId: string, versionId: string | "draft") {
   if (versionId === "draft") {
     const flow = await db.flow.findUnique({ where: { id: flowId }, select: { draft: true } });
     if (!flow) throw new FlowError("not_found", `Flow ${flowId} does not exist`);
@@ -417,6 +445,11 @@ async function loadVersionDefinition(db: Db, flowId: string, versionId: string |
  */
 export async function compareVersions(db: Db, input: { flowId: string; from: string | "draft"; to: string | "draft" }) {
   const [from, to] = await Promise.all([loadVersionDefinition(db, input.flowId, input.from), loadVersionDefinition(db, input.flowId, input.to)]);
+  return compareDefinitions(from, to);
+}
+
+/** The diff of two definitions with the nodes it mentions, as the versions view shows it. */
+export function compareDefinitions(from: FlowDraft, to: FlowDraft) {
   const diff = diffFlows(from, to);
   // Every node the diff mentions, as it is in the newer side (removed ones from the older), so the
   // view can name nodes and branches; changed nodes on both sides, to show what they became.

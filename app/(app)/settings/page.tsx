@@ -11,6 +11,7 @@ import { ApiKeys } from "@/components/settings/api-keys";
 import { Webhooks } from "@/components/settings/webhooks";
 import { LoyaltyProgramSettings } from "@/components/settings/loyalty-program";
 import { TierProgramSettings } from "@/components/settings/tier-program";
+import { ApprovalSetting } from "@/components/approvals/approval-setting";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
@@ -46,6 +47,7 @@ export default async function SettingsPage() {
           <div className="space-y-10">
             <LoyaltyProgramSettings />
             <TierProgramSettings />
+            <ApprovalSetting />
             <ApiKeys />
             <Webhooks />
           </div>

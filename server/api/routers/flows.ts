@@ -8,6 +8,7 @@ import * as flows from "@/server/flows/service";
 import { flowLiveCounts, flowSummaries, membersAtNode } from "@/server/engine/live";
 import { actorOf } from "@/server/auth/roles";
 import { flowResults, flowResultsInput } from "@/server/analytics/flow-results";
+import { importAndPublish, publishDirectly } from "@/server/approvals/service";
 
 const editor = permissionProcedure("editFlows");
 const layoutInput = z.record(z.string(), z.object({ x: z.number().finite(), y: z.number().finite() }));
@@ -67,7 +68,8 @@ export const flowsRouter = createTRPCRouter({
         migrate: z.object({ removedNodeTargets: z.record(z.string().min(1).max(64), z.string().min(1).max(64)) }).optional(),
       }),
     )
-    .mutation(({ ctx, input }) => flows.publishFlow(ctx.db, input, actorOf(ctx.session))),
+    // With "Publishing needs approval" on, a marketer is refused here and sends a request (approvals.request).
+    .mutation(({ ctx, input }) => publishDirectly(ctx.db, ctx.session, input)),
 
   setStatus: editor
     .input(z.object({ id: z.string().min(1), status: z.enum(["active", "paused", "archived"]) }))
@@ -103,5 +105,5 @@ export const flowsRouter = createTRPCRouter({
 
   import: editor
     .input(z.object({ file: z.unknown(), publish: z.boolean().default(false) }))
-    .mutation(({ ctx, input }) => flows.importFlow(ctx.db, input.file, { publish: input.publish }, actorOf(ctx.session))),
+    .mutation(({ ctx, input }) => importAndPublish(ctx.db, ctx.session, input.file, { publish: input.publish })),
 });
