@@ -48,6 +48,7 @@ const pureServerModules = [
   "@/server/content/message-template-schema",
   "@/server/loyalty/schemas",
   "@/server/loyalty/program-schema",
+  "@/server/loyalty/lifecycle/settings-schema",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

@@ -12,6 +12,8 @@ export const memberEvents = {
   "points.expiring": { en: "Points expiring", "zh-CN": "积分即将过期" },
   "points.expired": { en: "Points expired", "zh-CN": "积分已过期" },
   "tier.changed": { en: "Tier changed", "zh-CN": "等级变更" },
+  /** properties: from, to (stages), reason (schedule, orders, settings) */
+  "lifecycle.changed": { en: "Lifecycle stage changed", "zh-CN": "生命周期阶段变更" },
 } as const satisfies Record<string, Localized>;
 export type MemberEventName = keyof typeof memberEvents;
 
