@@ -3,10 +3,11 @@
 // ingestion, the wait sweeper and the sender (README "How flows run").
 import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
+import { evaluateLifecycleRun } from "./evaluate-lifecycle";
 import { expirePointsRun } from "./expire-points";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, evaluateLifecycleRun];

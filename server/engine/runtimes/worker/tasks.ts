@@ -8,10 +8,11 @@ import { providersFromEnv, type Providers } from "@/server/engine/messaging/prov
 import { runOccurrenceChunk, tick } from "@/server/engine/triggers";
 import { sweepDueWaits } from "@/server/engine/waits";
 import { expirePoints } from "@/server/loyalty/points-expiry";
+import { evaluateLifecycle } from "@/server/loyalty/lifecycle/evaluate";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
-import { occurrenceJobKey, TASKS } from "./jobs";
+import { occurrenceJobKey, TASKS, type LifecycleJob } from "./jobs";
 
 /** How long a `busy` occurrence (another job holds its row) waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -28,6 +29,9 @@ export const CRONTAB = [
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
+  // Daily at 03:15 in Shanghai (19:15 UTC): lifecycle stages and RFM scores over the whole base
+  // (server/loyalty/lifecycle/evaluate.ts); stage thresholds are whole days.
+  `15 19 * * * ${TASKS.evaluateLifecycle} ?jobKey=${TASKS.evaluateLifecycle}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -117,6 +121,16 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.expirePoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes the rest.
       await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.evaluateLifecycle]: async (payload, helpers) => {
+      // The crontab's job carries no payload (now, "schedule"); a save's names its instant. A stop
+      // between ranges re-queues the rest of the same evaluation.
+      const job = (payload ?? {}) as LifecycleJob;
+      const at = job.at ? new Date(job.at) : new Date();
+      const reason = job.reason ?? "schedule";
+      const run = await evaluateLifecycle(pool, at, { reason, from: job.from, stopping: () => mustYield(helpers) });
+      if (run.next !== null) await helpers.addJob(TASKS.evaluateLifecycle, { reason, at: at.toISOString(), from: run.next } satisfies LifecycleJob);
     },
 
     [TASKS.refreshMemberStats]: async () => {
