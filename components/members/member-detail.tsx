@@ -14,6 +14,7 @@ import { MemberJourneys } from "@/components/members/member-journeys";
 import { MemberPrivacy } from "@/components/members/member-privacy";
 import { MemberOrders } from "@/components/members/member-orders";
 import { MemberPoints } from "@/components/members/member-points";
+import { MemberLifecycle } from "@/components/members/member-lifecycle";
 import { MemberTimeline } from "@/components/members/member-timeline";
 import { useMemberLabels } from "@/components/members/labels";
 
@@ -168,6 +169,7 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
         <MemberPrivacy member={member} />
 
         <MemberPoints memberId={member.id} />
+        <MemberLifecycle memberId={member.id} stats={stats} />
 
         <div className="grid gap-4 xl:grid-cols-5">
           <MemberOrders memberId={member.id} first={member.orders} className="xl:col-span-3" />

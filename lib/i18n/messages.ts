@@ -12,6 +12,8 @@ import enInsights from "@/messages/en/insights.json";
 import zhCNInsights from "@/messages/zh-CN/insights.json";
 import enLoyalty from "@/messages/en/loyalty.json";
 import zhCNLoyalty from "@/messages/zh-CN/loyalty.json";
+import enLifecycle from "@/messages/en/lifecycle.json";
+import zhCNLifecycle from "@/messages/zh-CN/lifecycle.json";
 import enAccess from "@/messages/en/access.json";
 import zhCNAccess from "@/messages/zh-CN/access.json";
 import type { Locale } from "@/lib/i18n/locale";
@@ -26,6 +28,7 @@ const enCatalog = {
   contentMessages: enContentMessages,
   insights: enInsights,
   loyalty: enLoyalty,
+  lifecycle: enLifecycle,
   access: enAccess,
 };
 
@@ -42,6 +45,7 @@ const catalog: Record<Locale, Messages> = {
     contentMessages: zhCNContentMessages,
     insights: zhCNInsights,
     loyalty: zhCNLoyalty,
+    lifecycle: zhCNLifecycle,
     access: zhCNAccess,
   } as Messages,
 };

@@ -10,6 +10,7 @@ import { sessionCan } from "@/server/auth/session";
 import { ApiKeys } from "@/components/settings/api-keys";
 import { Webhooks } from "@/components/settings/webhooks";
 import { LoyaltyProgramSettings } from "@/components/settings/loyalty-program";
+import { LifecycleSettingsForm } from "@/components/settings/lifecycle-settings";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
@@ -44,6 +45,7 @@ export default async function SettingsPage() {
         {(await sessionCan("manageSettings")) ? (
           <div className="space-y-10">
             <LoyaltyProgramSettings />
+            <LifecycleSettingsForm />
             <ApiKeys />
             <Webhooks />
           </div>

@@ -227,10 +227,20 @@ export async function previewStageCounts(tx: Tx, settings: LifecycleSettings, as
   const rows = await tx.query<{ stage: LifecycleStage; n: number }>(sql`
     SELECT ${stageSql(settings, asOf)}::text AS stage, count(*)::int AS n
     FROM member_stats s JOIN members m ON m.id = s.member_id GROUP BY 1`);
+  return countsByStage(rows);
+}
+
+/** How many members each stage holds as stored. */
+export async function stageCounts(tx: Tx): Promise<Record<LifecycleStage, number>> {
+  const rows = await tx.query<{ stage: LifecycleStage; n: number }>(sql`SELECT lifecycle_stage::text AS stage, count(*)::int AS n FROM member_stats GROUP BY 1`);
+  return countsByStage(rows);
+}
+
+const countsByStage = (rows: { stage: LifecycleStage; n: number }[]): Record<LifecycleStage, number> => {
   const counts: Record<LifecycleStage, number> = { new: 0, active: 0, silent: 0, churn_risk: 0, churned: 0 };
   for (const r of rows) counts[r.stage] = Number(r.n);
   return counts;
-}
+};
 
 /** A member's stage changes, newest first. */
 export async function stageHistory(tx: Tx, memberId: number, limit = 50) {
