@@ -72,22 +72,7 @@ describe("RFM quintiles", () => {
     expect(run.chunks).toBeGreaterThan(5);
     expect(run.members).toBe(61);
     expect(run.changes).toBe(0); // a first evaluation sets stages without recording changes
-    const { rows } = await t.pool.query<{ member_id: number; r: number; f: number; m: number; er: number; ef: number; em: number }>(
-      `WITH counted AS (
-         SELECT * FROM orders o WHERE NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)
-       ), rec AS (
-         SELECT member_id, ntile(5) OVER (ORDER BY max(placed_at), member_id) AS b FROM counted GROUP BY member_id
-       ), win AS (
-         SELECT member_id, count(*) AS n, sum(total_amount - refunded_amount) AS spend FROM counted
-         WHERE placed_at > $1::timestamptz - interval '365 days' GROUP BY member_id
-       ), fm AS (
-         SELECT member_id, ntile(5) OVER (ORDER BY n, member_id) AS f, ntile(5) OVER (ORDER BY spend, member_id) AS m FROM win
-       )
-       SELECT s.member_id, s.rfm_recency AS r, s.rfm_frequency AS f, s.rfm_monetary AS m,
-              coalesce(rec.b, 1)::int AS er, coalesce(fm.f, 1)::int AS ef, coalesce(fm.m, 1)::int AS em
-       FROM member_stats s LEFT JOIN rec USING (member_id) LEFT JOIN fm USING (member_id) ORDER BY 1`,
-      [T0],
-    );
+    const rows = await againstNtile(365);
     expect(rows).toHaveLength(61);
     for (const row of rows) expect([row.member_id, row.r, row.f, row.m]).toEqual([row.member_id, row.er, row.ef, row.em]);
     // Every quintile is used, and members without orders exist (score 1).
@@ -95,7 +80,39 @@ describe("RFM quintiles", () => {
     expect(rows.some((r) => r.ef === 1 && r.f === 1)).toBe(true);
   });
 
-  it("stages every member as the TypeScript twin does", async () => {
+  it("over a window member_stats does not keep (200 days), summed from the orders", async () => {
+    await withTransaction(pool, (tx) => saveLifecycleSettings(tx, { ...defaultLifecycleSettings, rfmWindowDays: 200 }, "test"));
+    await evaluateLifecycle(pool, T0, { rangeSize: 9 });
+    const rows = await againstNtile(200);
+    for (const row of rows) expect([row.member_id, row.r, row.f, row.m]).toEqual([row.member_id, row.er, row.ef, row.em]);
+    await withTransaction(pool, (tx) => saveLifecycleSettings(tx, defaultLifecycleSettings, "test"));
+    await evaluateLifecycle(pool, T0, { rangeSize: 9 });
+  });
+});
+
+/** Each member's stored scores beside ntile(5) computed from the orders themselves. */
+async function againstNtile(windowDays: number) {
+  const { rows } = await t.pool.query<{ member_id: number; r: number; f: number; m: number; er: number; ef: number; em: number }>(
+    `WITH counted AS (
+       SELECT * FROM orders o WHERE NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)
+     ), rec AS (
+       SELECT member_id, ntile(5) OVER (ORDER BY max(placed_at), member_id) AS b FROM counted GROUP BY member_id
+     ), win AS (
+       SELECT member_id, count(*) AS n, sum(total_amount - refunded_amount) AS spend FROM counted
+       WHERE placed_at > $1::timestamptz - make_interval(days => $2) GROUP BY member_id
+     ), fm AS (
+       SELECT member_id, ntile(5) OVER (ORDER BY n, member_id) AS f, ntile(5) OVER (ORDER BY spend, member_id) AS m FROM win
+     )
+     SELECT s.member_id, s.rfm_recency AS r, s.rfm_frequency AS f, s.rfm_monetary AS m,
+            coalesce(rec.b, 1)::int AS er, coalesce(fm.f, 1)::int AS ef, coalesce(fm.m, 1)::int AS em
+     FROM member_stats s LEFT JOIN rec USING (member_id) LEFT JOIN fm USING (member_id) ORDER BY 1`,
+    [T0, windowDays],
+  );
+  return rows;
+}
+
+describe("stages", () => {
+  it("follow the thresholds for every member, as the TypeScript twin does", async () => {
     const { rows } = await t.pool.query<{ registered_at: Date; order_count: number; last_order_at: Date | null; stage: string }>(
       `SELECT m.registered_at, s.order_count, s.last_order_at, s.lifecycle_stage::text AS stage FROM member_stats s JOIN members m ON m.id = s.member_id`,
     );

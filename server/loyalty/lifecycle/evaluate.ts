@@ -14,9 +14,9 @@
 //   evaluation and its event id is the row's, so a retried evaluation changes and tells nothing twice.
 //   A member's first evaluation sets the stage without a change (there was none to change from).
 // Server-only: the lint allow-list keeps components/ away.
-import { raw, sql, withTransaction, type Pool, type Sql, type Tx } from "@/server/db/sql";
+import { join, raw, sql, withTransaction, type Pool, type Sql, type Tx } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL, type IngestEvent } from "@/server/events/ingest";
-import { COUNTED, NET } from "@/server/members/stats";
+import { COUNTED, NET, STAT_WINDOWS_DAYS } from "@/server/members/stats";
 import { loadLifecycleSettings } from "./settings";
 import { RFM_BUCKETS, RFM_NO_ORDERS_SCORE, type LifecycleSettings, type LifecycleStage } from "./settings-schema";
 
@@ -36,12 +36,23 @@ export type Scope = { range: [number, number] } | { ids: number[] } | "all";
 const inScope = (scope: Scope, column: Sql): Sql =>
   scope === "all" ? sql`true` : "range" in scope ? sql`${column} BETWEEN ${scope.range[0]}::int AND ${scope.range[1]}::int` : sql`${column} = ANY(${scope.ids}::int[])`;
 
-/** Orders and spend of each member in the RFM window (members with none have no row). */
-const windowOrders = (scope: Scope, settings: LifecycleSettings, asOf: Date): Sql => sql`
-  SELECT o.member_id, count(*)::int AS orders, sum(${raw(NET)}) AS spend
-  FROM orders o
-  WHERE ${inScope(scope, sql`o.member_id`)} AND o.placed_at > ${asOf}::timestamptz - make_interval(days => ${settings.rfmWindowDays}::int) AND ${raw(COUNTED)}
-  GROUP BY o.member_id`;
+/**
+ * Orders and spend of each member in the RFM window (members with none have no row). A window
+ * member_stats keeps (30/90/180/365 days) is read from there, as of its last refresh (hourly, and
+ * moved at once by ingested orders): no pass over the orders. Any other window sums the orders.
+ */
+const windowOrders = (scope: Scope, settings: LifecycleSettings, asOf: Date): Sql => {
+  const days = settings.rfmWindowDays;
+  if ((STAT_WINDOWS_DAYS as readonly number[]).includes(days)) {
+    return sql`SELECT s.member_id, s.${raw(`orders_${days}d`)} AS orders, s.${raw(`spend_${days}d`)} AS spend
+      FROM member_stats s WHERE ${inScope(scope, sql`s.member_id`)} AND s.${raw(`orders_${days}d`)} > 0`;
+  }
+  return sql`
+    SELECT o.member_id, count(*)::int AS orders, sum(${raw(NET)}) AS spend
+    FROM orders o
+    WHERE ${inScope(scope, sql`o.member_id`)} AND o.placed_at > ${asOf}::timestamptz - make_interval(days => ${days}::int) AND ${raw(COUNTED)}
+    GROUP BY o.member_id`;
+};
 
 /** The stage rule in SQL over member_stats `s` and members `m`: the one statement of it besides `stageOf`. */
 export function stageSql(settings: LifecycleSettings, asOf: Date): Sql {
@@ -57,8 +68,9 @@ export function stageSql(settings: LifecycleSettings, asOf: Date): Sql {
 
 /** A score from the cut-offs: 1 + how many quintile starts (value, id) is at or past; the no-orders score without a value. */
 function scoreSql(value: Sql, type: "timestamptz" | "numeric", cutoff: Cutoff): Sql {
-  return sql`CASE WHEN ${value} IS NULL THEN ${RFM_NO_ORDERS_SCORE}::int ELSE 1 + (
-    SELECT count(*) FROM unnest(${cutoff.values}::${raw(type)}[], ${cutoff.ids}::int[]) AS c(v, id) WHERE (${value}, s.member_id) >= (c.v, c.id))::int END`;
+  // Inline comparisons (at most 4), not a subquery per member.
+  const past = cutoff.values.map((v, i) => sql` + ((${value}, s.member_id) >= (${v}::${raw(type)}, ${cutoff.ids[i]}::int))::int`);
+  return sql`CASE WHEN ${value} IS NULL THEN ${RFM_NO_ORDERS_SCORE}::int ELSE 1${past.length ? join(past, "") : raw("")} END`;
 }
 
 /** The quintile cut-offs over the whole base at `asOf`: one statement. */
