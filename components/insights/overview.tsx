@@ -236,6 +236,11 @@ export function InsightsOverview() {
         <CardHeader>
           <CardTitle>{t("title")}</CardTitle>
           <CardDescription>{t("description", { timezone: data?.timezone ?? "Asia/Shanghai" })}</CardDescription>
+          {data && (
+            <p className="text-xs text-muted-foreground" data-testid="overview-freshness">
+              {t("freshness", { days: data.rollup.days, live: data.rollup.liveDays, ms: data.ms })}
+            </p>
+          )}
         </CardHeader>
         <CardContent>
           <form

@@ -270,6 +270,11 @@ export function GroupComparison() {
               <p className="text-muted-foreground text-sm" data-testid="radar-summary">
                 {t("summary", { count: data.groups.length, ms: data.ms })} · {t("hint")}
               </p>
+              {data.groups.some((g) => g.asOf) && (
+                <p className="text-muted-foreground text-xs" data-testid="radar-as-of">
+                  {t("asOf", { time: format.dateTime(new Date(data.groups.find((g) => g.asOf)!.asOf!), { dateStyle: "medium", timeStyle: "short" }) })}
+                </p>
+              )}
               <EChart option={option} height={420} ariaLabel={t("chartLabel")} testId="radar-chart" onClick={(p) => pick(p.dataIndex)} />
             </CardContent>
           </Card>

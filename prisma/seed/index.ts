@@ -90,6 +90,8 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
     if (options.reset) {
       // Cascades to everything that references members (orders, stats, journeys, coupons …).
       await admin.query("TRUNCATE members RESTART IDENTITY CASCADE");
+      // TRUNCATE fires no row triggers: the Insights rollup of the old data goes too.
+      await admin.query("TRUNCATE insights_days, insights_dirty_days");
       await restorePendingDefinitions(databaseUrl); // after a crashed run: now on empty tables
     } else {
       await restorePendingDefinitions(databaseUrl);

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { seedDemoData } from "@/prisma/seed";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { buckets, overview, overviewInput } from "./overview";
+import { refreshInsightsDays } from "./rollup";
 import { groupMembers, saveGroupAudience } from "./groups";
 import { audienceProvenance, targetAudienceInFlow } from "./chart-audience";
 
@@ -57,6 +58,21 @@ const strip = (f: Figures & { aov: number | null }) => {
   else expect(aov).toBeNull();
   return { ...rest, spend: Number(rest.spend.toFixed(2)), discount: Number(rest.discount.toFixed(2)) };
 };
+/** Every bucket of day, week and month ranges, both periods and their totals, against the SQL above. */
+async function expectMatchesSql() {
+  for (const granularity of ["day", "week", "month"] as const) {
+    const range = { from: "2026-08-20", to: "2026-11-20" };
+    const o = await overview(t.db, { range, granularity }, NOW);
+    expect(o.previous).toEqual({ from: "2026-05-19", to: "2026-08-19" });
+    for (const point of granularity === "day" ? o.series.filter((_, i) => i % 9 === 0 || point0(i, o.series.length)) : o.series) {
+      expect(strip(point.current), `${granularity} ${point.bucket.from}`).toEqual(rounded(await expectedFigures(point.bucket.from, point.bucket.to)));
+      expect(strip(point.prior), `${granularity} prior ${point.previous.from}`).toEqual(rounded(await expectedFigures(point.previous.from, point.previous.to)));
+    }
+    // Period totals: active members are distinct over the whole period, not a sum of buckets.
+    expect(strip(o.totals.current)).toEqual(rounded(await expectedFigures(range.from, range.to)));
+    expect(strip(o.totals.prior)).toEqual(rounded(await expectedFigures(o.previous.from, o.previous.to)));
+  }
+}
 const rounded = (f: Figures) => ({ ...f, spend: Number(f.spend.toFixed(2)), discount: Number(f.discount.toFixed(2)) });
 
 describe("insights overview", () => {
@@ -84,18 +100,7 @@ describe("insights overview", () => {
   });
 
   it("matches independent SQL for every bucket, both periods and their totals", async () => {
-    for (const granularity of ["day", "week", "month"] as const) {
-      const range = { from: "2026-08-20", to: "2026-11-20" };
-      const o = await overview(t.db, { range, granularity }, NOW);
-      expect(o.previous).toEqual({ from: "2026-05-19", to: "2026-08-19" });
-      for (const point of granularity === "day" ? o.series.filter((_, i) => i % 9 === 0 || point0(i, o.series.length)) : o.series) {
-        expect(strip(point.current), `${granularity} ${point.bucket.from}`).toEqual(rounded(await expectedFigures(point.bucket.from, point.bucket.to)));
-        expect(strip(point.prior), `${granularity} prior ${point.previous.from}`).toEqual(rounded(await expectedFigures(point.previous.from, point.previous.to)));
-      }
-      // Period totals: active members are distinct over the whole period, not a sum of buckets.
-      expect(strip(o.totals.current)).toEqual(rounded(await expectedFigures(range.from, range.to)));
-      expect(strip(o.totals.prior)).toEqual(rounded(await expectedFigures(o.previous.from, o.previous.to)));
-    }
+    await expectMatchesSql();
   });
 
   it("puts an order in the day it was placed in China time", async () => {
@@ -156,6 +161,48 @@ describe("insights overview", () => {
     expect(bad({ granularity: "year" })).toEqual(["granularity"]);
     expect(bad({ range: { from: "2020-01-01", to: "2026-01-01" } })).toEqual(["range.to"]);
     expect(bad({ range: { from: "x'; DROP TABLE members; --", to: "2026-01-01" } })).toEqual(["range.from"]);
+  });
+
+  it("reads rolled days from the daily rollup, and days changed since then live, with the same figures", async () => {
+    // Half the history rolled first (a run stopped by its budget), then the rest.
+    const partial = await refreshInsightsDays(t.pool, NOW, { maxDays: 200, chunkDays: 64 });
+    expect(partial.rolled).toBe(200);
+    expect(partial.remaining).toBeGreaterThan(0);
+    await expectMatchesSql();
+    const full = await refreshInsightsDays(t.pool, NOW);
+    expect(full.remaining).toBe(0);
+    // Rolled through yesterday in Shanghai; today is always live.
+    const { rows: through } = await t.pool.query(`SELECT max(day)::text AS day, count(*)::int AS n FROM insights_days`);
+    expect(through[0].day).toBe("2026-11-22");
+    const o = await overview(t.db, { range: { from: "2026-08-20", to: "2026-11-20" } }, NOW);
+    expect(o.rollup).toEqual({ days: 186, liveDays: 0 });
+    await expectMatchesSql();
+    expect((await refreshInsightsDays(t.pool, NOW)).rolled).toBe(0);
+
+    // Changes to rolled days: a late order by a member whose id is past the bitmaps, a full refund,
+    // a rolled-back redemption, a member registered on an old day. Each marks its day.
+    const tier = (await t.pool.query(`SELECT id FROM tiers ORDER BY rank LIMIT 1`)).rows[0].id;
+    await t.pool.query(
+      `INSERT INTO members (id, external_id, name, registered_at, registration_channel, tier_id) VALUES (70001, 'LATE-1', 'Late', '2026-09-01T02:00:00Z', 'web', $1)`,
+      [tier],
+    );
+    await t.pool.query(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ('LATE-O1', 70001, '2026-09-10T03:00:00Z', 88)`);
+    await t.pool.query(`UPDATE orders SET refunded_amount = total_amount, refunded_at = now()
+                        WHERE id = (SELECT id FROM orders WHERE placed_at >= '2026-10-01T00:00:00Z' AND refunded_at IS NULL ORDER BY id LIMIT 1)`);
+    await t.pool.query(`UPDATE coupon_redemptions SET rolled_back_at = now()
+                        WHERE id = (SELECT id FROM coupon_redemptions WHERE redeemed_at >= '2026-06-01' AND rolled_back_at IS NULL ORDER BY id LIMIT 1)`);
+    const { rows: marks } = await t.pool.query(`SELECT count(DISTINCT day)::int AS n FROM insights_dirty_days`);
+    expect(marks[0].n).toBeGreaterThanOrEqual(3);
+    const mixed = await overview(t.db, { range: { from: "2026-08-20", to: "2026-11-20" } }, NOW);
+    expect(mixed.rollup.liveDays).toBeGreaterThanOrEqual(3);
+    await expectMatchesSql();
+    // Rolled again: marks gone, bitmaps grown to hold id 70001, figures unchanged.
+    const again = await refreshInsightsDays(t.pool, NOW);
+    expect(again.rolled).toBe(marks[0].n);
+    expect((await t.pool.query(`SELECT count(*)::int AS n FROM insights_dirty_days`)).rows[0].n).toBe(0);
+    const { rows: lengths } = await t.pool.query(`SELECT min(length(active_members))::int AS lo, max(length(active_members))::int AS hi FROM insights_days`);
+    expect(lengths[0]).toEqual({ lo: 131072, hi: 131072 });
+    await expectMatchesSql();
   });
 });
 

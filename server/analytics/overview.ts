@@ -12,7 +12,7 @@
 // distinct per bucket and per period (GROUPING SETS), not sums of days.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { raw as rawSql, sql } from "@/server/db/sql";
+import { join, raw as rawSql, sql, type Sql } from "@/server/db/sql";
 import { COUNTED } from "./frequency";
 import { granularities, type Granularity } from "./schemas";
 import { lifecycleStages, type LifecycleStage } from "@/server/loyalty/lifecycle/settings-schema";
@@ -80,11 +80,28 @@ export type Overview = {
   byTier: { tierId: string; name: string; nameEn: string; rank: number; members: number }[];
   totals: { current: Figures; prior: Figures };
   series: OverviewPoint[];
+  /** Days of both periods read from the daily rollup, and days read live (today, unrolled, changed). */
+  rollup: { days: number; liveDays: number };
   ms: number;
 };
 
 const STAGES = lifecycleStages;
 const zero = (): Omit<Figures, "aov"> => ({ newMembers: 0, activeMembers: 0, orders: 0, spend: 0, redemptions: 0, discount: 0 });
+type RolledRow = { k: number; newMembers: number; orders: number; spend: number; redemptions: number; discount: number };
+
+/** A filter on an instant column to the given local days (merged into runs); FALSE when none. */
+function liveFilter(days: string[]): (column: string) => Sql {
+  if (days.length === 0) return () => sql`FALSE`;
+  const runs: Period[] = [];
+  for (const day of days) {
+    const last = runs.at(-1);
+    if (last && addDays(last.to, 1) === day) last.to = day;
+    else runs.push({ from: day, to: day });
+  }
+  const ranges = runs.map((run) => periodRange(run));
+  return (column) => sql`(${join(ranges.map(({ start, end }) => sql`(${rawSql(column)} >= ${start} AND ${rawSql(column)} < ${end})`), " OR ")})`;
+}
+
 const withAov = (f: Omit<Figures, "aov">): Figures => ({ ...f, aov: f.orders > 0 ? f.spend / f.orders : null });
 
 export async function overview(db: Db, raw: OverviewInput = {}, now = new Date()): Promise<Overview> {
@@ -97,28 +114,60 @@ export async function overview(db: Db, raw: OverviewInput = {}, now = new Date()
   // Buckets of both periods in order: [prior 0 … prior n-1, current 0 … current n-1].
   const starts = [...prior, ...current].map((b) => b.from);
   const n = current.length;
-  const { start } = periodRange(previous);
-  const { start: currentStart, end } = periodRange(range);
   // Buckets by the instants their first days start at in the time zone: comparing instants is
   // much cheaper per row than converting every row to a local date.
   const edges = starts.map((day) => periodRange({ from: day, to: day }).start);
   const bucketOf = (column: string) => sql`width_bucket(${rawSql(column)}, ${edges}::timestamptz[])`;
 
+  // Days of both periods the rollup serves (rolled, not changed since); the rest are read live.
+  const spanDays = Array.from({ length: periodDays(previous) + periodDays(range) }, (_, i) => addDays(previous.from, i));
   const started = performance.now();
-  const [orders, registered, redeemed, stages, tiers] = await Promise.all([
-    db.$queryRaw<{ k: number | null; side: boolean | null; orders: number; active: number; spend: number }[]>(sql`
-      SELECT k, side, count(*)::int AS orders, count(DISTINCT member_id)::int AS active, coalesce(sum(net), 0)::float8 AS spend
-      FROM (SELECT o.member_id, o.total_amount - o.refunded_amount AS net, ${bucketOf("o.placed_at")} AS k, o.placed_at >= ${currentStart} AS side
-            FROM orders o WHERE o.placed_at >= ${start} AND o.placed_at < ${end} AND ${COUNTED}) x
-      GROUP BY GROUPING SETS ((k), (side))`),
+  const clean = new Set(
+    (
+      await db.$queryRaw<{ day: string }[]>(sql`
+        SELECT d.day::text AS day FROM insights_days d
+        WHERE d.day BETWEEN ${previous.from}::date AND ${range.to}::date
+          AND NOT EXISTS (SELECT 1 FROM insights_dirty_days x WHERE x.day = d.day)`)
+    ).map((r) => r.day),
+  );
+  let k = 0;
+  const bucketOfDay = spanDays.map((day) => (k < starts.length && day === starts[k] ? ++k : k));
+  const rolledDays = spanDays.filter((day) => clean.has(day));
+  const rolledK = spanDays.flatMap((day, i) => (clean.has(day) ? [bucketOfDay[i]!] : []));
+  const live = liveFilter(spanDays.filter((day) => !clean.has(day)));
+
+  const [rolled, active, orders, registered, redeemed, stages, tiers] = await Promise.all([
+    db.$queryRaw<RolledRow[]>(sql`
+      SELECT t.k, sum(d.new_members)::int AS "newMembers", sum(d.orders)::int AS orders, sum(d.spend)::float8 AS spend,
+             sum(d.redemptions)::int AS redemptions, sum(d.discount)::float8 AS discount
+      FROM unnest(${rolledDays}::date[], ${rolledK}::int[]) AS t(day, k) JOIN insights_days d ON d.day = t.day GROUP BY t.k`),
+    // Distinct active members per bucket and per period: the popcount of the OR of the rolled
+    // days' bitmaps, plus the members active on live days whose bit is not set there.
+    db.$queryRaw<{ kind: "bucket" | "side"; key: number; n: number }[]>(sql`
+      WITH t AS (SELECT * FROM unnest(${rolledDays}::date[], ${rolledK}::int[]) AS t(day, k)),
+      bk AS (SELECT t.k, bit_or(d.active_members) AS b FROM t JOIN insights_days d ON d.day = t.day GROUP BY t.k),
+      sd AS (SELECT (bk.k > ${n})::int AS side, bit_or(bk.b) AS b FROM bk GROUP BY 1),
+      lv AS (SELECT DISTINCT ${bucketOf("o.placed_at")} AS k, o.member_id FROM orders o WHERE ${live("o.placed_at")} AND ${COUNTED}),
+      ls AS (SELECT DISTINCT (lv.k > ${n})::int AS side, lv.member_id FROM lv)
+      SELECT 'bucket' AS kind, k AS key, sum(n)::int AS n FROM (
+        SELECT bk.k, bit_count(bk.b) AS n FROM bk
+        UNION ALL SELECT lv.k, count(*) FILTER (WHERE bk.b IS NULL OR lv.member_id >= length(bk.b) OR get_bit(bk.b, lv.member_id) = 0)
+          FROM lv LEFT JOIN bk ON bk.k = lv.k GROUP BY lv.k) x GROUP BY k
+      UNION ALL
+      SELECT 'side', side, sum(n)::int FROM (
+        SELECT sd.side, bit_count(sd.b) AS n FROM sd
+        UNION ALL SELECT ls.side, count(*) FILTER (WHERE sd.b IS NULL OR ls.member_id >= length(sd.b) OR get_bit(sd.b, ls.member_id) = 0)
+          FROM ls LEFT JOIN sd ON sd.side = ls.side GROUP BY ls.side) y GROUP BY side`),
+    db.$queryRaw<{ k: number; orders: number; spend: number }[]>(sql`
+      SELECT ${bucketOf("o.placed_at")} AS k, count(*)::int AS orders, coalesce(sum(o.total_amount - o.refunded_amount), 0)::float8 AS spend
+      FROM orders o WHERE ${live("o.placed_at")} AND ${COUNTED} GROUP BY 1`),
     db.$queryRaw<{ k: number; n: number }[]>(sql`
-      SELECT ${bucketOf("m.registered_at")} AS k, count(*)::int AS n
-      FROM members m WHERE m.registered_at >= ${start} AND m.registered_at < ${end} GROUP BY 1`),
+      SELECT ${bucketOf("m.registered_at")} AS k, count(*)::int AS n FROM members m WHERE ${live("m.registered_at")} GROUP BY 1`),
     db.$queryRaw<{ k: number; n: number; discount: number }[]>(sql`
       SELECT ${bucketOf("r.redeemed_at")} AS k, count(*)::int AS n, coalesce(sum(r.discount_amount), 0)::float8 AS discount
-      FROM coupon_redemptions r WHERE r.redeemed_at >= ${start} AND r.redeemed_at < ${end} AND r.rolled_back_at IS NULL GROUP BY 1`),
+      FROM coupon_redemptions r WHERE ${live("r.redeemed_at")} AND r.rolled_back_at IS NULL GROUP BY 1`),
     db.$queryRaw<{ stage: string | null; n: number }[]>(sql`
-      SELECT s.lifecycle_stage::text AS stage, count(*)::int AS n FROM member_stats s GROUP BY 1
+      SELECT stage::text, n FROM (SELECT s.lifecycle_stage AS stage, count(*)::int AS n FROM member_stats s GROUP BY 1) x
       UNION ALL SELECT NULL, count(*)::int FROM members`),
     db.$queryRaw<{ tierId: string; name: string; nameEn: string; rank: number; n: number }[]>(sql`
       SELECT t.id AS "tierId", t.name, t.name_en AS "nameEn", t.rank, coalesce(c.n, 0)::int AS n
@@ -128,28 +177,37 @@ export async function overview(db: Db, raw: OverviewInput = {}, now = new Date()
   const ms = Math.round(performance.now() - started);
 
   const cells = starts.map(zero);
-  const totals = { current: zero(), prior: zero() };
+  const cell = (k: number | null) => (k === null ? undefined : cells[k - 1]);
+  for (const row of rolled) {
+    const c = cell(row.k);
+    if (c) Object.assign(c, { newMembers: row.newMembers, orders: row.orders, spend: row.spend, redemptions: row.redemptions, discount: row.discount });
+  }
   for (const row of orders) {
-    if (row.k !== null) {
-      const cell = cells[row.k - 1];
-      if (cell) Object.assign(cell, { orders: row.orders, activeMembers: row.active, spend: row.spend });
-    } else if (row.side !== null) {
-      Object.assign(row.side ? totals.current : totals.prior, { orders: row.orders, activeMembers: row.active, spend: row.spend });
-    }
+    const c = cell(row.k);
+    if (c) Object.assign(c, { orders: c.orders + row.orders, spend: c.spend + row.spend });
   }
   for (const row of registered) {
-    const cell = cells[row.k - 1];
-    if (cell) cell.newMembers = row.n;
+    const c = cell(row.k);
+    if (c) c.newMembers += row.n;
   }
   for (const row of redeemed) {
-    const cell = cells[row.k - 1];
-    if (cell) Object.assign(cell, { redemptions: row.n, discount: row.discount });
+    const c = cell(row.k);
+    if (c) Object.assign(c, { redemptions: c.redemptions + row.n, discount: c.discount + row.discount });
   }
-  cells.forEach((cell, i) => {
+  const totals = { current: zero(), prior: zero() };
+  for (const row of active) {
+    if (row.kind === "bucket") {
+      const c = cell(row.key);
+      if (c) c.activeMembers = row.n;
+    } else (row.key === 1 ? totals.current : totals.prior).activeMembers = row.n;
+  }
+  cells.forEach((c, i) => {
     const side = i < n ? totals.prior : totals.current;
-    side.newMembers += cell.newMembers;
-    side.redemptions += cell.redemptions;
-    side.discount += cell.discount;
+    side.newMembers += c.newMembers;
+    side.orders += c.orders;
+    side.spend += c.spend;
+    side.redemptions += c.redemptions;
+    side.discount += c.discount;
   });
 
   const totalMembers = stages.find((r) => r.stage === null)?.n ?? 0;
@@ -169,6 +227,7 @@ export async function overview(db: Db, raw: OverviewInput = {}, now = new Date()
     byTier: tiers.map((t) => ({ tierId: t.tierId, name: t.name, nameEn: t.nameEn, rank: t.rank, members: t.n })),
     totals: { current: withAov(totals.current), prior: withAov(totals.prior) },
     series: current.map((bucket, i) => ({ bucket, previous: prior[i]!, current: withAov(cells[n + i]!), prior: withAov(cells[i]!) })),
+    rollup: { days: rolledDays.length, liveDays: spanDays.length - rolledDays.length },
     ms,
   };
 }

@@ -3,7 +3,7 @@ import { seedDemoData } from "@/prisma/seed";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { createAudience } from "@/server/audiences/service";
 import { and, rule } from "@/server/audiences/condition";
-import { radar, radarInput } from "./radar";
+import { radar, radarInput, refreshRadarGroups } from "./radar";
 import { groupMembers, saveGroupAudience, groupSchema } from "./groups";
 import { audienceProvenance } from "./chart-audience";
 import { normalise } from "./schemas";
@@ -127,5 +127,33 @@ describe("insights radar", () => {
     expect(bad({ groups: [{ kind: "all" }, { kind: "tier", tierId: "x\u0000" }] })).toEqual(["groups.1.tierId"]);
     expect(groupSchema.safeParse({ kind: "condition", condition: { type: "group", op: "and", children: [{ type: "rule", field: "nope", operator: "eq", value: 1 }] } }).success).toBe(false);
     await expect(radar(t.db, { groups: [{ kind: "all" }, { kind: "audience", audienceId: "missing" }] }, NOW)).rejects.toMatchObject({ code: "not_found", details: { field: "groups.1.audienceId" } });
+  });
+});
+
+describe("insights radar, standard groups precomputed", () => {
+  it("reads all members, tiers, stages and RFM segments from the hourly precompute, as of when it ran", async () => {
+    const groups = [{ kind: "all" }, { kind: "tier", tierId: "silver" }, { kind: "stage", stage: "silent" }, { kind: "rfm", segment: "promising" }] as const;
+    const live = await radar(t.db, { groups: [...groups] }, NOW);
+    expect(live.groups.every((g) => g.asOf === null)).toBe(true);
+    expect(await refreshRadarGroups(t.db, NOW)).toBeGreaterThanOrEqual(14);
+    // Read an hour later: the same figures (recency and tenure move with the clock), as of NOW.
+    const later = new Date(NOW.getTime() + 3_600_000);
+    const read = await radar(t.db, { groups: [...groups, { kind: "condition", condition: and(rule("points_balance", "gte", 500)) }] }, later);
+    expect(read.groups.slice(0, 4).every((g) => g.asOf === NOW.toISOString())).toBe(true);
+    expect(read.groups[4]!.asOf).toBeNull();
+    for (const [i, g] of live.groups.entries()) {
+      expect(read.groups[i]!.size).toBe(g.size);
+      for (const k of ["frequency", "spend", "aov", "points", "redemption", "visits"] as const) expect(read.groups[i]!.values[k]).toBeCloseTo(g.values[k]!, 9);
+      expect(read.groups[i]!.values.recency! - g.values.recency!).toBeCloseTo(1 / 24, 9);
+      expect(read.groups[i]!.values.tenure! - g.values.tenure!).toBeCloseTo(1 / 24, 9);
+    }
+    // A change after the precompute shows only once it runs again.
+    await t.pool.query(`UPDATE members SET points_balance = points_balance + 1000 WHERE tier_id = 'silver'`);
+    expect((await radar(t.db, { groups: [...groups] }, later)).groups[1]!.values.points).toBeCloseTo(live.groups[1]!.values.points!, 9);
+    await refreshRadarGroups(t.db, later);
+    expect((await radar(t.db, { groups: [...groups] }, later)).groups[1]!.values.points).toBeCloseTo(live.groups[1]!.values.points! + 1000, 9);
+    // Figures older than two hours are not used: computed live again.
+    const stale = await radar(t.db, { groups: [...groups] }, new Date(later.getTime() + 3 * 3_600_000));
+    expect(stale.groups.every((g) => g.asOf === null)).toBe(true);
   });
 });

@@ -6,8 +6,9 @@ import { engineTick } from "./engine-tick";
 import { evaluateLifecycleRun } from "./evaluate-lifecycle";
 import { expirePointsRun } from "./expire-points";
 import { ingestEventsBatch } from "./ingest-events";
+import { refreshInsightsRun } from "./refresh-insights";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
 import { runOccurrence } from "./run-occurrence";
 import { sweepWaits } from "./sweep-waits";
 
-export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, evaluateLifecycleRun];
+export const inngestFunctions = [engineTick, runOccurrence, ingestEventsBatch, sweepWaits, deliverOutboxRun, refreshMemberStatsHourly, expirePointsRun, refreshInsightsRun, evaluateLifecycleRun];

@@ -14,6 +14,7 @@ export const TASKS = {
   releaseDeadWorkers: "release_dead_workers",
   refreshMemberStats: "refresh_member_stats",
   expirePoints: "expire_points",
+  refreshInsights: "refresh_insights",
   evaluateLifecycle: "evaluate_lifecycle",
 } as const;
 

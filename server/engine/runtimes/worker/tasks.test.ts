@@ -1,4 +1,4 @@
-// The worker's expire_points task: on graphile-worker's crontab, and a run expires what is due.
+// The worker's periodic tasks: on graphile-worker's crontab, and a run does its work once.
 import type { JobHelpers } from "graphile-worker";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
@@ -35,5 +35,27 @@ describe("expire_points (graphile-worker task)", () => {
     await tasks[TASKS.expirePoints]!({}, helpers);
     const { rows } = await t.pool.query(`SELECT points_balance, (SELECT count(*)::int FROM points_entries WHERE type = 'expire') AS expired FROM members WHERE id = $1`, [m]);
     expect(rows[0]).toEqual({ points_balance: 0, expired: 1 });
+  });
+});
+
+describe("refresh_insights (graphile-worker task)", () => {
+  it("is on the crontab every 10 minutes, keyed so runs never pile up", () => {
+    const item = cronItems().find((c) => c.task === TASKS.refreshInsights);
+    expect(item?.options.jobKey).toBe(TASKS.refreshInsights);
+    expect(CRONTAB.split("\n").find((line) => line.includes(` ${TASKS.refreshInsights} `))).toMatch(/^\*\/10 \* \* \* \* /);
+  });
+
+  it("rolls the settled days up, and a late order on a rolled day is rolled again", async () => {
+    const [m] = await createMembers(t.pool, 1);
+    await t.pool.query(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ('I-1', $1, now() - interval '3 days', 40)`, [m]);
+    const tasks = createTaskList({ pool, stopping: () => false, releaseDeadWorkers: async () => 0 });
+    const helpers = { abortSignal: new AbortController().signal } as unknown as JobHelpers;
+    await tasks[TASKS.refreshInsights]!({}, helpers);
+    const total = async () => (await t.pool.query(`SELECT sum(orders)::int AS orders, sum(spend)::float8 AS spend FROM insights_days`)).rows[0];
+    expect(await total()).toEqual({ orders: 1, spend: 40 });
+    await t.pool.query(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ('I-2', $1, now() - interval '3 days', 5)`, [m]);
+    expect((await t.pool.query(`SELECT count(*)::int AS n FROM insights_dirty_days`)).rows[0].n).toBe(1);
+    await tasks[TASKS.refreshInsights]!({}, helpers);
+    expect(await total()).toEqual({ orders: 2, spend: 45 });
   });
 });

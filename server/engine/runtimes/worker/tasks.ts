@@ -2,6 +2,7 @@
 // retries (a throwing task is retried with exponential back-off), timers (`runAt`) and
 // de-duplication (`jobKey`) to graphile-worker. What happens to members is in server/engine/.
 import { parseCrontab, type JobHelpers, type TaskList } from "graphile-worker";
+import { refreshInsights } from "@/server/analytics/rollup";
 import type { Pool } from "@/server/db/sql";
 import { deliverOutbox, deliverWebhooks } from "@/server/engine/messaging/deliver";
 import { providersFromEnv, type Providers } from "@/server/engine/messaging/providers";
@@ -24,11 +25,14 @@ export const CRONTAB = [
   `* * * * * ${TASKS.sweepWaits} ?jobKey=${TASKS.sweepWaits}&max=5`,
   `* * * * * ${TASKS.deliverOutbox} ?jobKey=${TASKS.deliverOutbox}&max=5`,
   `* * * * * ${TASKS.releaseDeadWorkers} ?jobKey=${TASKS.releaseDeadWorkers}&max=3`,
-  // Hourly: the windowed statistics slide and RFM ranks follow, so no window is more than an hour behind.
+  // Hourly: the windowed statistics slide, so no window is more than an hour behind.
   `0 * * * * ${TASKS.refreshMemberStats} ?jobKey=${TASKS.refreshMemberStats}&max=3`,
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
   `*/10 * * * * ${TASKS.expirePoints} ?jobKey=${TASKS.expirePoints}&max=3`,
+  // Every 10 minutes: settled days and days changed since are rolled up for Insights, and hourly the
+  // radar's standard groups are recomputed (server/analytics/rollup.ts).
+  `*/10 * * * * ${TASKS.refreshInsights} ?jobKey=${TASKS.refreshInsights}&max=3`,
   // Daily at 03:15 in Shanghai (19:15 UTC): lifecycle stages and RFM scores over the whole base
   // (server/loyalty/lifecycle/evaluate.ts); stage thresholds are whole days.
   `15 19 * * * ${TASKS.evaluateLifecycle} ?jobKey=${TASKS.evaluateLifecycle}&max=3`,
@@ -121,6 +125,11 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.expirePoints]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes the rest.
       await expirePoints(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.refreshInsights]: async (_payload, helpers) => {
+      // A stop between chunks of days loses nothing: the next run rolls the rest.
+      await refreshInsights(pool, new Date(), { stopping: () => mustYield(helpers) });
     },
 
     [TASKS.evaluateLifecycle]: async (payload, helpers) => {
