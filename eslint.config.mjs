@@ -50,6 +50,7 @@ const pureServerModules = [
   "@/server/loyalty/program-schema",
   "@/server/loyalty/tags/schemas",
   "@/server/loyalty/tiers/program-schema",
+  "@/server/loyalty/lifecycle/settings-schema",
 ];
 
 const CLIENT_MESSAGE = "components/ may import only pure server modules (allow-list in eslint.config.mjs)";

@@ -76,6 +76,16 @@ async function refreshStaleStats(url: string) {
     const { refreshMemberStats } = await import("../server/members/stats");
     const members = await refreshMemberStats(client);
     log(`member statistics refreshed for ${members.toLocaleString("en")} members in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    // Stages and RFM scores under the lifecycle thresholds (the worker's daily run may have been missed).
+    const { createPool } = await import("../server/db/sql");
+    const { evaluateLifecycle } = await import("../server/loyalty/lifecycle/evaluate");
+    const pool = createPool(url, 2);
+    try {
+      const run = await evaluateLifecycle(pool, new Date());
+      log(`lifecycle stages evaluated: ${run.changes.toLocaleString("en")} changes`);
+    } finally {
+      await pool.end();
+    }
   } finally {
     await client.end();
   }

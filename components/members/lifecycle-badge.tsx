@@ -3,7 +3,7 @@
 import { useTranslations } from "use-intl";
 import { Badge } from "@/components/ui/badge";
 
-const variants = { new: "info", active: "success", silent: "warning", churned: "destructive" } as const;
+const variants = { new: "info", active: "success", silent: "warning", churn_risk: "warning", churned: "destructive" } as const;
 
 export type LifecycleStage = keyof typeof variants;
 

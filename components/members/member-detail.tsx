@@ -15,6 +15,7 @@ import { MemberPrivacy } from "@/components/members/member-privacy";
 import { MemberOrders } from "@/components/members/member-orders";
 import { MemberPoints } from "@/components/members/member-points";
 import { MemberGrowth } from "@/components/members/member-growth";
+import { MemberLifecycle } from "@/components/members/member-lifecycle";
 import { MemberTimeline } from "@/components/members/member-timeline";
 import { MemberTags } from "@/components/members/member-tags";
 import { useMemberLabels } from "@/components/members/labels";
@@ -171,6 +172,7 @@ export function MemberDetail({ member }: { member: MemberProfile }) {
 
         <MemberGrowth memberId={member.id} />
         <MemberPoints memberId={member.id} />
+        <MemberLifecycle memberId={member.id} stats={stats} />
         <MemberTags memberId={member.id} />
 
         <div className="grid gap-4 xl:grid-cols-5">

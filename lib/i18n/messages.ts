@@ -16,6 +16,8 @@ import enTags from "@/messages/en/tags.json";
 import zhCNTags from "@/messages/zh-CN/tags.json";
 import enTiers from "@/messages/en/tiers.json";
 import zhCNTiers from "@/messages/zh-CN/tiers.json";
+import enLifecycle from "@/messages/en/lifecycle.json";
+import zhCNLifecycle from "@/messages/zh-CN/lifecycle.json";
 import enAccess from "@/messages/en/access.json";
 import zhCNAccess from "@/messages/zh-CN/access.json";
 import enApproval from "@/messages/en/approval.json";
@@ -34,6 +36,7 @@ const enCatalog = {
   loyalty: enLoyalty,
   tags: enTags,
   tiers: enTiers,
+  lifecycle: enLifecycle,
   access: enAccess,
   approval: enApproval,
 };
@@ -53,6 +56,7 @@ const catalog: Record<Locale, Messages> = {
     loyalty: zhCNLoyalty,
     tags: zhCNTags,
     tiers: zhCNTiers,
+    lifecycle: zhCNLifecycle,
     access: zhCNAccess,
     approval: zhCNApproval,
   } as Messages,

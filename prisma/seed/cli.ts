@@ -92,7 +92,7 @@ function progressReporter(total: number) {
         bar.update(p.members, { orders: p.orders.toLocaleString("en"), rate: rate.toLocaleString("en") });
       } else if (p.phase !== phase) {
         if (started && phase === "members") bar.stop();
-        const label = { prepare: "preparing", stats: "computing member stats", indexes: "rebuilding indexes and foreign keys", analyze: "analyzing", done: "done", members: "" }[p.phase];
+        const label = { prepare: "preparing", stats: "computing member stats", indexes: "rebuilding indexes and foreign keys", analyze: "analyzing", lifecycle: "scoring RFM and lifecycle stages", done: "done", members: "" }[p.phase];
         if (p.phase !== "done") console.log(`${label} … (${(p.elapsedMs / 1000).toFixed(1)} s)`);
       }
       phase = p.phase;

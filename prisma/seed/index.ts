@@ -7,6 +7,8 @@
 // 5. indexes and foreign keys rebuilt (two at a time), ANALYZE.
 import pg from "pg";
 import { refreshMemberStats } from "@/server/members/stats";
+import { createPool } from "@/server/db/sql";
+import { evaluateLifecycle } from "@/server/loyalty/lifecycle/evaluate";
 import {
   ITEM_COLUMNS, MEMBER_BADGE_COLUMNS, MEMBER_COLUMNS, MEMBER_TAG_COLUMNS, ORDER_COLUMNS, POINTS_COLUMNS,
   TIER_CHANGE_COLUMNS, VISIT_COLUMNS,
@@ -23,7 +25,7 @@ import { upsertReferenceData } from "./reference";
 export const DEFAULT_SEED = 20_261_123;
 const CHUNK_MEMBERS = 5_000;
 
-export type SeedPhase = "prepare" | "members" | "stats" | "indexes" | "analyze" | "done";
+export type SeedPhase = "prepare" | "members" | "stats" | "indexes" | "analyze" | "lifecycle" | "done";
 
 export type SeedProgress = {
   phase: SeedPhase;
@@ -159,6 +161,16 @@ export async function seedDemoData(databaseUrl: string, options: SeedOptions): P
 
       progress("analyze", total, ctx.ids.order);
       await admin.query(`ANALYZE ${BULK_TABLES.join(", ")}`); // again: expression indexes, rebuilt since, have statistics of their own
+
+      // RFM scores and lifecycle stages under the configured thresholds, as of the history's end
+      // (a first evaluation: stages are set, no changes recorded).
+      progress("lifecycle", total, ctx.ids.order);
+      const pool = createPool(databaseUrl, 2);
+      try {
+        await evaluateLifecycle(pool, new Date(anchor));
+      } finally {
+        await pool.end();
+      }
 
       const rows: Record<string, number> = Object.fromEntries(copies.map((c) => [c.table, c.copy.rows]));
       rows.member_stats = total;

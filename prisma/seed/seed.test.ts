@@ -95,9 +95,10 @@ describe("seedDemoData", () => {
       "SELECT lifecycle_stage::text AS stage, count(*)::int AS n FROM member_stats GROUP BY 1",
     );
     const share = Object.fromEntries(stages.rows.map((r) => [r.stage, r.n / MEMBERS]));
-    expect(Object.keys(share).sort()).toEqual(["active", "churned", "new", "silent"]);
+    expect(Object.keys(share).sort()).toEqual(["active", "churn_risk", "churned", "new", "silent"]);
     expect(share.new).toBeGreaterThan(0.01);
-    for (const stage of ["active", "silent", "churned"]) expect(share[stage]).toBeGreaterThan(0.15);
+    for (const stage of ["active", "churned"]) expect(share[stage]).toBeGreaterThan(0.15);
+    for (const stage of ["silent", "churn_risk"]) expect(share[stage]).toBeGreaterThan(0.05);
 
     const tiers = await t.pool.query("SELECT DISTINCT tier_id FROM members ORDER BY 1");
     expect(tiers.rows.map((r) => r.tier_id)).toEqual(["bronze", "diamond", "gold", "platinum", "silver"]);

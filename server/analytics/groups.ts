@@ -54,7 +54,7 @@ export async function groupMembersSql(db: Db, group: Group, field: string, now =
   return membersMatching(tree, { now, lookups: await resolveLookups(db, tree) });
 }
 
-const STAGE_LABELS: Record<(typeof lifecycleStages)[number], string> = { new: "New", active: "Active", silent: "Silent", churned: "Churned" };
+const STAGE_LABELS: Record<(typeof lifecycleStages)[number], string> = { new: "New", active: "Active", silent: "Silent", churn_risk: "Churn risk", churned: "Churned" };
 const RFM_LABELS: Record<RfmSegment, string> = { champions: "Champions", at_risk: "At risk", promising: "Promising", hibernating: "Hibernating" };
 
 /** The group in words (English; provenance and default names): "Tier: Gold", "Stage: Silent". */

@@ -15,6 +15,7 @@ import { z } from "zod";
 import { join, raw as rawSql, sql, type Sql } from "@/server/db/sql";
 import { COUNTED } from "./frequency";
 import { granularities, type Granularity } from "./schemas";
+import { lifecycleStages, type LifecycleStage } from "@/server/loyalty/lifecycle/settings-schema";
 import { PROGRAM_TIMEZONE, addDays, dayNumber, lastDays, periodDays, periodRange, periodSchema, previousPeriod, type Period } from "./periods";
 
 type Db = PrismaClient;
@@ -75,7 +76,7 @@ export type Overview = {
   range: Period;
   previous: Period;
   totalMembers: number;
-  byStage: { stage: "new" | "active" | "silent" | "churned"; members: number }[];
+  byStage: { stage: LifecycleStage; members: number }[];
   byTier: { tierId: string; name: string; nameEn: string; rank: number; members: number }[];
   totals: { current: Figures; prior: Figures };
   series: OverviewPoint[];
@@ -84,7 +85,7 @@ export type Overview = {
   ms: number;
 };
 
-const STAGES = ["new", "active", "silent", "churned"] as const;
+const STAGES = lifecycleStages;
 const zero = (): Omit<Figures, "aov"> => ({ newMembers: 0, activeMembers: 0, orders: 0, spend: 0, redemptions: 0, discount: 0 });
 type RolledRow = { k: number; newMembers: number; orders: number; spend: number; redemptions: number; discount: number };
 

@@ -35,7 +35,7 @@ export const groupSchema = z.discriminatedUnion(
     z.object({ kind: z.literal("all") }),
     z.object({ kind: z.literal("audience"), audienceId: text({ min: 1, max: 64 }) }),
     z.object({ kind: z.literal("tier"), tierId: text({ min: 1, max: 64 }) }),
-    z.object({ kind: z.literal("stage"), stage: z.enum(lifecycleStages, { error: "Choose new, active, silent or churned" }) }),
+    z.object({ kind: z.literal("stage"), stage: z.enum(lifecycleStages, { error: "Choose new, active, silent, churn risk or churned" }) }),
     z.object({ kind: z.literal("rfm"), segment: z.enum(rfmSegments, { error: `Choose one of ${rfmSegments.join(", ")}` }) }),
     z.object({ kind: z.literal("condition"), condition: conditionTreeSchema, label: text({ min: 1, max: 120 }).optional() }),
   ],

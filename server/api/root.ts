@@ -7,6 +7,7 @@ import { engineRouter } from "@/server/api/routers/engine";
 import { flowsRouter } from "@/server/api/routers/flows";
 import { healthRouter } from "@/server/api/routers/health";
 import { insightsRouter } from "@/server/api/routers/insights";
+import { lifecycleRouter } from "@/server/api/routers/lifecycle";
 import { loyaltyRouter } from "@/server/api/routers/loyalty";
 import { membersRouter } from "@/server/api/routers/members";
 import { storefrontRouter } from "@/server/api/routers/storefront";
@@ -29,6 +30,7 @@ export const appRouter = createTRPCRouter({
   insights: insightsRouter,
   loyalty: loyaltyRouter,
   tags: tagsRouter,
+  lifecycle: lifecycleRouter,
   auth: authRouter,
   users: usersRouter,
   audit: auditRouter,

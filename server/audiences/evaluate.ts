@@ -38,7 +38,7 @@ export type EvalMember = {
   events: { name: string; occurredAt: Date; properties: unknown }[];
   coupons: { templateId: string; status: "issued" | "redeemed" | "expired" | "revoked"; validFrom: Date; validTo: Date; redeemedAt: Date | null }[];
   /** null: no member_stats row (defaults: scores 1, stage "new") */
-  stats: { rfmRecency: number; rfmFrequency: number; rfmMonetary: number; lifecycleStage: "new" | "active" | "silent" | "churned" } | null;
+  stats: { rfmRecency: number; rfmFrequency: number; rfmMonetary: number; lifecycleStage: "new" | "active" | "silent" | "churn_risk" | "churned" } | null;
 };
 
 const CHINA_OFFSET_MS = 8 * 3600 * 1000;

@@ -320,7 +320,8 @@ const L = (en: string, zh: string): Localized => ({ en, "zh-CN": zh });
 const opt = (value: string | number, en: string, zh: string): StaticOption => ({ value, label: L(en, zh) });
 
 export const registrationChannels = ["app", "mini_program", "web", "store"] as const;
-export const lifecycleStages = ["new", "active", "silent", "churned"] as const;
+export { lifecycleStages } from "@/server/loyalty/lifecycle/settings-schema";
+import { lifecycleStages } from "@/server/loyalty/lifecycle/settings-schema";
 export const genders = ["female", "male", "unknown"] as const;
 
 const months = Array.from({ length: 12 }, (_, i) => opt(i + 1, `Month ${i + 1}`, `${i + 1} 月`));
@@ -405,7 +406,7 @@ const catalog = [
     group: "derived",
     type: "enum",
     nullable: false,
-    options: { static: [opt("new", "New", "新客"), opt("active", "Active", "活跃"), opt("silent", "Silent", "沉默"), opt("churned", "Churned", "流失")] },
+    options: { static: [opt("new", "New", "新客"), opt("active", "Active", "活跃"), opt("silent", "Silent", "沉默"), opt("churn_risk", "Churn risk", "流失风险"), opt("churned", "Churned", "流失")] },
     operators: enumOps(z.enum(lifecycleStages), false, false),
   },
   { id: "coupons_held", label: L("Active coupons held", "持有可用优惠券数"), group: "derived", type: "coupon_count", nullable: false, options: { source: "coupon_templates" }, operators: couponOps(false) },

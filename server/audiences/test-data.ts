@@ -16,7 +16,7 @@ export const TAGS = ["高价值", "美妆爱好者", "母婴", "it's", "😀 emo
 export const BADGES = ["早鸟", "评论达人", "a\"b"];
 export const TIERS = ["bronze", "silver", "gold", "platinum", "diamond"];
 export const CHANNELS = ["app", "mini_program", "web", "store"] as const;
-export const STAGES = ["new", "active", "silent", "churned"] as const;
+export const STAGES = ["new", "active", "silent", "churn_risk", "churned"] as const;
 export const PRODUCTS = [1, 2, 3, 4, 5, 6, 7, 8];
 export const categoryOf = (p: number) => ((p - 1) % 4) + 1;
 export const TEMPLATES = ["tplA", "tplB"];

@@ -7,8 +7,9 @@ export const MEMBERS_PAGE_SIZE = 25;
 export const MEMBER_ORDERS_PAGE_SIZE = 10;
 export const MEMBER_TIMELINE_PAGE_SIZE = 30;
 
-export const lifecycleStages = ["new", "active", "silent", "churned"] as const;
-export type LifecycleStage = (typeof lifecycleStages)[number];
+// The one list of stages (Settings → Lifecycle defines them).
+export { lifecycleStages, type LifecycleStage } from "@/server/loyalty/lifecycle/settings-schema";
+import { lifecycleStages, type LifecycleStage } from "@/server/loyalty/lifecycle/settings-schema";
 
 /** The list's sortable columns. Without a sort the list is newest first (by id). */
 export const memberSorts = ["name", "city", "tier", "lifecycle", "orders", "spend", "points", "lastOrder", "registered"] as const;

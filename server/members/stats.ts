@@ -1,8 +1,5 @@
 // member_stats: the derived per-member figures that filters, charts and lifecycle playbooks
-// read (order counts and spend over fixed windows, visits, RFM scores, lifecycle stage).
-//
-// The rules live here, once, as exported constants: the audience compiler and its
-// TypeScript reference evaluator must use the same thresholds.
+// read (order counts and spend over fixed windows, visits).
 //
 // Conventions:
 // - A window of N days means "after asOf − N days": `placed_at > asOf - N days` (no upper
@@ -15,74 +12,20 @@ import { raw, sql, type Tx } from "@/server/db/sql";
 /** The fixed windows kept in member_stats (orders_30d … spend_365d, visits_30d/90d). */
 export const STAT_WINDOWS_DAYS = [30, 90, 180, 365] as const;
 
-export type LifecycleStage = "new" | "active" | "silent" | "churned";
-
-/**
- * Lifecycle stage, evaluated in this order (first match wins):
- * 1. new     — registered within `newMemberDays` and at most `newMemberMaxOrders` orders;
- * 2. active  — ordered within `activeWithinDays`;
- * 3. silent  — last order (or, with no orders, registration) within `churnAfterDays`;
- * 4. churned — everyone else: last order longer ago than `churnAfterDays`, or never
- *              ordered in the `churnAfterDays` since registering.
- */
-export const LIFECYCLE_RULES = {
-  newMemberDays: 30,
-  newMemberMaxOrders: 1,
-  activeWithinDays: 90,
-  churnAfterDays: 365,
-} as const;
-
-/**
- * RFM scores are quintiles 1–5 over the whole member population (5 = best: most recent,
- * most orders, most spend), from the percentile rank: score = min(5, 1 + ⌊5 · percent_rank⌋)
- * with ascending order. Equal values get equal scores (ties share the lowest rank), so the
- * many members without orders all score 1 rather than being split arbitrarily.
- * Recency ranks last_order_at (no order = lowest), frequency all-time order_count,
- * monetary all-time total_spend.
- */
-export const RFM_BUCKETS = 5;
-
-const DAY_MS = 86_400_000;
-
-/** TypeScript twin of the SQL lifecycle rule (for reference evaluators and tests). */
-export function lifecycleStage(
-  member: { registeredAt: Date; orderCount: number; lastOrderAt: Date | null },
-  asOf: Date = new Date(),
-): LifecycleStage {
-  const after = (days: number) => asOf.getTime() - days * DAY_MS;
-  const r = LIFECYCLE_RULES;
-  if (member.registeredAt.getTime() > after(r.newMemberDays) && member.orderCount <= r.newMemberMaxOrders) return "new";
-  if (member.lastOrderAt && member.lastOrderAt.getTime() > after(r.activeWithinDays)) return "active";
-  if ((member.lastOrderAt ?? member.registeredAt).getTime() > after(r.churnAfterDays)) return "silent";
-  return "churned";
-}
-
-/** TypeScript twin of the SQL RFM score for a percent_rank in [0, 1]. */
-export function rfmScore(percentRank: number): number {
-  return Math.min(RFM_BUCKETS, 1 + Math.floor(RFM_BUCKETS * percentRank));
-}
+// RFM scores and lifecycle stages live beside these figures but are evaluated under the configured
+// thresholds by server/loyalty/lifecycle/evaluate.ts (daily, after Settings changes, and for the
+// members whose orders arrive); this module never writes them.
 
 type Queryable = pg.Pool | pg.PoolClient | pg.Client;
 
 const windowed = (days: number) => `o.placed_at > p.as_of - interval '${days} days'`;
-/** An order that still counts (not fully refunded), and what it still spends. */
-const COUNTED = `NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)`;
-const NET = `(o.total_amount - o.refunded_amount)`;
+/** An order (alias `o`) that still counts (not fully refunded), and what it still spends. */
+export const COUNTED = `NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)`;
+export const NET = `(o.total_amount - o.refunded_amount)`;
 
-/** The lifecycle rule in SQL over column expressions: the one statement of it besides its TypeScript twin. */
-function lifecycleCase(c: { registeredAt: string; orderCount: string; lastOrderAt: string; asOf: string }): string {
-  const r = LIFECYCLE_RULES;
-  return `(CASE
-            WHEN ${c.registeredAt} > ${c.asOf} - interval '${r.newMemberDays} days' AND ${c.orderCount} <= ${r.newMemberMaxOrders} THEN 'new'
-            WHEN ${c.lastOrderAt} > ${c.asOf} - interval '${r.activeWithinDays} days' THEN 'active'
-            WHEN coalesce(${c.lastOrderAt}, ${c.registeredAt}) > ${c.asOf} - interval '${r.churnAfterDays} days' THEN 'silent'
-            ELSE 'churned'
-          END)::"LifecycleStage"`;
-}
 const visitWindowed = (days: number) => `v.visited_at > p.as_of - interval '${days} days'`;
-const rfm = (orderBy: string) => `least(${RFM_BUCKETS}, 1 + floor(${RFM_BUCKETS} * percent_rank() OVER (ORDER BY ${orderBy})))::int`;
 
-// The window lengths and bucket count are compile-time constants of this module, not input;
+// The window lengths are compile-time constants of this module, not input;
 // everything that varies per call is a bind parameter.
 const REFRESH_SQL = `
 WITH p AS (SELECT coalesce($2::timestamptz, now()) AS as_of),
@@ -121,48 +64,29 @@ fresh AS (
          coalesce(v.visit_count, 0) AS visit_count,
          coalesce(v.visits_30d, 0) AS visits_30d,
          coalesce(v.visits_90d, 0) AS visits_90d,
-         v.last_visit_at,
-         ${lifecycleCase({ registeredAt: "t.registered_at", orderCount: "coalesce(o.order_count, 0)", lastOrderAt: "o.last_order_at", asOf: "p.as_of" })} AS lifecycle_stage
+         v.last_visit_at
     FROM target t CROSS JOIN p
     LEFT JOIN o ON o.member_id = t.id
     LEFT JOIN v ON v.member_id = t.id
-),
--- RFM ranks against the whole population: the fresh rows plus, on a partial refresh, the
--- stored stats of everyone else.
-population AS (
-  SELECT member_id, last_order_at, order_count, total_spend, true AS refreshed FROM fresh
-  UNION ALL
-  SELECT s.member_id, s.last_order_at, s.order_count, s.total_spend, false
-    FROM member_stats s
-   WHERE $1::int[] IS NOT NULL AND NOT (s.member_id = ANY($1::int[]))
-),
-scored AS (
-  SELECT member_id, refreshed,
-         ${rfm("last_order_at ASC NULLS FIRST")} AS rfm_recency,
-         ${rfm("order_count")} AS rfm_frequency,
-         ${rfm("total_spend")} AS rfm_monetary
-    FROM population
 )
 INSERT INTO member_stats (
   member_id, order_count, total_spend, first_order_at, last_order_at,
   ${STAT_WINDOWS_DAYS.map((d) => `orders_${d}d`).join(", ")}, ${STAT_WINDOWS_DAYS.map((d) => `spend_${d}d`).join(", ")},
-  visit_count, visits_30d, visits_90d, last_visit_at, rfm_recency, rfm_frequency, rfm_monetary, lifecycle_stage, refreshed_at)
+  visit_count, visits_30d, visits_90d, last_visit_at, refreshed_at)
 SELECT f.member_id, f.order_count, f.total_spend, f.first_order_at, f.last_order_at,
        ${STAT_WINDOWS_DAYS.map((d) => `f.orders_${d}d`).join(", ")}, ${STAT_WINDOWS_DAYS.map((d) => `f.spend_${d}d`).join(", ")},
-       f.visit_count, f.visits_30d, f.visits_90d, f.last_visit_at, s.rfm_recency, s.rfm_frequency, s.rfm_monetary, f.lifecycle_stage, now()
-  FROM fresh f JOIN scored s ON s.member_id = f.member_id AND s.refreshed
+       f.visit_count, f.visits_30d, f.visits_90d, f.last_visit_at, now()
+  FROM fresh f
 ON CONFLICT (member_id) DO UPDATE SET
   order_count = EXCLUDED.order_count, total_spend = EXCLUDED.total_spend,
   first_order_at = EXCLUDED.first_order_at, last_order_at = EXCLUDED.last_order_at,
   ${STAT_WINDOWS_DAYS.map((d) => `orders_${d}d = EXCLUDED.orders_${d}d, spend_${d}d = EXCLUDED.spend_${d}d`).join(",\n  ")},
   visit_count = EXCLUDED.visit_count, visits_30d = EXCLUDED.visits_30d, visits_90d = EXCLUDED.visits_90d,
-  last_visit_at = EXCLUDED.last_visit_at, rfm_recency = EXCLUDED.rfm_recency, rfm_frequency = EXCLUDED.rfm_frequency,
-  rfm_monetary = EXCLUDED.rfm_monetary, lifecycle_stage = EXCLUDED.lifecycle_stage, refreshed_at = EXCLUDED.refreshed_at`;
+  last_visit_at = EXCLUDED.last_visit_at, refreshed_at = EXCLUDED.refreshed_at`;
 
 /**
  * Recomputes member_stats in one set-based statement: for every member, or only for
- * `memberIds` (RFM is still ranked against the whole population, whose other rows are read
- * from member_stats as stored). `asOf` (default: now) anchors the windows and stages.
+ * `memberIds`. `asOf` (default: now) anchors the windows.
  * Returns the number of members written.
  */
 export async function refreshMemberStats(
@@ -174,7 +98,7 @@ export async function refreshMemberStats(
 }
 
 // Incremental updates as orders, refunds and visits arrive: counts, spend and last-order fields
-// move at once; the windows' sliding and RFM ranks wait for the hourly full refresh.
+// move at once; the windows' sliding waits for the hourly full refresh.
 
 /** Adds newly recorded orders (net amount, when placed) to their members' statistics. */
 export async function addOrdersToStats(tx: Tx, orders: { memberId: number; placedAt: Date; amount: number }[], asOf: Date) {
@@ -190,24 +114,15 @@ export async function addOrdersToStats(tx: Tx, orders: { memberId: number; place
       GROUP BY u.member_id
     )
     INSERT INTO member_stats AS s (member_id, order_count, total_spend, first_order_at, last_order_at,
-      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d, spend_${d}d`).join(", "))}, lifecycle_stage)
-    SELECT d.member_id, d.n, d.spend, d.first_at, d.last_at, ${raw(STAT_WINDOWS_DAYS.map((d) => `d.n_${d}, d.s_${d}`).join(", "))},
-           ${raw(lifecycleCase({ registeredAt: "m.registered_at", orderCount: "d.n", lastOrderAt: "d.last_at", asOf: "a.as_of" }))}
-    FROM d JOIN members m ON m.id = d.member_id CROSS JOIN a
+      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d, spend_${d}d`).join(", "))})
+    SELECT d.member_id, d.n, d.spend, d.first_at, d.last_at, ${raw(STAT_WINDOWS_DAYS.map((d) => `d.n_${d}, d.s_${d}`).join(", "))}
+    FROM d JOIN members m ON m.id = d.member_id
     ON CONFLICT (member_id) DO UPDATE SET
       order_count = s.order_count + EXCLUDED.order_count,
       total_spend = s.total_spend + EXCLUDED.total_spend,
       first_order_at = LEAST(s.first_order_at, EXCLUDED.first_order_at),
       last_order_at = GREATEST(s.last_order_at, EXCLUDED.last_order_at),
-      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d = s.orders_${d}d + EXCLUDED.orders_${d}d, spend_${d}d = s.spend_${d}d + EXCLUDED.spend_${d}d`).join(",\n      "))},
-      lifecycle_stage = ${raw(
-        lifecycleCase({
-          registeredAt: "(SELECT registered_at FROM members WHERE id = s.member_id)",
-          orderCount: "(s.order_count + EXCLUDED.order_count)",
-          lastOrderAt: "GREATEST(s.last_order_at, EXCLUDED.last_order_at)",
-          asOf: "(SELECT as_of FROM a)",
-        }),
-      )}`);
+      ${raw(STAT_WINDOWS_DAYS.map((d) => `orders_${d}d = s.orders_${d}d + EXCLUDED.orders_${d}d, spend_${d}d = s.spend_${d}d + EXCLUDED.spend_${d}d`).join(",\n      "))}`);
 }
 
 /**

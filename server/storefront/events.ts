@@ -9,6 +9,7 @@ import { ingestEventsIn, type IngestEvent } from "@/server/events/ingest";
 import { eventNameSchema } from "@/server/flows/kinds/shared";
 import { earnForOrders, reverseForRefunds, type PlacedOrder } from "@/server/loyalty/points";
 import { earnGrowth } from "@/server/loyalty/tiers/growth";
+import { restageMembers } from "@/server/loyalty/lifecycle/evaluate";
 import { addOrdersToStats, addVisitsToStats, subtractRefundsFromStats } from "@/server/members/stats";
 import { text } from "@/server/text";
 import { defineEndpoint } from "./endpoint";
@@ -258,11 +259,16 @@ export async function postEvents(storefrontId: string, raw: unknown[], now: Date
         await reverseForRefunds(tx, refundList, now);
         // Growth value: orders, refunds and task events (sign-in, review …); upgrades at once.
         loyaltyEvents.push(...(await earnGrowth(tx, { orders: placed, refunds: refundList, events: fresh }, now)));
+        // Lifecycle: members whose orders or refunds arrived are re-staged at once (lifecycle.changed),
+        // the evaluation named by this batch's first recorded event.
+        const moved = [...placed.map((p) => p.memberId), ...refundList.map((r) => r.memberId)];
+        loyaltyEvents.push(...(await restageMembers(tx, moved, now, `events:${Math.min(...fresh.map((f) => f.id))}`)));
         await recordVisits(tx, freshItems, now);
         await stampResponses(tx, freshItems);
       },
     });
-    // What the orders earned reaches the flows through the same path (points.earned, tier.changed).
+    // What the orders earned and the stages they moved reach the flows through the same path
+    // (points.earned, tier.changed, lifecycle.changed).
     if (loyaltyEvents.length > 0) await ingestEventsIn(tx, loyaltyEvents, { now });
     // The ids ingestion recorded for the first time; the other taken ones are replays.
     for (const item of taken) results[item.index] = { index: item.index, id: item.event.id, status: accepted.has(item.event.id) ? "accepted" : "duplicate" };

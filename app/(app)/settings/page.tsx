@@ -12,6 +12,7 @@ import { Webhooks } from "@/components/settings/webhooks";
 import { LoyaltyProgramSettings } from "@/components/settings/loyalty-program";
 import { TierProgramSettings } from "@/components/settings/tier-program";
 import { ApprovalSetting } from "@/components/approvals/approval-setting";
+import { LifecycleSettingsForm } from "@/components/settings/lifecycle-settings";
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
@@ -48,6 +49,7 @@ export default async function SettingsPage() {
             <LoyaltyProgramSettings />
             <TierProgramSettings />
             <ApprovalSetting />
+            <LifecycleSettingsForm />
             <ApiKeys />
             <Webhooks />
           </div>

@@ -5,7 +5,7 @@
 // The model, in short:
 // - 13% never order. The others order at a personal rate (lognormal: a few heavy buyers, a
 //   long tail of occasional ones) from registration until they lapse (exponential lifetime;
-//   a loyal core never lapses). That skew is what makes new / active / silent / churned all
+//   a loyal core never lapses). That skew is what makes new / active / silent / churn-risk / churned all
 //   appear, and RFM meaningful.
 // - Order days follow the retail calendar (weekends, 618, Double 11), hours a daily curve
 //   (lunch and evening peaks; night owls shop after 22:00).

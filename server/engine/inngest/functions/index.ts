@@ -3,6 +3,7 @@
 // ingestion, the wait sweeper and the sender (README "How flows run").
 import { deliverOutboxRun } from "./deliver-outbox";
 import { engineTick } from "./engine-tick";
+import { evaluateLifecycleRun } from "./evaluate-lifecycle";
 import { evaluateRulesRun } from "./evaluate-rules";
 import { expirePointsRun } from "./expire-points";
 import { evaluateTiersRun } from "./evaluate-tiers";
@@ -27,4 +28,5 @@ export const inngestFunctions = [
   runTagJobsRun,
   evaluateRulesRun,
   evaluateTiersRun,
+  evaluateLifecycleRun,
 ];

@@ -1,6 +1,5 @@
-// Hourly refresh of member_stats: the fixed windows (30/90/180/365 days) slide and lifecycle
-// stages and RFM scores are ranked over the whole base, so the whole table is recomputed every
-// hour, set-based; no window is more than an hour behind. Between refreshes, orders, refunds and
+// Hourly refresh of member_stats: the fixed windows (30/90/180/365 days) slide, so the whole
+// table is recomputed every hour, set-based (lifecycle stages and RFM scores: evaluate-lifecycle.ts); no window is more than an hour behind. Between refreshes, orders, refunds and
 // visits move their members' counts and spend at once (server/members/stats.ts). Expired
 // Idempotency-Key records are pruned on the same beat.
 import pg from "pg";

@@ -19,7 +19,11 @@ export const TASKS = {
   runTagJobs: "run_tag_jobs",
   evaluateRules: "evaluate_rules",
   evaluateTiers: "evaluate_tiers",
+  evaluateLifecycle: "evaluate_lifecycle",
 } as const;
+
+/** What an evaluate_lifecycle job carries: a full evaluation at `at` (ISO), continuing `from` a member id. */
+export type LifecycleJob = { reason?: "schedule" | "settings"; at?: string; from?: number };
 
 /** The job key of an occurrence's run: one pending job per occurrence. */
 export const occurrenceJobKey = (occurrenceId: number) => `occ:${occurrenceId}`;
@@ -47,6 +51,18 @@ export async function wakeEngine(tx: Tx, at: Date = new Date()): Promise<void> {
   await tx.execute(sql`
     SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.sweepWaits}, job_key := ${`${TASKS.sweepWaits}:${second}`},
       run_at := to_timestamp(${second}::bigint), max_attempts := 5)`);
+}
+
+/**
+ * Re-evaluates every member's lifecycle stage and RFM scores at `at` (thresholds just saved), inside
+ * the caller's transaction: the job exists only if the save commits. A no-op under the Inngest
+ * runtime (the caller sends its event there).
+ */
+export async function enqueueLifecycleEvaluation(tx: Tx, at: Date): Promise<void> {
+  if (!(await queueInstalled(tx))) return;
+  const payload: LifecycleJob = { reason: "settings", at: at.toISOString() };
+  await tx.execute(sql`
+    SELECT 1 FROM ${raw(WORKER_SCHEMA)}.add_job(${TASKS.evaluateLifecycle}, ${JSON.stringify(payload)}::json, max_attempts := 3)`);
 }
 
 /**

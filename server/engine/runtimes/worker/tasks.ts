@@ -13,10 +13,11 @@ import { remindExpiringPoints } from "@/server/loyalty/points-expiring";
 import { evaluateRules } from "@/server/loyalty/tags/rules";
 import { runTagJobs } from "@/server/loyalty/tags/jobs";
 import { evaluateTiers } from "@/server/loyalty/tiers/evaluate";
+import { evaluateLifecycle } from "@/server/loyalty/lifecycle/evaluate";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
 import { deliverStorefrontWebhooksUntilIdle } from "@/server/storefront/webhooks/deliver";
-import { occurrenceJobKey, TASKS } from "./jobs";
+import { occurrenceJobKey, TASKS, type LifecycleJob } from "./jobs";
 
 /** How long a `busy` occurrence (another job holds its row) waits before it tries again. */
 const BUSY_RETRY_MS = 2_000;
@@ -28,7 +29,7 @@ export const CRONTAB = [
   `* * * * * ${TASKS.sweepWaits} ?jobKey=${TASKS.sweepWaits}&max=5`,
   `* * * * * ${TASKS.deliverOutbox} ?jobKey=${TASKS.deliverOutbox}&max=5`,
   `* * * * * ${TASKS.releaseDeadWorkers} ?jobKey=${TASKS.releaseDeadWorkers}&max=3`,
-  // Hourly: the windowed statistics slide and RFM ranks follow, so no window is more than an hour behind.
+  // Hourly: the windowed statistics slide, so no window is more than an hour behind.
   `0 * * * * ${TASKS.refreshMemberStats} ?jobKey=${TASKS.refreshMemberStats}&max=3`,
   // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts; any
   // change to a member's points expires what is due for them first, so this only keeps balances current).
@@ -45,6 +46,9 @@ export const CRONTAB = [
   // Hourly at :05: growth value lapses, and the first run after a period ends downgrades
   // (server/loyalty/tiers/evaluate.ts; any run in a period reaches the same verdicts, once each).
   `5 * * * * ${TASKS.evaluateTiers} ?jobKey=${TASKS.evaluateTiers}&max=3`,
+  // Daily at 03:15 in Shanghai (19:15 UTC): lifecycle stages and RFM scores over the whole base
+  // (server/loyalty/lifecycle/evaluate.ts); stage thresholds are whole days.
+  `15 19 * * * ${TASKS.evaluateLifecycle} ?jobKey=${TASKS.evaluateLifecycle}&max=3`,
 ].join("\n");
 
 export const cronItems = () => parseCrontab(CRONTAB);
@@ -165,6 +169,16 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.evaluateTiers]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes them all again, changing nothing twice.
       await evaluateTiers(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.evaluateLifecycle]: async (payload, helpers) => {
+      // The crontab's job carries no payload (now, "schedule"); a save's names its instant. A stop
+      // between ranges re-queues the rest of the same evaluation.
+      const job = (payload ?? {}) as LifecycleJob;
+      const at = job.at ? new Date(job.at) : new Date();
+      const reason = job.reason ?? "schedule";
+      const run = await evaluateLifecycle(pool, at, { reason, from: job.from, stopping: () => mustYield(helpers) });
+      if (run.next !== null) await helpers.addJob(TASKS.evaluateLifecycle, { reason, at: at.toISOString(), from: run.next } satisfies LifecycleJob);
     },
 
     [TASKS.refreshMemberStats]: async () => {

@@ -16,6 +16,8 @@ export const memberEvents = {
   "tag.added": { en: "Tag added", "zh-CN": "添加标签" },
   "tag.removed": { en: "Tag removed", "zh-CN": "移除标签" },
   "badge.granted": { en: "Badge granted", "zh-CN": "获得徽章" },
+  /** properties: from, to (stages), reason (schedule, orders, settings) */
+  "lifecycle.changed": { en: "Lifecycle stage changed", "zh-CN": "生命周期阶段变更" },
 } as const satisfies Record<string, Localized>;
 export type MemberEventName = keyof typeof memberEvents;
 
