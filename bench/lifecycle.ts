@@ -5,37 +5,14 @@
 // with plain SQL that the recency quintiles equal ntile(5) and that a re-run records nothing more.
 // Last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db, started if it is not running)   BENCH_AT (ISO instant)
-import pg from "pg";
-import { createPool, statementProfile } from "../server/db/sql";
+import { statementProfile } from "../server/db/sql";
 import { evaluateLifecycle } from "../server/loyalty/lifecycle/evaluate";
 import { withDatabase } from "../scripts/lib/dev-database";
-
-async function admin<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const adminUrl = new URL(url);
-  adminUrl.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+import { withDatabaseCopy } from "./lib/database-copy";
 
 async function bench(databaseUrl: string) {
-  const url = new URL(databaseUrl);
-  const source = url.pathname.slice(1);
-  const copy = `${source}_bench_lifecycle`;
   const at = process.env.BENCH_AT ? new Date(process.env.BENCH_AT) : new Date(Date.now() + 45 * 86_400_000);
-  await admin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${copy} TEMPLATE ${source} STRATEGY FILE_COPY`);
-  });
-  const copyUrl = new URL(url);
-  copyUrl.pathname = `/${copy}`;
-  const pool = createPool(copyUrl.toString(), 4);
-  try {
-    const one = async (text: string, values: unknown[] = []) => Number(Object.values((await pool.query(text, values)).rows[0] as object)[0]);
+  await withDatabaseCopy(databaseUrl, "bench_lifecycle", async (pool, one) => {
     const members = await one(`SELECT count(*) FROM member_stats`);
     const orders = await one(`SELECT count(*) FROM orders`);
     console.log(`members ${members}, orders ${orders}; evaluating at ${at.toISOString()}`);
@@ -65,10 +42,7 @@ async function bench(databaseUrl: string) {
     console.log(
       `members=${members} lifecycle_s=${seconds.toFixed(2)} projected_1m_s=${((seconds * 1_000_000) / Math.max(members, 1)).toFixed(1)} changes=${run.changes} rerun_s=${rerunSeconds.toFixed(2)} rerun_changes=${rerun.changes} recency_mismatches=${recencyMismatches} told=${told}`,
     );
-  } finally {
-    await pool.end();
-    await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
-  }
+  });
 }
 
 withDatabase(bench).catch((error) => {

@@ -6,44 +6,18 @@
 // balance is its ledger's sum. Last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db, started if it is not running)   BENCH_AT (ISO instant)
 import { TZDate } from "@date-fns/tz";
-import pg from "pg";
-import { createPool, statementProfile } from "../server/db/sql";
 import { expirePoints } from "../server/loyalty/points-expiry";
 import { evaluateTiers } from "../server/loyalty/tiers/evaluate";
 import { previewTierProgram } from "../server/loyalty/tiers/preview";
 import { loadTierProgram } from "../server/loyalty/tiers/program";
-import { withTransaction, type Pool } from "../server/db/sql";
+import { statementProfile, withTransaction, type Pool } from "../server/db/sql";
 import { withDatabase } from "../scripts/lib/dev-database";
-
-async function admin<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const adminUrl = new URL(url);
-  adminUrl.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+import { withDatabaseCopy } from "./lib/database-copy";
 
 async function bench(databaseUrl: string) {
-  const url = new URL(databaseUrl);
-  const source = url.pathname.slice(1);
-  const copy = `${source}_bench_loyalty`;
   const now = new TZDate(Date.now(), "Asia/Shanghai");
   const at = process.env.BENCH_AT ? new Date(process.env.BENCH_AT) : new Date(new TZDate(now.getFullYear() + 1, 0, 1, 0, 0, 0, 0, "Asia/Shanghai").getTime());
-  const cloneStarted = performance.now();
-  await admin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${copy} TEMPLATE ${source} STRATEGY FILE_COPY`);
-  });
-  console.log(`copied ${source} → ${copy} in ${((performance.now() - cloneStarted) / 1000).toFixed(1)} s`);
-  const copyUrl = new URL(url);
-  copyUrl.pathname = `/${copy}`;
-  const pool = createPool(copyUrl.toString(), 4);
-  try {
-    const one = async (text: string, values: unknown[] = []) => Number(Object.values((await pool.query(text, values)).rows[0] as object)[0]);
+  await withDatabaseCopy(databaseUrl, "bench_loyalty", async (pool, one) => {
     const members = await one(`SELECT count(*) FROM members`);
     const entries = await one(`SELECT count(*) FROM points_entries`);
     const duePoints = await one(`SELECT coalesce(sum(remaining), 0) FROM points_entries WHERE remaining > 0 AND expires_at <= $1`, [at]);
@@ -75,10 +49,7 @@ async function bench(databaseUrl: string) {
     console.log(
       `members=${members} expiry_s=${expirySeconds.toFixed(2)} expired_members=${run.members} expired_points=${run.points} due_points=${duePoints} left_due=${left} balance_mismatches=${mismatches} rerun_points=${rerun.points} ${tiers.line}`,
     );
-  } finally {
-    await pool.end();
-    await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
-  }
+  });
 }
 
 /**

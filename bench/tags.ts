@@ -4,43 +4,20 @@
 // and after 5% of the members moved city under a rule on city; then a bulk add of a manual tag on
 // a condition audience. Each result is compared with plain SQL. Last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db, started if it is not running)
-import pg from "pg";
-import { createPool, statementProfile, withTransaction } from "../server/db/sql";
+import { statementProfile, withTransaction } from "../server/db/sql";
 import { and, or, rule } from "../server/audiences/condition";
 import { evaluateRules } from "../server/loyalty/tags/rules";
 import { createTagJob, runTagJobs } from "../server/loyalty/tags/jobs";
 import { createTag } from "../server/loyalty/tags/service";
 import { ingestEvents } from "../server/events/ingest";
 import { withDatabase } from "../scripts/lib/dev-database";
-
-async function admin<T>(url: URL, work: (client: pg.Client) => Promise<T>): Promise<T> {
-  const adminUrl = new URL(url);
-  adminUrl.pathname = "/postgres";
-  const client = new pg.Client({ connectionString: adminUrl.toString() });
-  await client.connect();
-  try {
-    return await work(client);
-  } finally {
-    await client.end();
-  }
-}
+import { withDatabaseCopy } from "./lib/database-copy";
 
 const seconds = (started: number) => (performance.now() - started) / 1000;
 
 async function bench(databaseUrl: string) {
-  const url = new URL(databaseUrl);
-  const source = url.pathname.slice(1);
-  const copy = `${source}_bench_tags`;
-  await admin(url, async (c) => {
-    await c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`);
-    await c.query(`CREATE DATABASE ${copy} TEMPLATE ${source} STRATEGY FILE_COPY`);
-  });
-  const copyUrl = new URL(url);
-  copyUrl.pathname = `/${copy}`;
-  const pool = createPool(copyUrl.toString(), 4);
   const now = new Date();
-  try {
-    const one = async (text: string, values: unknown[] = []) => Number(Object.values((await pool.query(text, values)).rows[0] as object)[0]);
+  await withDatabaseCopy(databaseUrl, "bench_tags", async (pool, one) => {
     const members = await one(`SELECT count(*) FROM members`);
     await pool.query("ANALYZE");
 
@@ -102,10 +79,7 @@ async function bench(databaseUrl: string) {
     console.log(
       `members=${members} rule_first_s=${firstS.toFixed(2)} rule_entered=${first!.entered} rule_expected=${expected} rule_rerun_s=${againS.toFixed(2)} rule_moved_s=${movedS.toFixed(2)} ingest_1000_s=${ingestS.toFixed(2)} ingest_1000_no_rules_s=${baselineS.toFixed(2)} bulk_job_s=${jobS.toFixed(2)} bulk_members=${tagged} tag_events=${events} ok=${ok}`,
     );
-  } finally {
-    await pool.end();
-    await admin(url, (c) => c.query(`DROP DATABASE IF EXISTS ${copy} WITH (FORCE)`));
-  }
+  });
 }
 
 withDatabase(bench).catch((error) => {
