@@ -3,6 +3,7 @@ import { seedDemoData } from "@/prisma/seed";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { createAudience } from "@/server/audiences/service";
 import { getFlow } from "@/server/flows/service";
+import { refreshInsightsDays } from "./rollup";
 import {
   audienceProvenance,
   defaultPeriods,
@@ -225,5 +226,55 @@ describe("frequency movement", () => {
     expect(sel.success ? null : sel.error.issues.map((i) => i.path.join("."))).toEqual(["selection.a"]);
     const none = frequencyMembersInput.safeParse({ selection: {} });
     expect(none.success).toBe(false);
+  });
+
+  // Last: it rolls the days and changes rolled ones.
+  it("reads rolled days from the daily rollup, and days changed since live, with the same counts and members", async () => {
+    const ids = (await t.pool.query<{ id: number }>(`SELECT id FROM members ORDER BY id LIMIT 80`)).rows.map((r) => r.id);
+    const saved = await createAudience(t.db, { name: "Eighty", kind: "static", memberIds: ids });
+    const scopes = [
+      { scope: { kind: "all" as const }, sql: "SELECT id FROM members" },
+      { scope: { kind: "tier" as const, tierId: "silver" }, sql: "SELECT id FROM members WHERE tier_id = 'silver'" },
+      { scope: { kind: "audience" as const, audienceId: saved.id }, sql: `SELECT id FROM members WHERE id = ANY('{${ids.join(",")}}'::int[])` },
+    ];
+    /** Every scope's links, and a link's and a zero band's members, against independent SQL. */
+    const expectMatchesSql = async (rolledDays: number) => {
+      for (const { scope, sql } of scopes) {
+        const m = await frequencyMovement(t.db, { scope }, NOW);
+        expect(m.rollup.days).toBe(rolledDays);
+        expect(links(m)).toEqual(await expected([0, 1, 2, 4], A, B, sql));
+      }
+      const perMember = await t.pool.query<{ id: number; a: number; b: number }>(`
+        SELECT m.id,
+               count(o.id) FILTER (WHERE (o.placed_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN '${A.from}' AND '${A.to}')::int AS a,
+               count(o.id) FILTER (WHERE (o.placed_at AT TIME ZONE 'Asia/Shanghai')::date BETWEEN '${B.from}' AND '${B.to}')::int AS b
+        FROM members m LEFT JOIN orders o ON o.member_id = m.id AND NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)
+        GROUP BY m.id ORDER BY m.id`);
+      for (const selection of [{ a: 1, b: 0 }, { a: 0 }, { a: 0, b: 0 }]) {
+        const band = (n: number) => (n >= 4 ? 3 : n >= 2 ? 2 : n);
+        const want = perMember.rows.filter((r) => (selection.a === undefined || band(r.a) === selection.a) && (selection.b === undefined || band(r.b) === selection.b));
+        for (const page of [1, 2]) {
+          const got = await frequencyMembers(t.db, { selection, page, pageSize: 100 }, NOW);
+          expect(got.total).toBe(want.length);
+          expect(got.members.map((r) => ({ id: r.id, a: r.ordersA, b: r.ordersB }))).toEqual(want.slice((page - 1) * 100, page * 100));
+        }
+      }
+    };
+    await expectMatchesSql(0);
+    const rolled = await refreshInsightsDays(t.pool, NOW);
+    expect(rolled.remaining).toBe(0);
+    const { rows } = await t.pool.query(`SELECT count(*)::int AS n, sum(length(order_members) / 4)::int AS orders, sum(orders)::int AS counted FROM insights_days`);
+    expect(rows[0].n).toBeGreaterThan(59);
+    expect(rows[0].orders).toBe(rows[0].counted); // one id per counted order
+    // A: 30 rolled days; B: 29 rolled days and today (live).
+    await expectMatchesSql(59);
+
+    // Changes to rolled days: a late order in A, a full refund in B. Both are read live until rolled again.
+    await t.pool.query(`INSERT INTO orders (external_id, member_id, placed_at, total_amount) VALUES ('LATE-S1', $1, '2026-10-01T03:00:00Z', 40), ('LATE-S2', $1, '2026-10-02T03:00:00Z', 40)`, [ids[3]]);
+    await t.pool.query(`UPDATE orders SET refunded_amount = total_amount, refunded_at = now()
+                        WHERE id = (SELECT id FROM orders WHERE placed_at >= '2026-11-01T00:00:00Z' AND placed_at < '2026-11-20T00:00:00Z' AND refunded_at IS NULL ORDER BY id LIMIT 1)`);
+    await expectMatchesSql(56);
+    await refreshInsightsDays(t.pool, NOW);
+    await expectMatchesSql(59);
   });
 });

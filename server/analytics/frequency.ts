@@ -7,13 +7,15 @@
 // order counted. Periods are whole days in the program's time zone, both ends included.
 // A member's band is the last band whose lower bound is ≤ their count (width_bucket).
 //
-// One set-based statement per question: the orders of the two windows are read from a partial
-// index (placed_at) INCLUDE (member_id) of counted orders, index-only, grouped once per member,
-// then joined to the scope (all members, a saved audience, a tier) and grouped by (bandA, bandB).
+// Each member's orders in A and in B come from the daily rollup (day-orders.ts: a few dozen rows
+// of packed member ids, plus today and any changed day read live), counted in memory, then banded
+// over the scope (all members, a saved audience, a tier; its ids read once, packed). Grouping a
+// million orders per member in SQL took well over a second on a 1M-member base.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { audienceMembersSql } from "@/server/audiences/service";
-import { join, sql, type Sql } from "@/server/db/sql";
+import { sql, type Sql } from "@/server/db/sql";
+import { orderCountsByMember } from "./day-orders";
 import { DomainError } from "@/server/errors";
 import { text } from "@/server/text";
 import { audienceProvenance, memberListPage, pageInput, saveChartAudience, targetAudienceInFlow, targetInFlowInput, type ChartMember } from "./chart-audience";
@@ -27,9 +29,6 @@ type Db = PrismaClient;
 export const DEFAULT_BANDS = [0, 1, 2, 4];
 export const DEFAULT_PERIOD_DAYS = 30;
 export const FREQUENCY_CHART = "frequency-sankey";
-
-/** An order that still counts: not refunded in full. The partial index's predicate, word for word. */
-export const COUNTED = sql`NOT (o.refunded_at IS NOT NULL AND o.refunded_amount >= o.total_amount)`;
 
 // ───────────────────────────── inputs ─────────────────────────────
 
@@ -128,31 +127,68 @@ async function scopeSql(db: Db, scope: Scope): Promise<Sql> {
   }
 }
 
-/** Per member with a counted order in either window: how many in A (`a`) and in B (`b`). */
-function countsSql(r: Resolved): Sql {
-  return sql`
-    SELECT x.member_id, sum(x.a)::int AS a, sum(x.b)::int AS b FROM (
-      SELECT o.member_id, 1 AS a, 0 AS b FROM orders o
-      WHERE o.placed_at >= ${r.a.start} AND o.placed_at < ${r.a.end} AND ${COUNTED}
-      UNION ALL
-      SELECT o.member_id, 0 AS a, 1 AS b FROM orders o
-      WHERE o.placed_at >= ${r.b.start} AND o.placed_at < ${r.b.end} AND ${COUNTED}
-    ) x GROUP BY x.member_id`;
+/** The scope's member ids, sorted; null for all members (every order has its member: a foreign key). */
+async function scopeIds(db: Db, scope: Scope): Promise<Int32Array | null> {
+  if (scope.kind === "all") return null;
+  return packedIds(db, await scopeSql(db, scope));
 }
 
-const bandOf = (count: Sql, bands: number[]) => sql`(width_bucket(coalesce(${count}, 0), ${bands}::int[]) - 1)`;
+/**
+ * The ids a query selects, sorted, read as one packed value (int4send: 4 bytes each, big-endian)
+ * in base64: a million ids as rows, or as bytea, cost the driver adapter far more.
+ */
+async function packedIds(db: Db, ids: Sql): Promise<Int32Array> {
+  const [row] = await db.$queryRaw<{ ids: string | null }[]>(sql`SELECT encode(string_agg(int4send(x.id), ''::bytea), 'base64') AS ids FROM (${ids}) x`);
+  const bytes = Buffer.from(row?.ids ?? "", "base64");
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const out = new Int32Array(bytes.byteLength >> 2);
+  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4);
+  return out.sort();
+}
 
-/** The members of the scope with their counts and bands (`sc.id`, `c.a`, `c.b`), and the selection's filter. */
-async function selectionSql(db: Db, r: Resolved, selection?: Selection) {
-  const scope = await scopeSql(db, r.scope);
-  const where: Sql[] = [];
-  if (selection?.a !== undefined) where.push(sql`${bandOf(sql`c.a`, r.bands)} = ${selection.a}`);
-  if (selection?.b !== undefined) where.push(sql`${bandOf(sql`c.b`, r.bands)} = ${selection.b}`);
-  return {
-    with: sql`WITH sc AS (${scope}), c AS (${countsSql(r)})`,
-    from: sql`sc LEFT JOIN c ON c.member_id = sc.id`,
-    where: where.length ? join(where, " AND ") : sql`TRUE`,
-  };
+/** A member's band: the last band whose lower bound is ≤ their count. */
+const bander = (bands: number[]) => (count: number) => {
+  let i = bands.length - 1;
+  while (i > 0 && bands[i]! > count) i--;
+  return i;
+};
+
+/** Every member of the scope with their counts in A and B, in id order; `zeros` says whether members without orders are visited. */
+async function eachMember(
+  db: Db,
+  r: Resolved,
+  zeros: boolean,
+  visit: (id: number, a: number, b: number) => void,
+): Promise<{ scopeSize: number; rollup: { days: number; liveDays: number } }> {
+  // The scope's ids (or, for all members, their number) are read while the orders are counted.
+  const [{ counts, rolledDays, liveDays }, ids, size] = await Promise.all([
+    orderCountsByMember(db, [r.periodA, r.periodB]),
+    r.scope.kind === "all" ? (zeros ? packedIds(db, sql`SELECT id FROM members`) : null) : scopeIds(db, r.scope),
+    r.scope.kind === "all" && !zeros ? db.$queryRaw<{ n: number }[]>(sql`SELECT count(*)::int AS n FROM members`) : null,
+  ]);
+  const rollup = { days: rolledDays, liveDays };
+  const [a, b] = counts as [Int32Array, Int32Array];
+  const at = (c: Int32Array, id: number) => (id < c.length ? c[id]! : 0);
+  if (ids !== null) {
+    for (const id of ids) visit(id, at(a, id), at(b, id));
+    return { scopeSize: ids.length, rollup };
+  }
+  for (let id = 0; id < a.length; id++) if (a[id] || b[id]) visit(id, a[id]!, b[id]!);
+  return { scopeSize: size?.[0]?.n ?? 0, rollup };
+}
+
+/** The selection's members (id order) with their counts in A and B. */
+async function selectedMembers(db: Db, r: Resolved, selection: Selection) {
+  const band = bander(r.bands);
+  const picked = (a: number, b: number) => (selection.a === undefined || band(a) === selection.a) && (selection.b === undefined || band(b) === selection.b);
+  const out = { ids: [] as number[], a: [] as number[], b: [] as number[] };
+  await eachMember(db, r, picked(0, 0), (id, a, b) => {
+    if (!picked(a, b)) return;
+    out.ids.push(id);
+    out.a.push(a);
+    out.b.push(b);
+  });
+  return out;
 }
 
 // ───────────────────────────── the Sankey ─────────────────────────────
@@ -170,33 +206,27 @@ export type FrequencyMovement = {
   links: FrequencyLink[];
   /** The biggest movements between different bands, largest first (up to 3). */
   biggest: FrequencyLink[];
+  /** Days of both periods read from the daily rollup, and days read live (today, unrolled, changed). */
+  rollup: { days: number; liveDays: number };
   ms: number;
 };
 
 export async function frequencyMovement(db: Db, raw: FrequencyInput = {}, now = new Date()): Promise<FrequencyMovement> {
   const r = resolve(frequencyInput.parse(raw), now);
   const started = performance.now();
-  const scope = await scopeSql(db, r.scope);
-  // Only members with a counted order in a window are grouped; the rest of the scope (most of a
-  // large base) is (0, 0), counted as the scope's size minus those. Every order has its member
-  // (a foreign key), so "all members" needs no join at all.
-  const inScope = r.scope.kind === "all" ? sql`` : sql`JOIN sc ON sc.id = c.member_id`;
-  const grouped = await db.$queryRaw<{ a: number; b: number; n: number }[]>(sql`
-    WITH sc AS (${scope}), c AS (${countsSql(r)}), moved AS (
-      SELECT ${bandOf(sql`c.a`, r.bands)} AS a, ${bandOf(sql`c.b`, r.bands)} AS b, count(*)::int AS n
-      FROM c ${inScope} GROUP BY 1, 2)
-    SELECT a, b, n FROM moved
-    UNION ALL
-    SELECT 0, 0, ((SELECT count(*) FROM sc) - (SELECT coalesce(sum(n), 0) FROM moved))::int`);
+  // Members without orders in either period are (0, 0): counted as the scope's size minus the rest.
+  const band = bander(r.bands);
+  const k = r.bands.length;
+  const cells = new Int32Array(k * k); // [bandA * k + bandB]
+  let moved = 0;
+  const { scopeSize, rollup } = await eachMember(db, r, false, (_id, a, b) => {
+    cells[band(a) * k + band(b)]! += 1;
+    moved += 1;
+  });
+  cells[0]! += scopeSize - moved;
+  const merged = [...cells].map((n, i) => ({ a: Math.floor(i / k), b: i % k, n }));
   const ms = Math.round(performance.now() - started);
-  const merged = new Map<string, { a: number; b: number; n: number }>();
-  for (const row of grouped) {
-    const key = `${row.a}:${row.b}`;
-    const seen = merged.get(key);
-    if (seen) seen.n += row.n;
-    else merged.set(key, { ...row });
-  }
-  const rows = [...merged.values()].filter((row) => row.n > 0).sort((x, y) => x.a - y.a || x.b - y.b);
+  const rows = merged.filter((row) => row.n > 0).sort((x, y) => x.a - y.a || x.b - y.b);
   const bands = describeBands(r.bands);
   const nodesA = bands.map(() => 0);
   const nodesB = bands.map(() => 0);
@@ -213,7 +243,7 @@ export async function frequencyMovement(db: Db, raw: FrequencyInput = {}, now = 
     shareOfTotal: total ? row.n / total : 0,
   }));
   const biggest = links.filter((l) => l.a !== l.b).sort((x, y) => y.count - x.count || x.a - y.a || x.b - y.b).slice(0, 3);
-  return { timezone: PROGRAM_TIMEZONE, scope: r.scope, bands, periodA: r.periodA, periodB: r.periodB, total, nodesA, nodesB, links, biggest, ms };
+  return { timezone: PROGRAM_TIMEZONE, scope: r.scope, bands, periodA: r.periodA, periodB: r.periodB, total, nodesA, nodesB, links, biggest, rollup, ms };
 }
 
 // ───────────────────────────── who they are ─────────────────────────────
@@ -224,13 +254,13 @@ export type FrequencyMember = ChartMember & { ordersA: number; ordersB: number }
 export async function frequencyMembers(db: Db, raw: z.input<typeof frequencyMembersInput>, now = new Date()) {
   const input = frequencyMembersInput.parse(raw);
   const r = resolve(input, now);
-  const s = await selectionSql(db, r, input.selection);
+  const selected = await selectedMembers(db, r, input.selection);
+  const from = (input.page - 1) * input.pageSize;
+  const page = (list: number[]) => list.slice(from, from + input.pageSize);
   return memberListPage<{ ordersA: number; ordersB: number }>(db, {
-    prefix: s.with,
-    pageSql: sql`SELECT sc.id, coalesce(c.a, 0) AS a, coalesce(c.b, 0) AS b FROM ${s.from} WHERE ${s.where}
-                 ORDER BY sc.id LIMIT ${input.pageSize}::int OFFSET ${(input.page - 1) * input.pageSize}::int`,
+    pageSql: sql`SELECT * FROM unnest(${page(selected.ids)}::int[], ${page(selected.a)}::int[], ${page(selected.b)}::int[]) AS p(id, a, b)`,
     extra: sql`, p.a AS "ordersA", p.b AS "ordersB"`,
-    countSql: sql`${s.with} SELECT count(*)::int AS n FROM ${s.from} WHERE ${s.where}`,
+    countSql: sql`SELECT ${selected.ids.length}::int AS n`,
     page: input.page,
     pageSize: input.pageSize,
   });
@@ -264,7 +294,7 @@ export function selectionLabel(bands: Band[], selection: Selection): string {
 export async function saveFrequencyAudience(db: Db, raw: z.input<typeof saveFrequencyAudienceInput>, actor = "system", userId?: string, now = new Date()) {
   const input = saveFrequencyAudienceInput.parse(raw);
   const r = resolve(input, now);
-  const s = await selectionSql(db, r, input.selection);
+  const selected = await selectedMembers(db, r, input.selection);
   const bands = describeBands(r.bands);
   const label = selectionLabel(bands, input.selection);
   const description =
@@ -275,7 +305,7 @@ export async function saveFrequencyAudience(db: Db, raw: z.input<typeof saveFreq
     {
       name: input.name,
       description,
-      ids: sql`${s.with} SELECT sc.id FROM ${s.from} WHERE ${s.where}`,
+      ids: sql`SELECT unnest(${selected.ids}::int[]) AS id`,
       provenance: {
         chart: FREQUENCY_CHART,
         scope: r.scope,

@@ -12,8 +12,8 @@
 // distinct per bucket and per period (GROUPING SETS), not sums of days.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { join, raw as rawSql, sql, type Sql } from "@/server/db/sql";
-import { COUNTED } from "./frequency";
+import { raw as rawSql, sql } from "@/server/db/sql";
+import { COUNTED, liveFilter } from "./day-orders";
 import { granularities, type Granularity } from "./schemas";
 import { lifecycleStages, type LifecycleStage } from "@/server/loyalty/lifecycle/settings-schema";
 import { PROGRAM_TIMEZONE, addDays, dayNumber, lastDays, periodDays, periodRange, periodSchema, previousPeriod, type Period } from "./periods";
@@ -88,19 +88,6 @@ export type Overview = {
 const STAGES = lifecycleStages;
 const zero = (): Omit<Figures, "aov"> => ({ newMembers: 0, activeMembers: 0, orders: 0, spend: 0, redemptions: 0, discount: 0 });
 type RolledRow = { k: number; newMembers: number; orders: number; spend: number; redemptions: number; discount: number };
-
-/** A filter on an instant column to the given local days (merged into runs); FALSE when none. */
-function liveFilter(days: string[]): (column: string) => Sql {
-  if (days.length === 0) return () => sql`FALSE`;
-  const runs: Period[] = [];
-  for (const day of days) {
-    const last = runs.at(-1);
-    if (last && addDays(last.to, 1) === day) last.to = day;
-    else runs.push({ from: day, to: day });
-  }
-  const ranges = runs.map((run) => periodRange(run));
-  return (column) => sql`(${join(ranges.map(({ start, end }) => sql`(${rawSql(column)} >= ${start} AND ${rawSql(column)} < ${end})`), " OR ")})`;
-}
 
 const withAov = (f: Omit<Figures, "aov">): Figures => ({ ...f, aov: f.orders > 0 ? f.spend / f.orders : null });
 

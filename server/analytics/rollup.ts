@@ -11,7 +11,7 @@
 // on both runtimes (graphile-worker's `refresh_insights`, Inngest's `refresh-insights`).
 import { raw, sql, withTransaction, type Pool, type Tx } from "@/server/db/sql";
 import { createPrismaClient, type PrismaClient } from "@/server/prisma-client";
-import { COUNTED } from "./frequency";
+import { COUNTED, packMemberIds } from "./day-orders";
 import { addDays, PROGRAM_TIMEZONE, periodRange, todayIn } from "./periods";
 import { radarGroupsComputedAt, refreshRadarGroups } from "./radar";
 
@@ -39,7 +39,7 @@ async function daysToRoll(pool: Pool, through: string): Promise<string[]> {
   const from = first[0].day;
   const { rows } = await pool.query<{ day: string }>(
     `SELECT d::date::text AS day FROM generate_series($1::date, $2::date, interval '1 day') d
-     WHERE NOT EXISTS (SELECT 1 FROM insights_days i WHERE i.day = d::date)
+     WHERE NOT EXISTS (SELECT 1 FROM insights_days i WHERE i.day = d::date AND i.order_members IS NOT NULL)
      UNION SELECT day::text FROM insights_dirty_days WHERE day <= $2::date
      ORDER BY 1`,
     [from, through],
@@ -90,7 +90,11 @@ async function rollDays(pool: Pool, days: string[]): Promise<void> {
 
     // Bit n (from the left, as get_bit numbers them) stands for member id n.
     const bitmaps = new Map(days.map((d) => [d, Buffer.alloc(length / 8)]));
-    for (const { day, member_id } of members) bitmaps.get(day)![member_id >> 3]! |= 0x80 >> (member_id & 7);
+    const orderMembers = new Map(days.map((d) => [d, [] as number[]]));
+    for (const { day, member_id } of members) {
+      bitmaps.get(day)![member_id >> 3]! |= 0x80 >> (member_id & 7);
+      orderMembers.get(day)!.push(member_id);
+    }
     const ordersBy = new Map(orders.map((r) => [r.day, r]));
     const registeredBy = new Map(registered.map((r) => [r.day, r.n]));
     const redeemedBy = new Map(redeemed.map((r) => [r.day, r]));
@@ -103,12 +107,12 @@ async function rollDays(pool: Pool, days: string[]): Promise<void> {
     for (const day of days) {
       const bitmap = bitmaps.get(day)!;
       await tx.execute(sql`
-        INSERT INTO insights_days (day, new_members, orders, spend, active, active_members, redemptions, discount, rolled_at)
+        INSERT INTO insights_days (day, new_members, orders, spend, active, active_members, order_members, redemptions, discount, rolled_at)
         VALUES (${day}::date, ${registeredBy.get(day) ?? 0}, ${ordersBy.get(day)?.orders ?? 0}, ${ordersBy.get(day)?.spend ?? "0"}::numeric,
-                ${popcount(bitmap)}, ${`x${bitmap.toString("hex")}`}::varbit, ${redeemedBy.get(day)?.n ?? 0},
+                ${popcount(bitmap)}, ${`x${bitmap.toString("hex")}`}::varbit, ${packMemberIds(orderMembers.get(day)!)}, ${redeemedBy.get(day)?.n ?? 0},
                 ${redeemedBy.get(day)?.discount ?? "0"}::numeric, now())
         ON CONFLICT (day) DO UPDATE SET new_members = EXCLUDED.new_members, orders = EXCLUDED.orders, spend = EXCLUDED.spend,
-          active = EXCLUDED.active, active_members = EXCLUDED.active_members, redemptions = EXCLUDED.redemptions,
+          active = EXCLUDED.active, active_members = EXCLUDED.active_members, order_members = EXCLUDED.order_members, redemptions = EXCLUDED.redemptions,
           discount = EXCLUDED.discount, rolled_at = EXCLUDED.rolled_at`);
     }
   });
