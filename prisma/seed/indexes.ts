@@ -30,7 +30,7 @@ export const BULK_TABLES = [
  * less than sorting them afterwards. Only speed depends on that order, never correctness.
  */
 const KEPT_DURING_LOAD: ReadonlySet<string> = new Set([
-  "members_external_id_key", "members_registered_at_idx", "orders_external_id_key", "orders_member_id_placed_at_idx",
+  "members_external_id_key", "members_registered_at_sort_idx", "orders_external_id_key", "orders_member_id_placed_at_idx",
   "order_items_order_id_idx", "visits_member_id_visited_at_idx", "points_entries_member_id_created_at_idx",
   "tier_changes_member_id_changed_at_idx",
 ]);

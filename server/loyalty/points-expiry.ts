@@ -8,67 +8,31 @@
 // member, an event per member), each touching every index of its table, so the job spends nothing
 // else: one statement locks a range's due members (found through the open-lots partial index, no
 // ids sent back and forth), one writes lots, entries and balances, and the events go in batches.
-// Ranges hold disjoint members, so two connections work on two ranges at once (one per core).
+// Ranges hold disjoint members, so two connections work on two ranges at once (ranges.ts).
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
 import { sql, withTransaction, type Pool } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL } from "@/server/events/ingest";
 import { expiredEvents, expireDueFor } from "./points";
+import { forEachRange, type RangeOptions, type RangeRun } from "./ranges";
 
 /** `next`: the member id to continue from (null when every range was done). */
-export type ExpiryRun = { members: number; points: number; chunks: number; next: number | null };
+export type ExpiryRun = { members: number; points: number } & RangeRun;
 
-export type ExpiryOptions = {
-  /** Member ids per transaction (default 10,000: small enough that two connections share a year's ranges evenly). */
-  rangeSize?: number;
-  /** Ranges in flight at once, each on its own connection (default 2). */
-  concurrency?: number;
-  /** Start at this member id (a previous run's `next`). */
-  from?: number;
-  /** Stop after this many ranges and say where to go on (an Inngest step each). */
-  maxRanges?: number;
-  stopping?: () => boolean;
-};
+/** Ranges of 10,000 member ids by default: small enough that two connections share a year's ranges evenly. */
+export type ExpiryOptions = RangeOptions;
 
 export async function expirePoints(pool: Pool, now: Date, options: ExpiryOptions = {}): Promise<ExpiryRun> {
-  const rangeSize = options.rangeSize ?? 10_000;
   const [bounds] = await pool
     .query<{ lo: number | null; hi: number | null }>(`SELECT min(member_id) AS lo, max(member_id) AS hi FROM points_entries WHERE remaining > 0 AND expires_at <= $1 AND member_id >= $2`, [now, options.from ?? 0])
     .then((r) => r.rows);
-  const run: ExpiryRun = { members: 0, points: 0, chunks: 0, next: null };
-  if (bounds?.lo == null || bounds.hi == null) return run;
-  const { lo: first, hi: last } = bounds;
-  // Workers take ranges in id order and finish what they took, so the ranges done are always a
-  // prefix: `next` is the first range nobody took.
-  let nextLo = first;
-  let failed = false;
-  const take = (): number | null => {
-    if (nextLo > last || failed) return null;
-    if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
-      run.next = nextLo;
-      return null;
-    }
-    const lo = nextLo;
-    nextLo += rangeSize;
-    run.chunks += 1;
-    return lo;
-  };
-  const worker = async () => {
-    for (let lo = take(); lo !== null; lo = take()) {
-      try {
-        const expired = await expireRange(pool, lo, lo + rangeSize - 1, now);
-        run.members += expired.members;
-        run.points += expired.points;
-      } catch (error) {
-        failed = true; // the other workers finish their range and take no more; the run is retried
-        throw error;
-      }
-    }
-  };
-  // Settled, so no worker is still in a transaction when the error reaches the caller.
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, options.concurrency ?? 2) }, worker));
-  const failure = results.find((r) => r.status === "rejected");
-  if (failure) throw failure.reason;
-  return run;
+  const totals = { members: 0, points: 0 };
+  if (bounds?.lo == null || bounds.hi == null) return { ...totals, chunks: 0, next: null };
+  const ranges = await forEachRange(bounds.lo, bounds.hi, { ...options, rangeSize: options.rangeSize ?? 10_000 }, async (lo, hi) => {
+    const expired = await expireRange(pool, lo, hi, now);
+    totals.members += expired.members;
+    totals.points += expired.points;
+  });
+  return { ...totals, ...ranges };
 }
 
 /** One range of member ids, in one transaction. */

@@ -1,5 +1,5 @@
 // The tier evaluation job: a range of member ids per transaction (members locked in id order, as
-// every writer takes them), set-based:
+// every writer takes them), two ranges at once (ranges.ts), set-based:
 //   1. growth value lapses: each member's value becomes the sum of the entries unlapsed now;
 //   2. downgrades at the evaluation: members who held their level since before the current period
 //      began, and whose growth value at that instant reached a lower level, drop one level or land
@@ -17,20 +17,13 @@ import { loadProgram } from "@/server/loyalty/program";
 import { tierChangedEvents, updateStandings, type Evaluation } from "./changes";
 import { evaluationPeriodOf } from "./program-schema";
 import { loadTierProgram } from "./program";
+import { forEachRange, type RangeOptions, type RangeRun } from "../ranges";
 
-/** `next`: the member id to continue from (null when every range was done). */
-/** `written`: members whose row changed (growth value lapsed, level moved, or both). */
-export type EvaluationRun = { period: string; written: number; up: number; down: number; chunks: number; next: number | null };
+/** `written`: members whose row changed (growth value lapsed, level moved, or both); `next`: where to go on. */
+export type EvaluationRun = { period: string; written: number; up: number; down: number } & RangeRun;
 
-export type EvaluationOptions = {
-  /** Member ids per transaction (default 20,000). */
-  rangeSize?: number;
-  /** Start at this member id (a previous run's `next`). */
-  from?: number;
-  /** Stop after this many ranges and say where to go on (an Inngest step each). */
-  maxRanges?: number;
-  stopping?: () => boolean;
-};
+/** Ranges of 20,000 member ids by default, two at once (ranges.ts). */
+export type EvaluationOptions = RangeOptions;
 
 /** One range: growth values lapse, levels follow (up, and down at the period's evaluation), events. */
 async function evaluateRange(tx: Tx, lo: number, hi: number, now: Date, evaluation: Evaluation) {
@@ -43,22 +36,16 @@ async function evaluateRange(tx: Tx, lo: number, hi: number, now: Date, evaluati
 }
 
 export async function evaluateTiers(pool: Pool, now: Date, options: EvaluationOptions = {}): Promise<EvaluationRun> {
-  const rangeSize = options.rangeSize ?? 20_000;
   const { program, timezone } = await withTransaction(pool, async (tx) => ({ program: await loadTierProgram(tx), timezone: (await loadProgram(tx)).timezone }));
   const period = evaluationPeriodOf(now, program.evaluation.period, timezone);
   const [bounds] = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM members WHERE id >= $1`, [options.from ?? 0]).then((r) => r.rows);
-  const run: EvaluationRun = { period: period.key, written: 0, up: 0, down: 0, chunks: 0, next: null };
-  if (bounds?.lo == null || bounds.hi == null) return run;
-  for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
-    if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
-      run.next = lo;
-      break;
-    }
-    const part = await withTransaction(pool, (tx) => evaluateRange(tx, lo, lo + rangeSize - 1, now, { ...period, rule: program.evaluation.downgrade }));
-    run.chunks += 1;
-    run.written += part.written;
-    run.up += part.up;
-    run.down += part.down;
-  }
-  return run;
+  const totals = { written: 0, up: 0, down: 0 };
+  if (bounds?.lo == null || bounds.hi == null) return { period: period.key, ...totals, chunks: 0, next: null };
+  const ranges = await forEachRange(bounds.lo, bounds.hi, { ...options, rangeSize: options.rangeSize ?? 20_000 }, async (lo, hi) => {
+    const part = await withTransaction(pool, (tx) => evaluateRange(tx, lo, hi, now, { ...period, rule: program.evaluation.downgrade }));
+    totals.written += part.written;
+    totals.up += part.up;
+    totals.down += part.down;
+  });
+  return { period: period.key, ...totals, ...ranges };
 }
