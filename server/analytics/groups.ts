@@ -5,7 +5,7 @@
 // audience, a split node or a flow's entry.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
-import { membersMatching, resolveLookups } from "@/server/audiences/compile";
+import { compileCondition, resolveLookups } from "@/server/audiences/compile";
 import { and, rule, type ConditionTree } from "@/server/audiences/condition";
 import { lifecycleStages } from "@/server/audiences/fields";
 import { audienceMembersSql } from "@/server/audiences/service";
@@ -41,17 +41,28 @@ export function groupCondition(group: Group): ConditionTree | null {
  * input that holds the group, so a missing audience is reported on it.
  */
 export async function groupMembersSql(db: Db, group: Group, field: string, now = new Date()): Promise<Sql> {
-  if (group.kind === "all") return sql`SELECT m.id FROM members m`;
-  if (group.kind === "audience") {
-    try {
-      return await audienceMembersSql(db, group.audienceId, now);
-    } catch (error) {
-      if (error instanceof DomainError && error.code === "not_found") throw new DomainError("not_found", error.message, { field: `${field}.audienceId` });
-      throw error;
-    }
-  }
+  if (group.kind === "audience") return audienceIds(db, group.audienceId, field, now);
+  return sql`SELECT m.id FROM members m WHERE ${await groupPredicate(db, group, field, now)}`;
+}
+
+/**
+ * The group as a condition on `members m`, for statements that read the members' own rows anyway
+ * (one scan instead of a scan for the ids and a join back). A saved audience: its ids.
+ */
+export async function groupPredicate(db: Db, group: Group, field: string, now = new Date()): Promise<Sql> {
+  if (group.kind === "all") return sql`TRUE`;
+  if (group.kind === "audience") return sql`m.id IN (${await audienceIds(db, group.audienceId, field, now)})`;
   const tree = groupCondition(group)!;
-  return membersMatching(tree, { now, lookups: await resolveLookups(db, tree) });
+  return compileCondition(tree, { now, lookups: await resolveLookups(db, tree) });
+}
+
+async function audienceIds(db: Db, audienceId: string, field: string, now: Date): Promise<Sql> {
+  try {
+    return await audienceMembersSql(db, audienceId, now);
+  } catch (error) {
+    if (error instanceof DomainError && error.code === "not_found") throw new DomainError("not_found", error.message, { field: `${field}.audienceId` });
+    throw error;
+  }
 }
 
 const STAGE_LABELS: Record<(typeof lifecycleStages)[number], string> = { new: "New", active: "Active", silent: "Silent", churn_risk: "Churn risk", churned: "Churned" };

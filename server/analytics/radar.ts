@@ -9,7 +9,7 @@ import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { withParallelPlan } from "@/server/audiences/compile";
 import { sql, type Sql } from "@/server/db/sql";
-import { groupLabel, groupMembersSql } from "./groups";
+import { groupLabel, groupPredicate } from "./groups";
 import { PROGRAM_TIMEZONE } from "./periods";
 import { lifecycleStages } from "@/server/audiences/fields";
 import { groupSchema, indicators, normalise, rfmSegments, type Group, type Indicator } from "./schemas";
@@ -61,8 +61,11 @@ type Sums = {
   redeemed: number;
 };
 
-/** One statement: the group's figures, and its coupons issued in the window (when asked for). */
-async function groupSums(db: Db, ids: Sql, now: Date, withCoupons: boolean): Promise<Sums> {
+/**
+ * One statement: the group's figures, and its coupons issued in the window (when asked for). The
+ * group is a condition on the members' rows, so they are read once, joined to their stats.
+ */
+async function groupSums(db: Db, group: Sql, now: Date, withCoupons: boolean): Promise<Sums> {
   const since = new Date(now.getTime() - REDEMPTION_WINDOW_DAYS * 86_400_000);
   const rows = await withParallelPlan<Sums>(db, sql`
     SELECT f.*, c.issued, c.redeemed FROM (
@@ -74,10 +77,10 @@ async function groupSums(db: Db, ids: Sql, now: Date, withCoupons: boolean): Pro
              avg(m.points_balance)::float8 AS points,
              avg(coalesce(s.visits_90d, 0))::float8 AS visits,
              avg(extract(epoch FROM m.registered_at))::float8 AS "registeredEpoch"
-      FROM (${ids}) g JOIN members m ON m.id = g.id LEFT JOIN member_stats s ON s.member_id = g.id) f
+      FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE ${group}) f
     CROSS JOIN (
       SELECT count(*)::int AS issued, count(*) FILTER (WHERE c.status = 'redeemed')::int AS redeemed
-      FROM coupons c WHERE ${withCoupons} AND c.member_id IN (SELECT g.id FROM (${ids}) g) AND c.issued_at >= ${since} AND c.issued_at < ${now}) c`);
+      FROM coupons c WHERE ${withCoupons} AND c.member_id IN (SELECT m.id FROM members m WHERE ${group}) AND c.issued_at >= ${since} AND c.issued_at < ${now}) c`);
   return rows[0]!;
 }
 
@@ -130,7 +133,7 @@ export async function refreshRadarGroups(db: Db, now = new Date()): Promise<numb
     ...rfmSegments.map((segment) => ({ kind: "rfm" as const, segment })),
   ];
   for (const group of groups) {
-    const sums = await groupSums(db, await groupMembersSql(db, group, "group", now), now, true);
+    const sums = await groupSums(db, await groupPredicate(db, group, "group", now), now, true);
     await db.$executeRaw(sql`
       INSERT INTO insights_group_figures (group_key, sums, computed_at) VALUES (${standardKey(group)}, ${JSON.stringify(sums)}::jsonb, ${now})
       ON CONFLICT (group_key) DO UPDATE SET sums = EXCLUDED.sums, computed_at = EXCLUDED.computed_at`);
@@ -150,9 +153,9 @@ export async function radar(db: Db, raw: RadarInput, now = new Date()): Promise<
   const input = radarInput.parse(raw);
   const started = performance.now();
   // Every group is resolved (a missing audience refused) before any figure is asked for.
-  const resolved: { group: Group; ids: Sql; label: string }[] = [];
+  const resolved: { group: Group; where: Sql; label: string }[] = [];
   for (const [i, group] of input.groups.entries())
-    resolved.push({ group, ids: await groupMembersSql(db, group, `groups.${i}`, now), label: await groupLabel(db, group) });
+    resolved.push({ group, where: await groupPredicate(db, group, `groups.${i}`, now), label: await groupLabel(db, group) });
   const withCoupons = input.indicators.includes("redemption");
   // One statement per group, one group at a time: each runs with the parallel-plan settings (so
   // it uses the cores itself) in a transaction of its own, and a radar never holds more than one
@@ -166,9 +169,9 @@ export async function radar(db: Db, raw: RadarInput, now = new Date()): Promise<
     ).map((r) => [r.group_key, r]),
   );
   const perGroup: Omit<RadarGroup, "scores">[] = [];
-  for (const { group, ids, label } of resolved) {
+  for (const { group, where, label } of resolved) {
     const precomputed = stored.get(standardKey(group) ?? "");
-    const sums = precomputed?.sums ?? (await groupSums(db, ids, now, withCoupons));
+    const sums = precomputed?.sums ?? (await groupSums(db, where, now, withCoupons));
     perGroup.push({ group, label, size: sums.size, values: valuesAt(sums, now), asOf: precomputed?.computed_at.toISOString() ?? null });
   }
   const axes = input.indicators.map((indicator) => normalise(indicator, perGroup.map((g) => g.values[indicator])));
