@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
 import { grantTierBenefits } from "./benefit-grants";
+import { memberGrowth } from "./member-growth";
 import { saveTierProgram } from "./program";
 import { benefitDayOf, defaultBenefits, defaultTierRules, type TierBenefits } from "./program-schema";
 
@@ -211,5 +212,16 @@ describe("templates that cannot issue", () => {
     expect(again).toMatchObject({ monthly: 0, refused: 0 });
     expect(again.skipped).toEqual([{ kind: "monthly", tierId: "silver", templateId: "tpl-silver", reason: "out_of_stock" }]);
     expect((await t.pool.query(`SELECT count(*)::int AS n FROM coupons`)).rows[0].n).toBe(3);
+  });
+});
+
+describe("the member page", () => {
+  it("reads the level's benefits, with the names of the templates they issue from", async () => {
+    const s = await member("S-1", "silver");
+    const growth = await withTransaction(pool, (tx) => memberGrowth(tx, s));
+    expect(growth.tier.benefits).toEqual({ ...defaultBenefits, monthlyCoupons: { couponTemplateId: "tpl-silver", count: 2 }, birthdayGift: { couponTemplateId: "tpl-birthday" } });
+    expect(growth.benefitTemplates).toEqual({ "tpl-silver": "Silver monthly", "tpl-birthday": "Birthday" });
+    const b = await member("B-1", "bronze");
+    expect(await withTransaction(pool, (tx) => memberGrowth(tx, b))).toMatchObject({ tier: { benefits: defaultBenefits }, benefitTemplates: {} });
   });
 });
