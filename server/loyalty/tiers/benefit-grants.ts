@@ -136,7 +136,8 @@ async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: 
   }
   const linked: { key: string; couponId: string }[] = [];
   const refused: string[] = [];
-  for (const [templateId, list] of byTemplate) {
+  // Templates in id order: the issuer locks each, and runs side by side must take them in one order.
+  for (const [templateId, list] of [...byTemplate].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
     const issued = await issueCoupons(tx, databaseWriter(tx), templateId, list.map((c) => ({ memberId: c.member_id, journeyId: null, visit: null })), { flowId: null, nodeId: null }, now);
     // The issuer says which members got how many: each coupon answers one of that member's claims.
     const coupons = new Map<number, string[]>();

@@ -35,6 +35,7 @@ export const grantTierBenefitsRun = inngest.createFunction(
       from = part.next;
     }
     for (const s of total.skipped) logger.warn(`tier ${s.tierId}: ${s.kind} benefit not granted, coupon template ${s.templateId} is ${s.reason.replace("_", " ")}`);
+    if (total.refused > 0) logger.warn(`${total.refused} tier benefit coupons refused by the issuer (the template's stock or per-member maximum)`);
     return total;
   },
 );

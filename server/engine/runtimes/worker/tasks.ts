@@ -179,6 +179,7 @@ export function createTaskList(options: TaskOptions): TaskList {
       // A stop between ranges loses nothing: the next run grants what is still owed, nothing twice.
       const run = await grantTierBenefits(pool, new Date(), { stopping: () => mustYield(helpers) });
       for (const s of run.skipped) helpers.logger.warn(`tier ${s.tierId}: ${s.kind} benefit not granted, coupon template ${s.templateId} is ${s.reason.replace("_", " ")}`);
+      if (run.refused > 0) helpers.logger.warn(`${run.refused} tier benefit coupons refused by the issuer (the template's stock or per-member maximum)`);
     },
 
     [TASKS.evaluateLifecycle]: async (payload, helpers) => {
