@@ -3,10 +3,12 @@
 // in the original, which must have no other connections, so stop the dev server first). The clock
 // is the first instant of next year in the program's zone (Asia/Shanghai), when a year's worth of
 // lots falls due at once. Then checks with plain SQL that nothing due is left and that every
-// balance is its ledger's sum. Last line: key=value pairs.
+// balance is its ledger's sum. Then the tier evaluation and preview, and the benefit grants.
+// Last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db, started if it is not running)   BENCH_AT (ISO instant)
 import { TZDate } from "@date-fns/tz";
 import { expirePoints } from "../server/loyalty/points-expiry";
+import { grantTierBenefits } from "../server/loyalty/tiers/benefit-grants";
 import { evaluateTiers } from "../server/loyalty/tiers/evaluate";
 import { previewTierProgram } from "../server/loyalty/tiers/preview";
 import { loadTierProgram } from "../server/loyalty/tiers/program";
@@ -46,8 +48,10 @@ async function bench(databaseUrl: string) {
     if (!ok) process.exitCode = 1;
     const tiers = await benchTiers(pool, one);
     if (!tiers.ok) process.exitCode = 1;
+    const benefits = await benchBenefits(pool, one);
+    if (!benefits.ok) process.exitCode = 1;
     console.log(
-      `members=${members} expiry_s=${expirySeconds.toFixed(2)} expired_members=${run.members} expired_points=${run.points} due_points=${duePoints} left_due=${left} balance_mismatches=${mismatches} rerun_points=${rerun.points} ${tiers.line}`,
+      `members=${members} expiry_s=${expirySeconds.toFixed(2)} expired_members=${run.members} expired_points=${run.points} due_points=${duePoints} left_due=${left} balance_mismatches=${mismatches} rerun_points=${rerun.points} ${tiers.line} ${benefits.line}`,
     );
   });
 }
@@ -88,6 +92,38 @@ async function benchTiers(pool: Pool, one: (text: string, values?: unknown[]) =>
     ok,
     line: `tier_eval_s=${seconds.toFixed(2)} tier_down=${run.down} tier_up=${run.up} tier_events=${events} growth_mismatches=${growthMismatches} tier_rerun_changes=${rerun.down + rerun.up} tier_preview_s=${previewSeconds.toFixed(2)}`,
   };
+}
+
+/**
+ * The benefit grants (server/loyalty/tiers/benefit-grants.ts) on the first day of a month: every
+ * level above the first gives one monthly coupon and a birthday gift of a bench template, so each
+ * such member is issued a coupon (the seed's levels give none). Checks with plain SQL that each got
+ * exactly what is owed, and that a re-run issues nothing.
+ */
+async function benchBenefits(pool: Pool, one: (text: string, values?: unknown[]) => Promise<number>): Promise<{ ok: boolean; line: string }> {
+  const now = new TZDate(Date.now(), "Asia/Shanghai");
+  const at = new Date(new TZDate(now.getFullYear(), now.getMonth() + 1, 1, 0, 30, 0, 0, "Asia/Shanghai").getTime());
+  await pool.query(`INSERT INTO coupon_templates (id, name, type, value, valid_days, per_member_max) VALUES ('bench-tier-benefit', 'Bench benefit', 'amount', 5, 30, 100)`);
+  await pool.query(`
+    UPDATE tiers SET benefits = benefits || '{"monthlyCoupons": {"couponTemplateId": "bench-tier-benefit", "count": 1}, "birthdayGift": {"couponTemplateId": "bench-tier-benefit"}}'::jsonb
+    WHERE rank > (SELECT min(rank) FROM tiers)`);
+  const owed = await one(`SELECT count(*) FROM members m JOIN tiers t ON t.id = m.tier_id WHERE t.rank > (SELECT min(rank) FROM tiers)`);
+  const day = new TZDate(at.getTime(), "Asia/Shanghai");
+  const birthdays = await one(
+    `SELECT count(*) FROM members m JOIN tiers t ON t.id = m.tier_id WHERE t.rank > (SELECT min(rank) FROM tiers) AND extract(month FROM m.birthday) = $1 AND extract(day FROM m.birthday) = $2`,
+    [day.getMonth() + 1, day.getDate()],
+  );
+  const started = performance.now();
+  const run = await grantTierBenefits(pool, at);
+  const seconds = (performance.now() - started) / 1000;
+  console.log(`benefit grants at ${at.toISOString()} (month ${run.month}): ${run.monthly} monthly coupons and ${run.birthday} birthday gifts in ${run.chunks} transactions, ${seconds.toFixed(2)} s`);
+  const again = performance.now();
+  const rerun = await grantTierBenefits(pool, at);
+  const rerunSeconds = (performance.now() - again) / 1000;
+  console.log(`re-run: ${rerun.monthly + rerun.birthday} coupons, ${rerunSeconds.toFixed(2)} s`);
+  const issued = await one(`SELECT count(*) FROM coupons WHERE template_id = 'bench-tier-benefit'`);
+  const ok = run.monthly === owed && run.birthday === birthdays && issued === owed + birthdays && rerun.monthly + rerun.birthday === 0;
+  return { ok, line: `benefits_s=${seconds.toFixed(2)} benefits_coupons=${issued} benefits_owed=${owed + birthdays} benefits_rerun_s=${rerunSeconds.toFixed(2)}` };
 }
 
 withDatabase(bench).catch((error) => {

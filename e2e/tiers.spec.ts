@@ -3,7 +3,7 @@ import { runHook } from "./engine-hook";
 
 // Settings → Tiers as an admin uses it: a bad threshold is refused field by field, a candidate
 // program is previewed over the whole base before it is saved, and the member page shows the
-// member's growth value, level and history.
+// member's growth value, level, its benefits and history.
 
 test("the tier program is checked, previewed over the base, and saved", async ({ page }) => {
   await page.goto("/settings");
@@ -29,7 +29,7 @@ test("the tier program is checked, previewed over the base, and saved", async ({
   await expect(page.getByText("Tier program saved")).toBeVisible();
 });
 
-test("a member's page shows growth value, progress to the next level and level history", async ({ page }) => {
+test("a member's page shows growth value, progress to the next level, the level's benefits and level history", async ({ page }) => {
   const member = (await runHook<string>("member", "1"))!;
   await page.goto("/members/1");
   await expect(page.getByText(member).first()).toBeVisible();
@@ -37,4 +37,7 @@ test("a member's page shows growth value, progress to the next level and level h
   await expect(growth).toBeVisible();
   await expect(growth).toContainText("growth value");
   await expect(growth.getByTestId("member-growth-next")).toContainText(/more to reach|Top level/);
+  // The level's benefits (the demo levels each have some).
+  await expect(growth.getByText("Benefits")).toBeVisible();
+  await expect(growth.getByTestId("member-tier-benefits").getByRole("listitem").first()).toBeVisible();
 });

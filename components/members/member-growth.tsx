@@ -1,7 +1,7 @@
 "use client";
 
-// A member's growth value and tier: progress to the next level, what lapses when, the newest
-// growth entries and the level history (up or down, and why).
+// A member's growth value and tier: progress to the next level, the level's benefits, what lapses
+// when, the newest growth entries and the level history (up or down, and why).
 import { useQuery } from "@tanstack/react-query";
 import { ArrowDownIcon, ArrowUpIcon } from "lucide-react";
 import { useFormatter, useTranslations } from "use-intl";
@@ -13,6 +13,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from "@/com
 import { Skeleton } from "@/components/ui/skeleton";
 import { Table, TableBody, TableCell, TableHead, TableHeader, TableRow } from "@/components/ui/table";
 import { useMemberLabels } from "@/components/members/labels";
+import type { TierBenefits } from "@/server/loyalty/tiers/program-schema";
 
 export function MemberGrowth({ memberId, className }: { memberId: number; className?: string }) {
   const t = useTranslations("tiers.member");
@@ -49,6 +50,7 @@ export function MemberGrowth({ memberId, className }: { memberId: number; classN
                 {data.next ? t("toNext", { growth: format.number(Math.max(0, data.next.threshold - data.growthValue)), tier: labels.tier(data.next) }) : t("top")}
               </p>
             </div>
+            <MemberTierBenefits benefits={data.tier.benefits} templates={data.benefitTemplates} />
             <div className="grid gap-5 lg:grid-cols-3">
               <div>
                 <div className="mb-2 text-sm font-medium">{t("lapsing")}</div>
@@ -121,5 +123,35 @@ export function MemberGrowth({ memberId, className }: { memberId: number; classN
         )}
       </CardContent>
     </Card>
+  );
+}
+
+/** What the member's level gives, one line each (the same benefits the wallet returns). */
+function MemberTierBenefits({ benefits, templates }: { benefits: TierBenefits; templates: Record<string, string> }) {
+  const t = useTranslations("tiers.member");
+  const format = useFormatter();
+  const template = (id: string) => templates[id] ?? id;
+  const lines = [
+    ...(benefits.discountPercent > 0 ? [t("discount", { percent: format.number(benefits.discountPercent) })] : []),
+    ...(benefits.pointsMultiplier !== 1 ? [t("multiplier", { multiplier: format.number(benefits.pointsMultiplier) })] : []),
+    ...(benefits.monthlyCoupons ? [t("monthlyCoupons", { count: benefits.monthlyCoupons.count, template: template(benefits.monthlyCoupons.couponTemplateId) })] : []),
+    ...(benefits.birthdayGift ? [t("birthdayGift", { template: template(benefits.birthdayGift.couponTemplateId) })] : []),
+    ...benefits.notes,
+  ];
+  return (
+    <div>
+      <div className="mb-2 text-sm font-medium">{t("benefits")}</div>
+      {lines.length === 0 ? (
+        <p className="text-sm text-muted-foreground">{t("noBenefits")}</p>
+      ) : (
+        <ul className="flex flex-wrap gap-2" data-testid="member-tier-benefits">
+          {lines.map((line, i) => (
+            <li key={i}>
+              <Badge variant="secondary">{line}</Badge>
+            </li>
+          ))}
+        </ul>
+      )}
+    </div>
   );
 }

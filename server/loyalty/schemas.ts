@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { msg } from "@/lib/i18n/schema-messages";
 import { rowIdSchema, text } from "@/server/text";
+import type { TierBenefits } from "./tiers/program-schema";
 
 export const MEMBER_POINTS_PAGE_SIZE = 15;
 
@@ -55,7 +56,9 @@ export const memberGrowthInput = z.object({ id: rowIdSchema });
 /** A member's growth value and level history (the member page). */
 export type MemberGrowth = {
   growthValue: number;
-  tier: { id: string; name: string; nameEn: string; threshold: number };
+  tier: { id: string; name: string; nameEn: string; threshold: number; benefits: TierBenefits };
+  /** Names of the coupon templates the level's benefits issue from, by id. */
+  benefitTemplates: Record<string, string>;
   next: { id: string; name: string; nameEn: string; threshold: number } | null;
   /** What lapses when, soonest first (unlapsed entries only). */
   lapsing: { expiresAt: Date | null; growth: number }[];

@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { raw, sql, type Sql, type Tx } from "@/server/db/sql";
 import { DomainError } from "@/server/errors";
+import { memberTierJoin, memberTierJson, memberTierOf } from "@/server/loyalty/tiers/benefits";
 import { timestampSchema } from "./schemas";
 
 export const walletCouponSchema = z
@@ -71,9 +72,28 @@ export const priceJson = sql`json_build_object(
   'price', mp.price, 'percentOff', mp.percent_off,
   'validFrom', ${isoTime("mp.valid_from")}, 'validTo', ${isoTime("mp.valid_to")})`;
 
+export const walletTierSchema = z
+  .object({
+    id: z.string().meta({ description: "The level's key (as `member.tier`)", example: "gold" }),
+    name: z.string().meta({ example: "黄金会员" }),
+    nameEn: z.string().meta({ example: "Gold" }),
+    benefits: z.object({
+      discountPercent: z.number().meta({ description: "Percent off member prices at the storefront (0: none)", example: 5 }),
+      pointsMultiplier: z.number().meta({ description: "Points an order earns are multiplied by this", example: 1.5 }),
+      monthlyCoupons: z
+        .object({ couponTemplateId: z.string(), count: z.number().int() })
+        .nullable()
+        .meta({ description: "Coupons of a template issued each calendar month (they then appear in `coupons`)" }),
+      birthdayGift: z.object({ couponTemplateId: z.string() }).nullable().meta({ description: "A coupon of a template issued on the member's birthday" }),
+      notes: z.array(z.string()).meta({ description: "Other benefits, as text to show", example: ["Free shipping"] }),
+    }),
+  })
+  .meta({ id: "WalletTier", description: "The member's level and what it gives" });
+
 export const walletSchema = z
   .object({
     member: z.object({ externalId: z.string(), tier: z.string().meta({ example: "gold" }), pointsBalance: z.number().int() }),
+    tier: walletTierSchema,
     coupons: z.array(walletCouponSchema).meta({ description: "Usable now, soonest to expire first" }),
     banners: z.record(z.string(), z.array(walletBannerSchema)).meta({ description: "By placement, newest first", example: { app_home_top: [] } }),
     prices: z.array(walletPriceSchema),
@@ -82,10 +102,14 @@ export const walletSchema = z
 export type Wallet = z.infer<typeof walletSchema>;
 
 export async function readWallet(tx: Tx, externalId: string, placement: string | undefined, now: Date): Promise<Wallet> {
-  const [row] = await tx.query<{ wallet: Wallet | null }>(sql`
-    WITH m AS (SELECT id, external_id, tier_id, points_balance FROM members WHERE external_id = ${externalId})
+  // The level is one join in the same statement; its benefits are read back as the one reader reads them.
+  const [row] = await tx.query<{ wallet: (Omit<Wallet, "tier"> & { tier: Parameters<typeof memberTierOf>[0] }) | null }>(sql`
+    WITH m AS (
+      SELECT m.id, m.external_id, m.tier_id, m.points_balance, ${memberTierJson} AS tier
+      FROM members m ${memberTierJoin} WHERE m.external_id = ${externalId})
     SELECT json_build_object(
       'member', json_build_object('externalId', m.external_id, 'tier', m.tier_id, 'pointsBalance', m.points_balance),
+      'tier', m.tier,
       'coupons', coalesce((
         SELECT json_agg(${couponJson} ORDER BY c.valid_to, c.code)
         FROM coupons c JOIN coupon_template_revisions t ON t.template_id = c.template_id AND t.revision = c.template_revision
@@ -104,6 +128,6 @@ export async function readWallet(tx: Tx, externalId: string, placement: string |
     ) AS wallet
     FROM m`);
   if (!row?.wallet) throw new DomainError("not_found", `No member with external id ${externalId}`, { reason: "member_not_found" });
-  return row.wallet;
+  return { ...row.wallet, tier: memberTierOf(row.wallet.tier) };
 }
 

@@ -50,3 +50,19 @@ export async function publishFlow(pool: Pool, definition: FlowDefinition): Promi
     await db.$disconnect();
   }
 }
+
+/**
+ * A `silver` level giving 2 coupons a month and a birthday gift, and one silver member whose
+ * birthday is today in Shanghai (the program's default zone); returns the member's id.
+ */
+export async function silverMemberWithBirthdayToday(pool: pg.Pool): Promise<number> {
+  await pool.query(`INSERT INTO coupon_templates (id, name, type, value, valid_days, per_member_max) VALUES ('tpl-monthly', 'Monthly', 'amount', 10, 30, 100), ('tpl-birthday', 'Birthday', 'amount', 50, 14, 100)`);
+  const benefits = { discountPercent: 5, pointsMultiplier: 1.5, monthlyCoupons: { couponTemplateId: "tpl-monthly", count: 2 }, birthdayGift: { couponTemplateId: "tpl-birthday" }, notes: [] };
+  await pool.query(`INSERT INTO tiers (id, name, name_en, rank, growth_threshold, benefits) VALUES ('silver', '白银', 'Silver', 1, 0, $1::jsonb)`, [JSON.stringify(benefits)]);
+  // 28 years back keeps a 29 February on a 29 February.
+  const { rows } = await pool.query<{ id: number }>(
+    `INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id, birthday)
+     VALUES ('B-${randomUUID().slice(0, 8)}', 'Birthday', '2024-01-01Z', 'app', 'silver', ((now() AT TIME ZONE 'Asia/Shanghai')::date - interval '28 years')::date) RETURNING id`,
+  );
+  return Number(rows[0]!.id);
+}

@@ -1,9 +1,10 @@
-// A member's growth value as the member page shows it: the level held and the next one, what
-// lapses when, the newest growth entries and the level history.
+// A member's growth value as the member page shows it: the level held (with its benefits) and the
+// next one, what lapses when, the newest growth entries and the level history.
 // Server-only: the lint allow-list keeps components/ away.
 import { DomainError } from "@/server/errors";
 import { sql, type Tx } from "@/server/db/sql";
 import type { MemberGrowth } from "@/server/loyalty/schemas";
+import { benefitsOfMembers } from "./benefits";
 
 export async function memberGrowth(tx: Tx, memberId: number, now = new Date()): Promise<MemberGrowth> {
   const [member] = await tx.query<{ growth_value: number; tier_id: string; name: string; name_en: string; threshold: number; rank: number }>(sql`
@@ -22,9 +23,13 @@ export async function memberGrowth(tx: Tx, memberId: number, now = new Date()): 
     SELECT c.id, c.from_tier_id, c.to_tier_id, c.reason, c.changed_at, (f.rank IS NULL OR t.rank > f.rank) AS up
     FROM tier_changes c LEFT JOIN tiers t ON t.id = c.to_tier_id LEFT JOIN tiers f ON f.id = c.from_tier_id
     WHERE c.member_id = ${memberId} ORDER BY c.changed_at DESC, c.id DESC LIMIT 50`);
+  const { benefits } = (await benefitsOfMembers(tx, [memberId])).get(memberId)!;
+  const templateIds = [benefits.monthlyCoupons?.couponTemplateId, benefits.birthdayGift?.couponTemplateId].filter((id): id is string => id !== undefined);
+  const templates = templateIds.length > 0 ? await tx.query<{ id: string; name: string }>(sql`SELECT id, name FROM coupon_templates WHERE id = ANY(${templateIds}::text[])`) : [];
   return {
     growthValue: member.growth_value,
-    tier: { id: member.tier_id, name: member.name, nameEn: member.name_en, threshold: member.threshold },
+    tier: { id: member.tier_id, name: member.name, nameEn: member.name_en, threshold: member.threshold, benefits },
+    benefitTemplates: Object.fromEntries(templates.map((t) => [t.id, t.name])),
     next: next ? { id: next.id, name: next.name, nameEn: next.name_en, threshold: next.threshold } : null,
     lapsing: lapsing.map((l) => ({ expiresAt: l.expires_at, growth: l.growth })),
     entries: entries.map((e) => ({ id: Number(e.id), amount: e.amount, reason: e.reason, earnedAt: e.earned_at, expiresAt: e.expires_at })),

@@ -141,3 +141,21 @@ export type TierPreview = {
   members: number;
   ms: number;
 };
+
+/**
+ * The calendar day `at` falls on in the program's time zone, as the benefit grants key it: the month
+ * (`yyyy-mm`, monthly coupons), the year (`yyyy`, the birthday gift) and the birthdays that fall
+ * today as month*100+day codes (the members_birthday_mmdd_idx expression): a 29 Feb birthday falls
+ * on 28 Feb in common years.
+ */
+export function benefitDayOf(at: Date, timezone: string): { month: string; year: string; birthdayCodes: number[] } {
+  const local = new TZDate(at.getTime(), timezone);
+  const year = local.getFullYear();
+  const code = (local.getMonth() + 1) * 100 + local.getDate();
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  return {
+    month: `${year}-${String(local.getMonth() + 1).padStart(2, "0")}`,
+    year: `${year}`,
+    birthdayCodes: code === 228 && !leap ? [228, 229] : [code],
+  };
+}

@@ -7,6 +7,7 @@ import { evaluateLifecycleRun } from "./evaluate-lifecycle";
 import { evaluateRulesRun } from "./evaluate-rules";
 import { expirePointsRun } from "./expire-points";
 import { evaluateTiersRun } from "./evaluate-tiers";
+import { grantTierBenefitsRun } from "./grant-tier-benefits";
 import { ingestEventsBatch } from "./ingest-events";
 import { refreshInsightsRun } from "./refresh-insights";
 import { refreshMemberStatsHourly } from "./refresh-member-stats";
@@ -28,5 +29,6 @@ export const inngestFunctions = [
   runTagJobsRun,
   evaluateRulesRun,
   evaluateTiersRun,
+  grantTierBenefitsRun,
   evaluateLifecycleRun,
 ];

@@ -20,6 +20,7 @@ export const TASKS = {
   evaluateRules: "evaluate_rules",
   evaluateTiers: "evaluate_tiers",
   evaluateLifecycle: "evaluate_lifecycle",
+  grantTierBenefits: "grant_tier_benefits",
 } as const;
 
 /** What an evaluate_lifecycle job carries: a full evaluation at `at` (ISO), continuing `from` a member id. */

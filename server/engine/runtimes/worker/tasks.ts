@@ -13,6 +13,7 @@ import { remindExpiringPoints } from "@/server/loyalty/points-expiring";
 import { evaluateRules } from "@/server/loyalty/tags/rules";
 import { runTagJobs } from "@/server/loyalty/tags/jobs";
 import { evaluateTiers } from "@/server/loyalty/tiers/evaluate";
+import { grantTierBenefits } from "@/server/loyalty/tiers/benefit-grants";
 import { evaluateLifecycle } from "@/server/loyalty/lifecycle/evaluate";
 import { refreshMemberStats } from "@/server/members/stats";
 import { pruneIdempotencyRecords } from "@/server/storefront/idempotency";
@@ -46,6 +47,9 @@ export const CRONTAB = [
   // Hourly at :05: growth value lapses, and the first run after a period ends downgrades
   // (server/loyalty/tiers/evaluate.ts; any run in a period reaches the same verdicts, once each).
   `5 * * * * ${TASKS.evaluateTiers} ?jobKey=${TASKS.evaluateTiers}&max=3`,
+  // Hourly at :20, after the evaluation: levels' monthly coupons and birthday gifts
+  // (server/loyalty/tiers/benefit-grants.ts; by the program zone's date, each owed coupon once).
+  `20 * * * * ${TASKS.grantTierBenefits} ?jobKey=${TASKS.grantTierBenefits}&max=3`,
   // Daily at 03:15 in Shanghai (19:15 UTC): lifecycle stages and RFM scores over the whole base
   // (server/loyalty/lifecycle/evaluate.ts); stage thresholds are whole days.
   `15 19 * * * ${TASKS.evaluateLifecycle} ?jobKey=${TASKS.evaluateLifecycle}&max=3`,
@@ -169,6 +173,13 @@ export function createTaskList(options: TaskOptions): TaskList {
     [TASKS.evaluateTiers]: async (_payload, helpers) => {
       // A stop between ranges loses nothing: the next run takes them all again, changing nothing twice.
       await evaluateTiers(pool, new Date(), { stopping: () => mustYield(helpers) });
+    },
+
+    [TASKS.grantTierBenefits]: async (_payload, helpers) => {
+      // A stop between ranges loses nothing: the next run grants what is still owed, nothing twice.
+      const run = await grantTierBenefits(pool, new Date(), { stopping: () => mustYield(helpers) });
+      for (const s of run.skipped) helpers.logger.warn(`tier ${s.tierId}: ${s.kind} benefit not granted, coupon template ${s.templateId} is ${s.reason.replace("_", " ")}`);
+      if (run.refused > 0) helpers.logger.warn(`${run.refused} tier benefit coupons refused by the issuer (the template's stock or per-member maximum)`);
     },
 
     [TASKS.evaluateLifecycle]: async (payload, helpers) => {
