@@ -21,7 +21,24 @@ const MEMBER_LOCKS_UP_TO = 64;
 //   members issue in parallel instead of queueing behind one row.
 // Members over either limit get no coupon (the caller sees who did). Codes and ids come from the
 // database's defaults; each coupon names the template revision whose terms it carries.
-export async function issueCoupons(tx: Tx, effects: EffectWriter, templateId: string, batch: CouponIssue[], origin: CouponOrigin, at: Date): Promise<IssuedCoupon[]> {
+export type IssueOptions = {
+  /**
+   * false: the template's per-member maximum does not apply. Tier benefits pass it: a level's
+   * monthly coupons and birthday gift are entitlements whose count the level names, kept
+   * exactly-once by their own keys (server/loyalty/tiers/benefit-grants.ts).
+   */
+  perMemberMax?: boolean;
+};
+
+export async function issueCoupons(
+  tx: Tx,
+  effects: EffectWriter,
+  templateId: string,
+  batch: CouponIssue[],
+  origin: CouponOrigin,
+  at: Date,
+  options: IssueOptions = {},
+): Promise<IssuedCoupon[]> {
   if (batch.length === 0) return [];
   const [limits] = await tx.query<{ limited: boolean }>(sql`SELECT total_limit IS NOT NULL AS limited FROM coupon_templates WHERE id = ${templateId}`);
   if (!limits) throw new Error(`coupon template ${templateId} does not exist`);
@@ -44,14 +61,16 @@ export async function issueCoupons(tx: Tx, effects: EffectWriter, templateId: st
              CASE WHEN t.valid_days IS NOT NULL THEN ${now}::timestamptz + make_interval(days => t.valid_days)
                   ELSE coalesce(t.valid_to, ${now}::timestamptz + interval '30 days') END,
              ${now}::timestamptz, b.journey_id, ${origin.nodeId}::text, b.visit, ${origin.flowId}::text
-      FROM (SELECT * FROM unnest(${batch.map((b) => b.journeyId)}::bigint[], ${batch.map((b) => b.memberId)}::int[], ${batch.map((b) => b.visit)}::int[])
-              AS u(journey_id, member_id, visit)) b
+      FROM (SELECT u.*, row_number() OVER (PARTITION BY u.member_id ORDER BY u.n) AS nth
+            FROM unnest(${batch.map((b) => b.journeyId)}::bigint[], ${batch.map((b) => b.memberId)}::int[], ${batch.map((b) => b.visit)}::int[])
+              WITH ORDINALITY AS u(journey_id, member_id, visit, n)) b
       CROSS JOIN coupon_templates t
       WHERE t.id = ${templateId}
         -- A fixed validity that has ended issues nothing.
         AND (t.valid_days IS NOT NULL OR t.valid_to IS NULL OR t.valid_to > ${now}::timestamptz)
-        AND (SELECT count(*) FROM coupons c WHERE c.template_id = t.id AND c.member_id = b.member_id) < t.per_member_max
-      ORDER BY b.journey_id
+        -- The member's coupons of the template so far, plus those before it in this batch.
+        AND (${options.perMemberMax === false} OR (SELECT count(*) FROM coupons c WHERE c.template_id = t.id AND c.member_id = b.member_id) + b.nth <= t.per_member_max)
+      ORDER BY b.journey_id, b.n
       LIMIT ${template.remaining}`,
     ["code", "template_id", "template_revision", "member_id", "valid_from", "valid_to", "issued_at", "journey_id", "node_id", "visit", "flow_id"],
     ["id", "member_id", "code", "valid_to"],

@@ -15,14 +15,15 @@ let pool: Pool;
 
 const level = (id: string, threshold: number, benefits: Partial<TierBenefits> = {}) => ({ id, name: id, nameEn: id, threshold, benefits: { ...defaultBenefits, ...benefits } });
 
+// The templates allow one coupon per member: tier benefits are not held to it (the level names the count).
 beforeEach(async () => {
   t = await createTestDatabase();
   pool = createPool(t.url, 4);
   await t.pool.query(`
     INSERT INTO coupon_templates (id, name, type, value, valid_days, per_member_max) VALUES
-      ('tpl-silver', 'Silver monthly', 'amount', 10, 30, 100),
-      ('tpl-gold', 'Gold monthly', 'amount', 20, 30, 100),
-      ('tpl-birthday', 'Birthday', 'amount', 50, 14, 100)`);
+      ('tpl-silver', 'Silver monthly', 'amount', 10, 30, 1),
+      ('tpl-gold', 'Gold monthly', 'amount', 20, 30, 1),
+      ('tpl-birthday', 'Birthday', 'amount', 50, 14, 1)`);
   await t.pool.query(`INSERT INTO tiers (id, name, name_en, rank, growth_threshold) VALUES ('bronze', 'bronze', 'bronze', 1, 0)`);
   await withTransaction(pool, (tx) =>
     saveTierProgram(

@@ -22,6 +22,7 @@
 import { sql, withTransaction, type Pool, type Tx } from "@/server/db/sql";
 import { issueCoupons } from "@/server/content/coupon-issue";
 import { databaseWriter } from "@/server/engine/effects";
+import { forEachRange, type RangeOptions } from "../ranges";
 import { loadProgram } from "@/server/loyalty/program";
 import { benefitDayOf } from "./program-schema";
 import { loadLevels } from "./program";
@@ -45,15 +46,8 @@ export type BenefitRun = {
   next: number | null;
 };
 
-export type BenefitOptions = {
-  /** Member ids per transaction (default 10,000). */
-  rangeSize?: number;
-  /** Start at this member id (a previous run's `next`). */
-  from?: number;
-  /** Stop after this many ranges and say where to go on (an Inngest step each). */
-  maxRanges?: number;
-  stopping?: () => boolean;
-};
+/** Ranges of 10,000 member ids by default, two at once (ranges.ts). */
+export type BenefitOptions = RangeOptions;
 
 /** What a level grants of one kind: `count` coupons of a template. */
 type Grant = { kind: BenefitKind; tierId: string; templateId: string; count: number };
@@ -138,7 +132,9 @@ async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: 
   const refused: string[] = [];
   // Templates in id order: the issuer locks each, and runs side by side must take them in one order.
   for (const [templateId, list] of [...byTemplate].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-    const issued = await issueCoupons(tx, databaseWriter(tx), templateId, list.map((c) => ({ memberId: c.member_id, journeyId: null, visit: null })), { flowId: null, nodeId: null }, now);
+    const issued = await issueCoupons(tx, databaseWriter(tx), templateId, list.map((c) => ({ memberId: c.member_id, journeyId: null, visit: null })), { flowId: null, nodeId: null }, now, {
+      perMemberMax: false,
+    });
     // The issuer says which members got how many: each coupon answers one of that member's claims.
     const coupons = new Map<number, string[]>();
     for (const c of issued) {
@@ -166,23 +162,17 @@ async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: 
 }
 
 export async function grantTierBenefits(pool: Pool, now: Date, options: BenefitOptions = {}): Promise<BenefitRun> {
-  const rangeSize = options.rangeSize ?? 10_000;
   const { grants, skipped, timezone } = await withTransaction(pool, async (tx) => ({ ...(await usableGrants(tx, now)), timezone: (await loadProgram(tx)).timezone }));
   const day = benefitDayOf(now, timezone);
   const run: BenefitRun = { month: day.month, year: day.year, monthly: 0, birthday: 0, refused: 0, skipped, chunks: 0, next: null };
   if (grants.length === 0) return run;
   const [bounds] = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM members WHERE id >= $1`, [options.from ?? 0]).then((r) => r.rows);
   if (bounds?.lo == null || bounds.hi == null) return run;
-  for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
-    if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
-      run.next = lo;
-      break;
-    }
-    const part = await withTransaction(pool, (tx) => grantRange(tx, lo, lo + rangeSize - 1, grants, day, now));
-    run.chunks += 1;
+  const ranges = await forEachRange(bounds.lo, bounds.hi, { ...options, rangeSize: options.rangeSize ?? 10_000 }, async (lo, hi) => {
+    const part = await withTransaction(pool, (tx) => grantRange(tx, lo, hi, grants, day, now));
     run.monthly += part.monthly;
     run.birthday += part.birthday;
     run.refused += part.refused;
-  }
-  return run;
+  });
+  return { ...run, ...ranges };
 }
