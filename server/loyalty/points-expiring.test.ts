@@ -1,10 +1,10 @@
 // points.expiring on a real PostgreSQL: N days before a lot's date (in the program's zone) each
 // member holding points due that day hears of it once per due date and lead time, catching up
 // with only the reminder due now, never for points already spent — and the event starts flows.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, withTransaction, type Pool } from "@/server/db/sql";
+import { describe, expect, it } from "vitest";
+import { withTransaction, type Pool } from "@/server/db/sql";
 import { createMembers, exitNode, linearFlow, publishFlow } from "@/server/testing/runtime-fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { databaseAndPoolForFile, type TestDatabase } from "@/server/testing/db";
 import { earnForOrders, redeemPoints } from "./points";
 import { remindExpiringPoints } from "./points-expiring";
 import { saveProgram } from "./program";
@@ -12,14 +12,10 @@ import { defaultLoyaltyProgram } from "./program-schema";
 
 let t: TestDatabase;
 let pool: Pool;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  pool = createPool(t.url, 4);
-});
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
-});
+databaseAndPoolForFile((db, p) => {
+  t = db;
+  pool = p;
+}, 4);
 
 const useProgram = (timezone: string, days = [30, 7]) => withTransaction(pool, (tx) => saveProgram(tx, { ...defaultLoyaltyProgram, timezone, expiringReminderDays: days }, "test"));
 let order = 0;

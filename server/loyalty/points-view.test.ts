@@ -1,9 +1,9 @@
 // The member page's points: newest first with the running balance after each entry, paged, and
 // what the member holds by expiry date.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, runnerFor, withTransaction, type Pool } from "@/server/db/sql";
+import { describe, expect, it } from "vitest";
+import { runnerFor, withTransaction, type Pool } from "@/server/db/sql";
 import { createMembers } from "@/server/testing/runtime-fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { databaseAndPoolForFile, type TestDatabase } from "@/server/testing/db";
 import { earnForOrders, redeemPoints } from "./points";
 import { memberPoints } from "./points-view";
 import { saveProgram } from "./program";
@@ -11,13 +11,9 @@ import { defaultLoyaltyProgram } from "./program-schema";
 
 let t: TestDatabase;
 let pool: Pool;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  pool = createPool(t.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
+databaseAndPoolForFile((db, p) => {
+  t = db;
+  pool = p;
 });
 
 describe("memberPoints", () => {

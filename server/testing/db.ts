@@ -2,7 +2,8 @@
 // Usage: const t = await createTestDatabase(); … t.db (Prisma), t.pool (pg) … await t.drop();
 import { randomUUID } from "node:crypto";
 import pg from "pg";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
+import { createPool, type Pool } from "@/server/db/sql";
 import { createPrismaClient, type PrismaClient } from "@/server/prisma-client";
 import { TEMPLATE_DATABASE } from "./constants";
 
@@ -32,4 +33,22 @@ export async function createTestDatabase(): Promise<TestDatabase> {
       await dropper.end();
     },
   };
+}
+
+/**
+ * For a test file whose code runs on the raw-SQL pool (jobs, runtimes): before its tests, a
+ * database of its own and a pool of `poolSize` on it, handed to `use`; both closed after them.
+ */
+export function databaseAndPoolForFile(use: (t: TestDatabase, pool: Pool) => void, poolSize = 2): void {
+  let t: TestDatabase;
+  let pool: Pool;
+  beforeAll(async () => {
+    t = await createTestDatabase();
+    pool = createPool(t.url, poolSize);
+    use(t, pool);
+  });
+  afterAll(async () => {
+    await pool.end();
+    await t.drop();
+  });
 }

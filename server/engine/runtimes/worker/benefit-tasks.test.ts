@@ -1,21 +1,17 @@
 // The worker's grant_tier_benefits task: on graphile-worker's crontab, and a run grants once.
 import type { JobHelpers } from "graphile-worker";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, type Pool } from "@/server/db/sql";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { describe, expect, it } from "vitest";
+import { type Pool } from "@/server/db/sql";
+import { databaseAndPoolForFile, type TestDatabase } from "@/server/testing/db";
 import { silverMemberWithBirthdayToday } from "@/server/testing/runtime-fixtures";
 import { TASKS } from "./jobs";
 import { createTaskList, cronItems, CRONTAB } from "./tasks";
 
 let t: TestDatabase;
 let pool: Pool;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  pool = createPool(t.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
+databaseAndPoolForFile((db, p) => {
+  t = db;
+  pool = p;
 });
 
 describe("grant_tier_benefits (graphile-worker task)", () => {

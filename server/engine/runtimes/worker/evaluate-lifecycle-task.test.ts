@@ -1,23 +1,19 @@
 // The worker's evaluate_lifecycle task: daily on graphile-worker's crontab, and a run (or a save's
 // job, with its instant) stages every member; a stopped run re-queues the rest of the same evaluation.
 import type { JobHelpers } from "graphile-worker";
-import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
-import { createPool, type Pool } from "@/server/db/sql";
+import { describe, expect, it, vi } from "vitest";
+import { type Pool } from "@/server/db/sql";
 import { refreshMemberStats } from "@/server/members/stats";
 import { createMembers } from "@/server/testing/runtime-fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { databaseAndPoolForFile, type TestDatabase } from "@/server/testing/db";
 import { TASKS } from "./jobs";
 import { createTaskList, cronItems, CRONTAB } from "./tasks";
 
 let t: TestDatabase;
 let pool: Pool;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  pool = createPool(t.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
+databaseAndPoolForFile((db, p) => {
+  t = db;
+  pool = p;
 });
 
 describe("evaluate_lifecycle (graphile-worker task)", () => {

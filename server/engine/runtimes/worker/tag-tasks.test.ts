@@ -1,23 +1,19 @@
 // The worker's tag tasks: run_tag_jobs (every minute, and queued when a job is made) and
 // evaluate_rules (hourly at :30) are on graphile-worker's crontab, and a run does the work once.
 import type { JobHelpers } from "graphile-worker";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, withTransaction, type Pool } from "@/server/db/sql";
+import { describe, expect, it } from "vitest";
+import { withTransaction, type Pool } from "@/server/db/sql";
 import { createTagJob } from "@/server/loyalty/tags/jobs";
 import { createMembers } from "@/server/testing/runtime-fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { databaseAndPoolForFile, type TestDatabase } from "@/server/testing/db";
 import { TASKS } from "./jobs";
 import { createTaskList, cronItems, CRONTAB } from "./tasks";
 
 let t: TestDatabase;
 let pool: Pool;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  pool = createPool(t.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
+databaseAndPoolForFile((db, p) => {
+  t = db;
+  pool = p;
 });
 
 const line = (task: string) => CRONTAB.split("\n").find((l) => l.includes(` ${task} `));

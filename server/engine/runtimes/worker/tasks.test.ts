@@ -1,22 +1,18 @@
 // The worker's periodic tasks: on graphile-worker's crontab, and a run does its work once.
 import type { JobHelpers } from "graphile-worker";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPool, withTransaction, type Pool } from "@/server/db/sql";
+import { describe, expect, it } from "vitest";
+import { withTransaction, type Pool } from "@/server/db/sql";
 import { earnForOrders } from "@/server/loyalty/points";
 import { createMembers } from "@/server/testing/runtime-fixtures";
-import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { databaseAndPoolForFile, type TestDatabase } from "@/server/testing/db";
 import { TASKS } from "./jobs";
 import { createTaskList, cronItems, CRONTAB } from "./tasks";
 
 let t: TestDatabase;
 let pool: Pool;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  pool = createPool(t.url, 2);
-});
-afterAll(async () => {
-  await pool.end();
-  await t.drop();
+databaseAndPoolForFile((db, p) => {
+  t = db;
+  pool = p;
 });
 
 describe("expire_points (graphile-worker task)", () => {
