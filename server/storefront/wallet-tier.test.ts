@@ -2,21 +2,19 @@
 // server: key auth, the response checked against its schema, and all): the member's level with its
 // benefits as saved in Settings → Tiers, the coupons the benefit grants issued among the wallet's
 // coupons, and the contract documenting the field.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { grantTierBenefits } from "@/server/loyalty/tiers/benefit-grants";
 import { saveTierProgram } from "@/server/loyalty/tiers/program";
 import { defaultBenefits, defaultTierRules } from "@/server/loyalty/tiers/program-schema";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { serveHandler, type Served } from "@/server/testing/http";
 
 vi.mock("server-only", () => ({}));
 
 let t: TestDatabase;
 let pool: Pool;
-let server: Server;
-let base: string;
+let served: Served;
 let key: string;
 
 const gold = {
@@ -43,27 +41,20 @@ beforeAll(async () => {
   await withTransaction(pool, (tx) => saveTierProgram(tx, { ...defaultTierRules, levels }, "test"));
   await t.pool.query(`INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id) VALUES ('W-G', 'G', now(), 'app', 'gold'), ('W-B', 'B', now(), 'app', 'bronze')`);
   key = (await createStorefrontKey(t.db, { name: "shop", scopes: ["wallet:read"] })).key;
-  server = createServer(async (req, res) => {
-    const url = new URL(`${base}${req.url}`);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const request = new Request(url, { method: req.method, headers });
+  served = await serveHandler(async (request) => {
+    const url = new URL(request.url);
     const member = /^\/api\/storefront\/v1\/members\/([^/]+)\/wallet$/.exec(url.pathname)?.[1];
-    const response = member ? await wallet.GET(request, { params: Promise.resolve({ externalId: decodeURIComponent(member) }) }) : openapi.GET();
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
+    return member ? wallet.GET(request, { params: Promise.resolve({ externalId: decodeURIComponent(member) }) }) : openapi.GET();
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await served.close();
   await pool.end();
   await t.drop();
 });
 
 const walletOf = async (member: string) => {
-  const response = await fetch(`${base}/api/storefront/v1/members/${member}/wallet`, { headers: { authorization: `Bearer ${key}` } });
+  const response = await fetch(`${served.base}/api/storefront/v1/members/${member}/wallet`, { headers: { authorization: `Bearer ${key}` } });
   return { status: response.status, body: (await response.json()) as { member: { tier: string }; tier: unknown; coupons: { name: string }[] } };
 };
 
@@ -89,7 +80,7 @@ describe("the wallet's tier", () => {
   });
 
   it("is in the OpenAPI document: the wallet's `tier`, a WalletTier with every benefit", async () => {
-    const doc = (await (await fetch(`${base}/api/storefront/v1/openapi.json`)).json()) as {
+    const doc = (await (await fetch(`${served.base}/api/storefront/v1/openapi.json`)).json()) as {
       paths: Record<string, { get: { responses: { 200: { content: { "application/json": { schema: { $ref: string } } } } } } }>;
       components: { schemas: Record<string, { properties: Record<string, { $ref?: string; properties?: Record<string, unknown> }>; required?: string[] }> };
     };

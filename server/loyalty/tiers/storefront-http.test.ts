@@ -1,11 +1,10 @@
 // Orders and refunds posted to the storefront API over real HTTP (the events route's handler
 // behind a Node HTTP server: key auth, parsing, problem+json and all) move growth value and tier;
 // every figure is compared with plain SQL over the ledger.
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { createPool, withTransaction, type Pool } from "@/server/db/sql";
 import { createTestDatabase, type TestDatabase } from "@/server/testing/db";
+import { serveHandler, type Served } from "@/server/testing/http";
 import { saveTierProgram } from "./program";
 import { defaultBenefits, defaultTierRules } from "./program-schema";
 
@@ -13,8 +12,7 @@ vi.mock("server-only", () => ({}));
 
 let t: TestDatabase;
 let pool: Pool;
-let server: Server;
-let base: string;
+let served: Served;
 let key: string;
 
 beforeAll(async () => {
@@ -28,26 +26,16 @@ beforeAll(async () => {
   await withTransaction(pool, (tx) => saveTierProgram(tx, { ...defaultTierRules, levels: [level("bronze", 0), level("silver", 1000), level("gold", 5000)], growthPerCurrencyUnit: 2 }, "test"));
   await t.pool.query(`INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id) VALUES ('W-1', 'A', now(), 'app', 'bronze'), ('W-2', 'B', now(), 'app', 'bronze')`);
   key = (await createStorefrontKey(t.db, { name: "shop", scopes: ["events:write"] })).key;
-  server = createServer(async (req, res) => {
-    const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) if (typeof value === "string") headers.set(name, value);
-    const response = await POST(new Request(`${base}${req.url}`, { method: req.method, headers, body: Buffer.concat(chunks) }), { params: Promise.resolve({}) });
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-    res.end(Buffer.from(await response.arrayBuffer()));
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  served = await serveHandler((request) => POST(request, { params: Promise.resolve({}) }));
 });
 afterAll(async () => {
-  await new Promise((resolve) => server.close(resolve));
+  await served.close();
   await pool.end();
   await t.drop();
 });
 
 const post = async (events: unknown[]) => {
-  const response = await fetch(`${base}/api/storefront/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
+  const response = await fetch(`${served.base}/api/storefront/v1/events`, { method: "POST", headers: { authorization: `Bearer ${key}`, "content-type": "application/json" }, body: JSON.stringify({ events }) });
   return { status: response.status, body: (await response.json()) as { accepted: number; results: { status: string }[] } };
 };
 
