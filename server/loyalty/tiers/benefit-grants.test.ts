@@ -106,7 +106,9 @@ describe("monthly coupons", () => {
     expect(await held()).toEqual({ "S-1/tpl-silver": 4, "S-1/tpl-gold": 4 });
   });
 
-  it("runs side by side, in small ranges, issue each member's coupons exactly once", async () => {
+  // Small ranges issue in batches that lock (template, member) pairs; large ones (over 64 coupons of
+  // a template) lock the template's row, which the claims' and coupons' foreign keys also touch.
+  it("runs side by side, in small and large ranges, issue each member's coupons exactly once", async () => {
     const MEMBERS = 300;
     await t.pool.query(
       `INSERT INTO members (external_id, name, registered_at, registration_channel, tier_id)
@@ -114,9 +116,9 @@ describe("monthly coupons", () => {
       [MEMBERS],
     );
     const at = new Date("2026-06-05T04:00:00Z");
-    const pools = [createPool(t.url, 1), createPool(t.url, 1), createPool(t.url, 1)];
+    const pools = [createPool(t.url, 1), createPool(t.url, 2), createPool(t.url, 3)];
     try {
-      const runs = await Promise.all(pools.map((p, i) => grantTierBenefits(p, at, { rangeSize: 20 + i * 7 })));
+      const runs = await Promise.all(pools.map((p, i) => grantTierBenefits(p, at, { rangeSize: [20, 150, 120][i], concurrency: i + 1 })));
       const expected = (MEMBERS / 3) * 3 + (MEMBERS / 3) * 2;
       expect(runs.reduce((n, r) => n + r.monthly, 0)).toBe(expected);
       const { rows } = await t.pool.query(`

@@ -46,7 +46,7 @@ export type BenefitRun = {
   next: number | null;
 };
 
-/** Ranges of 10,000 member ids by default, two at once (ranges.ts). */
+/** Ranges of 10,000 member ids by default, one at a time (they take the templates' rows in turn). */
 export type BenefitOptions = RangeOptions;
 
 /** What a level grants of one kind: `count` coupons of a template. */
@@ -120,6 +120,11 @@ async function claim(tx: Tx, lo: number, hi: number, grants: Grant[], day: Retur
 
 /** One range of member ids, in one transaction: claim, issue per template, link or refuse each claim. */
 async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: ReturnType<typeof benefitDayOf>, now: Date) {
+  // The issuer locks a template's row for a large batch, while claims and coupons take key-share
+  // locks on it through their foreign keys: two ranges (or runs side by side) would wait on each
+  // other. Every range first takes all the run's templates, in id order, so ranges follow one another.
+  const templateIds = [...new Set(grants.map((g) => g.templateId))].sort();
+  await tx.query(sql`SELECT id FROM coupon_templates WHERE id = ANY(${templateIds}::text[]) ORDER BY id FOR UPDATE`);
   const claims = await claim(tx, lo, hi, grants, day, now);
   const result = { monthly: 0, birthday: 0, refused: 0 };
   if (claims.length === 0) return result;
@@ -168,7 +173,7 @@ export async function grantTierBenefits(pool: Pool, now: Date, options: BenefitO
   if (grants.length === 0) return run;
   const [bounds] = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM members WHERE id >= $1`, [options.from ?? 0]).then((r) => r.rows);
   if (bounds?.lo == null || bounds.hi == null) return run;
-  const ranges = await forEachRange(bounds.lo, bounds.hi, { ...options, rangeSize: options.rangeSize ?? 10_000 }, async (lo, hi) => {
+  const ranges = await forEachRange(bounds.lo, bounds.hi, { concurrency: 1, ...options, rangeSize: options.rangeSize ?? 10_000 }, async (lo, hi) => {
     const part = await withTransaction(pool, (tx) => grantRange(tx, lo, hi, grants, day, now));
     run.monthly += part.monthly;
     run.birthday += part.birthday;
