@@ -107,17 +107,19 @@ function notificationsSelect(flowId: string, now: Date, couponFilter: Sql): Sql 
              'member.expiringPoints', px.amount, 'member.pointsExpireAt', to_char(px.expires_at AT TIME ZONE ${TIMEZONE}, 'YYYY-MM-DD'),
              'coupon.code', c.code, 'coupon.name', ct.name,
              'coupon.value', CASE WHEN ct.type = 'percent' THEN ct.value::text || '%' ELSE ct.value::text END,
-             'coupon.validTo', to_char(c.valid_to AT TIME ZONE ${TIMEZONE}, 'YYYY-MM-DD'))) AS variables,
+             'coupon.validTo', to_char(c.valid_to AT TIME ZONE ${TIMEZONE}, 'YYYY-MM-DD'),
+             'flow.name', f.name)) AS variables,
            ${flowId} AS flow_id, c.journey_id, 'sms_' || substr(c.node_id, 8) AS node_id, 1 AS visit
     FROM coupons c
     JOIN members m ON m.id = c.member_id
     JOIN coupon_templates ct ON ct.id = c.template_id
     LEFT JOIN tiers t ON t.id = m.tier_id
+    JOIN flows f ON f.id = ${flowId}
     LEFT JOIN (
-      -- each member's earliest expiry of earned points still valid, and the points expiring then
+      -- each member's earliest due date of open lots, and what is left of them then
       SELECT DISTINCT ON (member_id) member_id, expires_at, amount
-      FROM (SELECT member_id, expires_at, sum(amount) AS amount FROM points_entries
-            WHERE type = 'earn' AND expires_at > ${at}::timestamptz GROUP BY member_id, expires_at) e
+      FROM (SELECT member_id, expires_at, sum(remaining) AS amount FROM points_entries
+            WHERE remaining > 0 AND expires_at > ${at}::timestamptz GROUP BY member_id, expires_at) e
       ORDER BY member_id, expires_at
     ) px ON px.member_id = m.id
     WHERE c.flow_id = ${flowId} AND ${couponFilter}`;

@@ -10,7 +10,7 @@
 // Last line: every figure as key=value. DATABASE_URL, or the embedded dev database.
 import { parseArgs } from "node:util";
 import { withDatabase } from "../scripts/lib/dev-database";
-import { createPool, raw, sql, type Pool, type Sql } from "../server/db/sql";
+import { createPool, raw, sql, statementProfile, type Pool, type Sql } from "../server/db/sql";
 import { ingestEvents, MAX_EVENTS_PER_CALL, type IngestEvent } from "../server/events/ingest";
 import { flowDraft, inlineCoupon, publishDraft } from "../server/flows/build";
 import { createPrismaClient } from "../server/prisma-client";
@@ -60,7 +60,7 @@ function sampleMembers(ids: Int32Array, n: number): Int32Array {
   return pool.subarray(0, n);
 }
 
-/** Deletes everything the flow wrote, the bench's events, and the flow. */
+/** Deletes everything the flow wrote, the bench's events, and the flow (its audit entries stay: the log is append-only). */
 async function cleanUp(pool: Pool, flowId: string, source: string) {
   for (const table of ["notifications", "coupons", "suppressed_effects", "journeys", "trigger_occurrences", "flow_triggers"]) {
     await exec(pool, sql`DELETE FROM ${raw(table)} WHERE flow_id = ${flowId}`);
@@ -68,7 +68,6 @@ async function cleanUp(pool: Pool, flowId: string, source: string) {
   await exec(pool, sql`DELETE FROM member_events WHERE source = ${source}`);
   await exec(pool, sql`DELETE FROM flow_node_counts WHERE flow_version_id IN (SELECT id FROM flow_versions WHERE flow_id = ${flowId})`);
   await exec(pool, sql`DELETE FROM coupon_templates WHERE source_flow_id = ${flowId}`);
-  await exec(pool, sql`DELETE FROM audit_logs WHERE entity_type = 'flow' AND entity_id = ${flowId}`);
   await exec(pool, sql`UPDATE flows SET current_version_id = NULL WHERE id = ${flowId}`);
   await exec(pool, sql`DELETE FROM flows WHERE id = ${flowId}`);
 }
@@ -156,6 +155,10 @@ async function run(url: string, options: Options) {
       failed: failures,
       lag_max_ms: maxLagMs.toFixed(1),
     };
+    if (statementProfile) {
+      // MEMBERFLOW_SQL_PROFILE=1: where the events spent their time, by statement (all connections).
+      for (const [statement, p] of [...statementProfile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.calls).padStart(6)}×  ${statement}`);
+    }
     console.log(`coupons ${counted!.coupons} and journeys ${counted!.journeys} for ${total} events${counted!.coupons === total ? "" : "  ! coupons ≠ events"}`);
     console.log(Object.entries(figures).map(([k, v]) => `${k}=${v}`).join(" "));
     if (counted!.coupons !== total) process.exitCode = 1;

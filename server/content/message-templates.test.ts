@@ -39,10 +39,12 @@ beforeAll(async () => {
      FROM generate_series(1, $1::int) i`,
     [MEMBERS],
   );
-  // Points about to expire for member 1: two lots on the earliest date, one later.
+  // Points about to expire for member 1: two lots on the earliest date (one partly spent: 350 of
+  // 500 are left), one later, and an emptied lot before them all.
   await t.pool.query(
-    `INSERT INTO points_entries (member_id, type, amount, reason, expires_at) VALUES
-       (1, 'earn', 300, 'order', now() + interval '20 days'), (1, 'earn', 200, 'order', now() + interval '20 days'), (1, 'earn', 900, 'order', now() + interval '300 days')`,
+    `INSERT INTO points_entries (member_id, type, amount, remaining, reason, expires_at) VALUES
+       (1, 'earn', 300, 300, 'order', now() + interval '20 days'), (1, 'earn', 200, 50, 'order', now() + interval '20 days'),
+       (1, 'earn', 900, 900, 'order', now() + interval '300 days'), (1, 'earn', 400, 0, 'order', now() + interval '10 days')`,
   );
 });
 afterAll(async () => {
@@ -206,7 +208,7 @@ describe("the preview", () => {
     expect(preview.coupon).toMatchObject({ source: "member" });
     // Every variable is filled (a member with points about to expire and a fresh coupon).
     expect(Object.values(preview.variables).every((v) => v !== null && v !== "")).toBe(true);
-    expect(preview.variables).toMatchObject({ "member.name": "会员1", "member.tier": "金卡", "member.points": 100, "member.expiringPoints": 500 });
+    expect(preview.variables).toMatchObject({ "member.name": "会员1", "member.tier": "金卡", "member.points": 100, "member.expiringPoints": 350 });
     // The flow's name is the engine's; a library template belongs to no flow, so its preview shows a sample.
     expect(stored.variables).toMatchObject({ "flow.name": "Gift and tell" });
     expect(preview.variables).toEqual({ ...stored.variables, "flow.name": "春季召回（示例）" });

@@ -75,10 +75,11 @@ export const execute: Executor<"send_notification"> = async (ctx) => {
       FROM spaced s
       LEFT JOIN LATERAL (SELECT c.code, c.template_id, c.template_revision, c.valid_to FROM coupons c WHERE c.journey_id = s.journey_id ORDER BY c.issued_at DESC, c.id LIMIT 1) c ON TRUE
       LEFT JOIN coupon_template_revisions ct ON ct.template_id = c.template_id AND ct.revision = c.template_revision
+      -- Points about to expire: what is left of the member's open lots on their earliest due date.
       LEFT JOIN LATERAL (
-        SELECT min(p.expires_at) AS expires_at, sum(p.amount) FILTER (WHERE p.expires_at = (SELECT min(q.expires_at) FROM points_entries q
-                 WHERE q.member_id = s.member_id AND q.type = 'earn' AND q.expires_at > ${ctx.now.toISOString()}::timestamptz)) AS amount
-        FROM points_entries p WHERE p.member_id = s.member_id AND p.type = 'earn' AND p.expires_at > ${ctx.now.toISOString()}::timestamptz
+        SELECT l.expires_at, sum(l.remaining) AS amount FROM points_entries l
+        WHERE l.member_id = s.member_id AND l.remaining > 0 AND l.expires_at > ${ctx.now.toISOString()}::timestamptz
+        GROUP BY l.expires_at ORDER BY l.expires_at LIMIT 1
       ) px ON TRUE`,
     ["member_id", "channel", "template_id", "title", "body", "status", "scheduled_for", "suppressed_reason", "variables", "flow_id", "journey_id", "node_id", "visit"],
   );
