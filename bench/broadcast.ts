@@ -117,10 +117,12 @@ function notificationsSelect(flowId: string, now: Date, couponFilter: Sql): Sql 
     JOIN flows f ON f.id = ${flowId}
     LEFT JOIN (
       -- each member's earliest due date of open lots, and what is left of them then
-      SELECT DISTINCT ON (member_id) member_id, expires_at, amount
-      FROM (SELECT member_id, expires_at, sum(remaining) AS amount FROM points_entries
-            WHERE remaining > 0 AND expires_at > ${at}::timestamptz GROUP BY member_id, expires_at) e
-      ORDER BY member_id, expires_at
+      SELECT l.member_id, l.expires_at, sum(l.remaining) AS amount
+      FROM points_entries l
+      JOIN (SELECT member_id, min(expires_at) AS first FROM points_entries
+            WHERE remaining > 0 AND expires_at > ${at}::timestamptz GROUP BY member_id) d ON d.member_id = l.member_id AND d.first = l.expires_at
+      WHERE l.remaining > 0
+      GROUP BY l.member_id, l.expires_at
     ) px ON px.member_id = m.id
     WHERE c.flow_id = ${flowId} AND ${couponFilter}`;
 }
