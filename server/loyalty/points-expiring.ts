@@ -10,18 +10,12 @@
 import { runnerFor, sql, withTransaction, type Pool } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL, type IngestEvent } from "@/server/events/ingest";
 import { loadProgram } from "./program";
+import { forEachRange, type RangeOptions, type RangeRun } from "./ranges";
 
-export type ReminderRun = { events: number; chunks: number; next: number | null };
+export type ReminderRun = { events: number } & RangeRun;
 
-export type ReminderOptions = {
-  /** Member ids per transaction (default 50,000). */
-  rangeSize?: number;
-  /** Start at this member id (a previous run's `next`). */
-  from?: number;
-  /** Stop after this many ranges and say where to go on (an Inngest step each). */
-  maxRanges?: number;
-  stopping?: () => boolean;
-};
+/** Ranges of 50,000 member ids by default, one at a time (ranges.ts). */
+export type ReminderOptions = RangeOptions;
 
 /** The id of a reminder: one per member, local due date and lead time. */
 export const expiringEventId = (memberId: number, dueDate: string, daysBefore: number) => `points.expiring:${memberId}:${dueDate}:${daysBefore}`;
@@ -34,19 +28,12 @@ export async function remindExpiringPoints(pool: Pool, now: Date, options: Remin
   // Lead L covers lots due in (now + the next shorter lead, now + L] days.
   const shorter = leads.map((_, i) => (i === 0 ? 0 : leads[i - 1]!));
   const horizon = leads[leads.length - 1]!;
-  const rangeSize = options.rangeSize ?? 50_000;
   const [bounds] = await runnerFor(pool).query<{ lo: number | null; hi: number | null }>(sql`
     SELECT min(member_id) AS lo, max(member_id) AS hi FROM points_entries
     WHERE remaining > 0 AND expires_at > ${now} AND expires_at <= ${now}::timestamptz + make_interval(days => ${horizon}::int)
       AND member_id >= ${options.from ?? 0}`);
   if (bounds?.lo == null || bounds.hi == null) return run;
-  for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
-    if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
-      run.next = lo;
-      break;
-    }
-    const hi = lo + rangeSize - 1;
-    run.chunks += 1;
+  const ranges = await forEachRange(bounds.lo, bounds.hi, { concurrency: 1, ...options, rangeSize: options.rangeSize ?? 50_000 }, async (lo, hi) => {
     run.events += await withTransaction(pool, async (tx) => {
       const due = await tx.query<{ member_id: number; due_date: string; days_before: number; points: number; expires_at: Date }>(sql`
         SELECT r.* FROM (
@@ -74,6 +61,6 @@ export async function remindExpiringPoints(pool: Pool, now: Date, options: Remin
       for (let i = 0; i < events.length; i += MAX_EVENTS_PER_CALL) accepted += (await ingestEventsIn(tx, events.slice(i, i + MAX_EVENTS_PER_CALL), { now })).accepted;
       return accepted;
     });
-  }
-  return run;
+  });
+  return { ...run, ...ranges };
 }

@@ -17,6 +17,7 @@
 import { join, raw, sql, withTransaction, type Pool, type Sql, type Tx } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL, type IngestEvent } from "@/server/events/ingest";
 import { COUNTED, NET, STAT_WINDOWS_DAYS } from "@/server/members/stats";
+import { forEachRange, type RangeOptions, type RangeRun } from "../ranges";
 import { loadLifecycleSettings } from "./settings";
 import { RFM_BUCKETS, RFM_NO_ORDERS_SCORE, type LifecycleSettings, type LifecycleStage } from "./settings-schema";
 
@@ -181,17 +182,11 @@ export async function restageMembers(tx: Tx, memberIds: number[], now: Date, key
   return lifecycleEvents(changes, e);
 }
 
-export type LifecycleRun = { members: number; updated: number; changes: number; chunks: number; next: number | null };
-export type LifecycleRunOptions = {
+export type LifecycleRun = { members: number; updated: number; changes: number } & RangeRun;
+/** Ranges of 25,000 member ids by default, one at a time (ranges.ts). */
+export type LifecycleRunOptions = RangeOptions & {
   /** "schedule" (default) or "settings"; with `at` it names the evaluation. */
   reason?: "schedule" | "settings";
-  /** Member ids per transaction (default 25,000). */
-  rangeSize?: number;
-  /** Continue at this member id (a previous call's `next`), with the cut-offs that call saved. */
-  from?: number;
-  /** Stop after this many ranges and say where to go on (an Inngest step each). */
-  maxRanges?: number;
-  stopping?: () => boolean;
 };
 
 /**
@@ -200,7 +195,6 @@ export type LifecycleRunOptions = {
  * with the same `asOf` and reason: what was recorded is not recorded again.
  */
 export async function evaluateLifecycle(pool: Pool, asOf: Date, options: LifecycleRunOptions = {}): Promise<LifecycleRun> {
-  const rangeSize = options.rangeSize ?? 25_000;
   const reason = options.reason ?? "schedule";
   const { settings, cutoffs } = await withTransaction(pool, async (tx) => {
     const settings = await loadLifecycleSettings(tx);
@@ -213,25 +207,19 @@ export async function evaluateLifecycle(pool: Pool, asOf: Date, options: Lifecyc
   const [bounds] = await pool
     .query<{ lo: number | null; hi: number | null }>(`SELECT min(member_id) AS lo, max(member_id) AS hi FROM member_stats WHERE member_id >= $1`, [options.from ?? 0])
     .then((r) => r.rows);
-  const run: LifecycleRun = { members: 0, updated: 0, changes: 0, chunks: 0, next: null };
-  if (bounds?.lo == null || bounds.hi == null) return run;
-  for (let lo = bounds.lo; lo <= bounds.hi; lo += rangeSize) {
-    if (options.stopping?.() || (options.maxRanges !== undefined && run.chunks >= options.maxRanges)) {
-      run.next = lo;
-      break;
-    }
-    const hi = Math.min(lo + rangeSize - 1, bounds.hi);
+  const totals = { members: 0, updated: 0, changes: 0 };
+  if (bounds?.lo == null || bounds.hi == null) return { ...totals, chunks: 0, next: null };
+  const ranges = await forEachRange(bounds.lo, bounds.hi, { concurrency: 1, ...options, rangeSize: options.rangeSize ?? 25_000 }, async (lo, hi) => {
     const { members, updated, changes } = await withTransaction(pool, async (tx) => {
       const result = await evaluateIn(tx, { range: [lo, hi] }, e);
       await tell(tx, lifecycleEvents(result.changes, e), asOf);
       return result;
     });
-    run.chunks += 1;
-    run.members += members;
-    run.updated += updated;
-    run.changes += changes.length;
-  }
-  return run;
+    totals.members += members;
+    totals.updated += updated;
+    totals.changes += changes.length;
+  });
+  return { ...totals, ...ranges };
 }
 
 /** How many members each stage would hold under `settings` at `asOf`: one statement, for the preview before saving. */

@@ -22,7 +22,7 @@
 import { sql, withTransaction, type Pool, type Tx } from "@/server/db/sql";
 import { issueCoupons } from "@/server/content/coupon-issue";
 import { databaseWriter } from "@/server/engine/effects";
-import { forEachRange, type RangeOptions } from "../ranges";
+import { forEachRange, type RangeOptions, type RangeRun } from "../ranges";
 import { loadProgram } from "@/server/loyalty/program";
 import { benefitDayOf } from "./program-schema";
 import { loadLevels } from "./program";
@@ -42,9 +42,7 @@ export type BenefitRun = {
   /** Claims the issuer refused (recorded, not retried). */
   refused: number;
   skipped: SkippedBenefit[];
-  chunks: number;
-  next: number | null;
-};
+} & RangeRun;
 
 /** Ranges of 10,000 member ids by default, one at a time (they take the templates' rows in turn). */
 export type BenefitOptions = RangeOptions;
