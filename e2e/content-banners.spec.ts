@@ -1,5 +1,5 @@
 import { deflateSync } from "node:zlib";
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "@playwright/test";
 
 // The banner library as a marketer uses it: a placement added to the managed list, a creative
 // made from an uploaded image (a renamed text file refused on the field), a bad link said on its
@@ -35,10 +35,13 @@ function png(width: number, height: number): Buffer {
   return Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), chunk("IHDR", header), chunk("IDAT", deflateSync(raw)), chunk("IEND", Buffer.alloc(0))]);
 }
 
-/** Opens a sheet by its button; retried while the page is still hydrating. */
-async function open(page: Page, button: string, form: string) {
+/**
+ * Opens a sheet by clicking what opens it; retried while the page is still hydrating, and when a
+ * click just after the previous sheet closed did not open the next (seen rarely, under load).
+ */
+async function open(page: Page, trigger: string | Locator, form: string) {
   await expect(async () => {
-    await page.getByTestId(button).click();
+    if (!(await page.getByTestId(form).isVisible())) await (typeof trigger === "string" ? page.getByTestId(trigger) : trigger).click({ timeout: 5_000 });
     await expect(page.getByTestId(form)).toBeVisible({ timeout: 2_000 });
   }).toPass({ timeout: 30_000 });
   return page.getByTestId(form);
@@ -117,8 +120,7 @@ test("a creative made from an uploaded image is previewed in its placement's fra
   expect((await request.get("/api/content/images/img_000000000000000000000000")).status()).toBe(404);
 
   // Moved to a tall pop-up, the preview takes that frame and says the image will be cropped.
-  await card.click();
-  const edit = page.getByTestId("creative-form");
+  const edit = await open(page, card, "creative-form");
   await expect(edit.getByTestId("cr-name")).toHaveValue(name);
   await edit.getByTestId("cr-placement").click();
   await page.getByTestId("cr-placement-app_home_popup").click();
