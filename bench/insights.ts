@@ -1,7 +1,8 @@
 // npm run bench:insights — every Insights query (server/analytics): the overview (30 days by day,
 // 90 days by week, a year by month, each against the previous period), the radar (two tiers; a
-// stage, an RFM segment and a written condition; all members against a tier), a group's first
-// page of members, the frequency-movement Sankey (all members, one tier; default periods) and a
+// stage, an RFM segment and a written condition; all members against a tier; a saved audience of
+// half the base against a condition, and the same once more on a fresh process, which reads the
+// hourly per-member snapshot first), a group's first page of members, the frequency-movement Sankey (all members, one tier; default periods) and a
 // link's first page of members. Prints p50/p95 per question; last line: key=value pairs.
 //   DATABASE_URL (default: the dev embedded db)   BENCH_RUNS (default 10)
 import { createPrismaClient } from "../server/prisma-client";
@@ -21,8 +22,22 @@ function pct(xs: number[], p: number) {
   return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))]!;
 }
 
+/** A static audience of every other member (made once; kept for later runs). */
+async function halfTheBase(db: ReturnType<typeof createPrismaClient>): Promise<string> {
+  const id = "bench_half_the_base";
+  await db.$transaction([
+    db.$executeRaw`INSERT INTO audiences (id, name, kind, origin, updated_at) VALUES (${id}, 'Bench: every other member', 'static', 'csv', now()) ON CONFLICT DO NOTHING`,
+    db.$executeRaw`INSERT INTO audience_members (audience_id, member_id) SELECT ${id}, id FROM members WHERE id % 2 = 0 ON CONFLICT DO NOTHING`,
+  ]);
+  return id;
+}
+
 async function main() {
   const db = createPrismaClient(url, 2);
+  const half = await halfTheBase(db);
+  const audienceVsCondition = (client: typeof db) =>
+    radar(client, { groups: [{ kind: "audience", audienceId: half }, { kind: "condition", condition: and(rule("points_balance", "gte", 1000)), label: "Points ≥ 1000" }] });
+  // A question that returns a number reports its own time (without its setup).
   const questions: [string, () => Promise<unknown>][] = [
     ["overview 30 days by day", () => overview(db, {})],
     ["overview 90 days by week", () => overview(db, { range: lastDays(90), granularity: "week" })],
@@ -40,6 +55,19 @@ async function main() {
         }),
     ],
     ["radar all vs bronze", () => radar(db, { groups: [{ kind: "all" }, { kind: "tier", tierId: "bronze" }] })],
+    ["radar audience/condition", () => audienceVsCondition(db)],
+    [
+      "radar, snapshot not yet read",
+      async () => {
+        const fresh = createPrismaClient(url, 2);
+        await fresh.$queryRaw`SELECT 1`;
+        const started = performance.now();
+        await audienceVsCondition(fresh);
+        const ms = performance.now() - started;
+        await fresh.$disconnect();
+        return ms;
+      },
+    ],
     ["members of stage silent", () => groupMembers(db, { group: { kind: "stage", stage: "silent" } })],
     ["sankey all members", () => frequencyMovement(db, {})],
     ["sankey tier gold", () => frequencyMovement(db, { scope: { kind: "tier", tierId: "gold" } })],
@@ -51,8 +79,8 @@ async function main() {
     const times: number[] = [];
     for (let i = 0; i < RUNS; i++) {
       const started = performance.now();
-      await run();
-      times.push(performance.now() - started);
+      const own = await run();
+      times.push(typeof own === "number" ? own : performance.now() - started);
     }
     slowest = Math.max(slowest, pct(times, 95));
     console.log(`${name.padEnd(30)} p50 ${pct(times, 50).toFixed(1)} ms   p95 ${pct(times, 95).toFixed(1)} ms`);

@@ -16,6 +16,7 @@ import { z } from "zod";
 import { audienceMembersSql } from "@/server/audiences/service";
 import { sql, type Sql } from "@/server/db/sql";
 import { orderCountsByMember } from "./day-orders";
+import { packedIds } from "./packed-ids";
 import { DomainError } from "@/server/errors";
 import { text } from "@/server/text";
 import { audienceProvenance, memberListPage, pageInput, saveChartAudience, targetAudienceInFlow, targetInFlowInput, type ChartMember } from "./chart-audience";
@@ -131,19 +132,6 @@ async function scopeSql(db: Db, scope: Scope): Promise<Sql> {
 async function scopeIds(db: Db, scope: Scope): Promise<Int32Array | null> {
   if (scope.kind === "all") return null;
   return packedIds(db, await scopeSql(db, scope));
-}
-
-/**
- * The ids a query selects, sorted, read as one packed value (int4send: 4 bytes each, big-endian)
- * in base64: a million ids as rows, or as bytea, cost the driver adapter far more.
- */
-async function packedIds(db: Db, ids: Sql): Promise<Int32Array> {
-  const [row] = await db.$queryRaw<{ ids: string | null }[]>(sql`SELECT encode(string_agg(int4send(x.id), ''::bytea), 'base64') AS ids FROM (${ids}) x`);
-  const bytes = Buffer.from(row?.ids ?? "", "base64");
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const out = new Int32Array(bytes.byteLength >> 2);
-  for (let i = 0; i < out.length; i++) out[i] = view.getInt32(i * 4);
-  return out.sort();
 }
 
 /** A member's band: the last band whose lower bound is ≤ their count. */

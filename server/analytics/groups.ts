@@ -37,24 +37,23 @@ export function groupCondition(group: Group): ConditionTree | null {
 }
 
 /**
- * The group's member ids as a query (`SELECT … AS id`, one row per member). `field` names the
- * input that holds the group, so a missing audience is reported on it.
+ * The group as a condition on `members m` (`where`, for statements that read the members' own rows
+ * anyway: one scan instead of a scan for the ids and a join back) and as a query of its member ids
+ * (`ids`: `SELECT … id`, one row per member). `field` names the input that holds the group, so a
+ * missing audience is reported on it.
  */
-export async function groupMembersSql(db: Db, group: Group, field: string, now = new Date()): Promise<Sql> {
-  if (group.kind === "audience") return audienceIds(db, group.audienceId, field, now);
-  return sql`SELECT m.id FROM members m WHERE ${await groupPredicate(db, group, field, now)}`;
+export async function groupQueries(db: Db, group: Group, field: string, now = new Date()): Promise<{ where: Sql; ids: Sql }> {
+  if (group.kind === "audience") {
+    const ids = await audienceIds(db, group.audienceId, field, now);
+    return { where: sql`m.id IN (${ids})`, ids };
+  }
+  const tree = groupCondition(group);
+  const where = tree ? compileCondition(tree, { now, lookups: await resolveLookups(db, tree) }) : sql`TRUE`;
+  return { where, ids: sql`SELECT m.id FROM members m WHERE ${where}` };
 }
 
-/**
- * The group as a condition on `members m`, for statements that read the members' own rows anyway
- * (one scan instead of a scan for the ids and a join back). A saved audience: its ids.
- */
-export async function groupPredicate(db: Db, group: Group, field: string, now = new Date()): Promise<Sql> {
-  if (group.kind === "all") return sql`TRUE`;
-  if (group.kind === "audience") return sql`m.id IN (${await audienceIds(db, group.audienceId, field, now)})`;
-  const tree = groupCondition(group)!;
-  return compileCondition(tree, { now, lookups: await resolveLookups(db, tree) });
-}
+export const groupMembersSql = async (db: Db, group: Group, field: string, now = new Date()) => (await groupQueries(db, group, field, now)).ids;
+export const groupPredicate = async (db: Db, group: Group, field: string, now = new Date()) => (await groupQueries(db, group, field, now)).where;
 
 async function audienceIds(db: Db, audienceId: string, field: string, now: Date): Promise<Sql> {
   try {

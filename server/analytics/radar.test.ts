@@ -21,7 +21,7 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => t.drop());
 
-async function expected(where: string) {
+async function expected(where: string, now = NOW) {
   const { rows } = await t.pool.query(
     `
     WITH g AS (SELECT m.id FROM members m LEFT JOIN member_stats s ON s.member_id = m.id WHERE ${where})
@@ -35,7 +35,7 @@ async function expected(where: string) {
          WHERE c.issued_at BETWEEN $1::timestamptz - interval '365 days' AND $1::timestamptz) AS redemption,
       (SELECT sum(coalesce(s.visits_90d, 0))::float8 / count(*) FROM g LEFT JOIN member_stats s ON s.member_id = g.id) AS visits,
       (SELECT avg(extract(epoch FROM ($1::timestamptz - m.registered_at)) / 86400) FROM g JOIN members m ON m.id = g.id)::float8 AS tenure`,
-    [NOW],
+    [now],
   );
   return rows[0] as Record<string, number | null>;
 }
@@ -138,9 +138,8 @@ describe("insights radar, standard groups precomputed", () => {
     expect(await refreshRadarGroups(t.db, NOW)).toBeGreaterThanOrEqual(14);
     // Read an hour later: the same figures (recency and tenure move with the clock), as of NOW.
     const later = new Date(NOW.getTime() + 3_600_000);
-    const read = await radar(t.db, { groups: [...groups, { kind: "condition", condition: and(rule("points_balance", "gte", 500)) }] }, later);
-    expect(read.groups.slice(0, 4).every((g) => g.asOf === NOW.toISOString())).toBe(true);
-    expect(read.groups[4]!.asOf).toBeNull();
+    const read = await radar(t.db, { groups: [...groups] }, later);
+    expect(read.groups.every((g) => g.asOf === NOW.toISOString())).toBe(true);
     for (const [i, g] of live.groups.entries()) {
       expect(read.groups[i]!.size).toBe(g.size);
       for (const k of ["frequency", "spend", "aov", "points", "redemption", "visits"] as const) expect(read.groups[i]!.values[k]).toBeCloseTo(g.values[k]!, 9);
@@ -155,5 +154,37 @@ describe("insights radar, standard groups precomputed", () => {
     // Figures older than two hours are not used: computed live again.
     const stale = await radar(t.db, { groups: [...groups] }, new Date(later.getTime() + 3 * 3_600_000));
     expect(stale.groups.every((g) => g.asOf === null)).toBe(true);
+  });
+
+  it("sums a saved audience and a written condition over the hourly per-member snapshot", async () => {
+    const at = new Date(NOW.getTime() + 10 * 3_600_000);
+    const points = "m.points_balance >= 500";
+    const { rows } = await t.pool.query<{ id: number }>(`SELECT id FROM members WHERE id % 3 = 0`);
+    const audience = await createAudience(t.db, { name: "Every third", kind: "static", memberIds: rows.map((r) => r.id) });
+    const groups = [
+      { kind: "condition", condition: and(rule("points_balance", "gte", 500)) },
+      { kind: "audience", audienceId: audience.id },
+    ] as const;
+    // The last snapshot is 9 hours old: not used, computed live.
+    expect((await radar(t.db, { groups: [...groups] }, at)).groups.every((g) => g.asOf === null)).toBe(true);
+
+    await refreshRadarGroups(t.db, at);
+    const read = await radar(t.db, { groups: [...groups] }, at);
+    expect(read.groups.every((g) => g.asOf === at.toISOString())).toBe(true);
+    same(read.groups[0]!, await expected(points, at), "condition");
+    same(read.groups[1]!, await expected("m.id % 3 = 0", at), "audience");
+
+    // A change after the snapshot shows once it runs again; the group's members are read now.
+    await t.pool.query(`UPDATE members SET points_balance = points_balance + 1000 WHERE id IN (SELECT id FROM members WHERE points_balance >= 500 ORDER BY id LIMIT 10)`);
+    await t.pool.query(`UPDATE members SET points_balance = 0 WHERE id = (SELECT max(id) FROM members WHERE points_balance >= 500)`);
+    const before = await radar(t.db, { groups: [...groups] }, at);
+    expect(before.groups[0]!.size).toBe(read.groups[0]!.size - 1);
+    const next = new Date(at.getTime() + 60_000);
+    await refreshRadarGroups(t.db, next);
+    // The snapshot kept answers while the new one is read; then the new one does.
+    const first = await radar(t.db, { groups: [...groups] }, next);
+    expect(first.groups[0]!.asOf).toBe(at.toISOString());
+    await expect.poll(async () => (await radar(t.db, { groups: [...groups] }, next)).groups[0]!.asOf).toBe(next.toISOString());
+    same((await radar(t.db, { groups: [...groups] }, next)).groups[0]!, await expected(points, next), "condition after the refresh");
   });
 });

@@ -3,13 +3,17 @@
 //
 // Indicators (docs/insights.md) read member_stats (hourly; windows as of its last refresh) and
 // the members' own columns; a member without a member_stats row counts as no orders, no visits.
-// One statement per group (its figures and its coupons), the groups one after another; all
-// members, tiers, stages and RFM segments come from an hourly precompute when it is fresh.
+// All members, tiers, stages and RFM segments come from an hourly precompute of their figures when
+// it is fresh; any other group is its member ids, read live, summed over the hourly per-member
+// snapshot (member-figures.ts). Without a fresh precompute, one statement per group computes it
+// live from the members, their stats and their coupons.
 import type { PrismaClient } from "@prisma/client";
 import { z } from "zod";
 import { withParallelPlan } from "@/server/audiences/compile";
 import { sql, type Sql } from "@/server/db/sql";
-import { groupLabel, groupPredicate } from "./groups";
+import { groupLabel, groupQueries } from "./groups";
+import { memberFigures, memberFiguresAt, refreshMemberFigures, sumMembers, type GroupSums } from "./member-figures";
+import { packedIds } from "./packed-ids";
 import { PROGRAM_TIMEZONE } from "./periods";
 import { lifecycleStages } from "@/server/audiences/fields";
 import { groupSchema, indicators, normalise, rfmSegments, type Group, type Indicator } from "./schemas";
@@ -43,30 +47,16 @@ export type RadarGroup = {
 };
 export type Radar = { timezone: string; indicators: Indicator[]; groups: RadarGroup[]; ms: number };
 
-/**
- * A group's figures in a form that does not depend on the clock they are read at: average instants
- * (recency and tenure are `now` minus them), averages, and coupon counts. Computed live, or read
- * from the hourly precompute of the standard groups (`refreshRadarGroups`).
- */
-type Sums = {
-  size: number;
-  lastOrderEpoch: number | null;
-  frequency: number | null;
-  spend: number | null;
-  aov: number | null;
-  points: number | null;
-  visits: number | null;
-  registeredEpoch: number | null;
-  issued: number;
-  redeemed: number;
-};
+type Sums = GroupSums;
 
 /**
  * One statement: the group's figures, and its coupons issued in the window (when asked for). The
  * group is a condition on the members' rows, so they are read once, joined to their stats.
  */
+const redemptionSince = (now: Date) => new Date(now.getTime() - REDEMPTION_WINDOW_DAYS * 86_400_000);
+
 async function groupSums(db: Db, group: Sql, now: Date, withCoupons: boolean): Promise<Sums> {
-  const since = new Date(now.getTime() - REDEMPTION_WINDOW_DAYS * 86_400_000);
+  const since = redemptionSince(now);
   const rows = await withParallelPlan<Sums>(db, sql`
     SELECT f.*, c.issued, c.redeemed FROM (
       SELECT count(*)::int AS size,
@@ -133,13 +123,14 @@ export async function refreshRadarGroups(db: Db, now = new Date()): Promise<numb
     ...rfmSegments.map((segment) => ({ kind: "rfm" as const, segment })),
   ];
   for (const group of groups) {
-    const sums = await groupSums(db, await groupPredicate(db, group, "group", now), now, true);
+    const sums = await groupSums(db, (await groupQueries(db, group, "group", now)).where, now, true);
     await db.$executeRaw(sql`
       INSERT INTO insights_group_figures (group_key, sums, computed_at) VALUES (${standardKey(group)}, ${JSON.stringify(sums)}::jsonb, ${now})
       ON CONFLICT (group_key) DO UPDATE SET sums = EXCLUDED.sums, computed_at = EXCLUDED.computed_at`);
   }
   // Tiers that no longer exist keep no figures.
   await db.$executeRaw(sql`DELETE FROM insights_group_figures WHERE computed_at < ${now}`);
+  await refreshMemberFigures(db, now, redemptionSince(now));
   return groups.length;
 }
 
@@ -153,26 +144,35 @@ export async function radar(db: Db, raw: RadarInput, now = new Date()): Promise<
   const input = radarInput.parse(raw);
   const started = performance.now();
   // Every group is resolved (a missing audience refused) before any figure is asked for.
-  const resolved: { group: Group; where: Sql; label: string }[] = [];
-  for (const [i, group] of input.groups.entries())
-    resolved.push({ group, where: await groupPredicate(db, group, `groups.${i}`, now), label: await groupLabel(db, group) });
+  const resolved: { group: Group; where: Sql; ids: Sql; label: string }[] = [];
+  for (const [i, group] of input.groups.entries()) resolved.push({ group, ...(await groupQueries(db, group, `groups.${i}`, now)), label: await groupLabel(db, group) });
   const withCoupons = input.indicators.includes("redemption");
-  // One statement per group, one group at a time: each runs with the parallel-plan settings (so
-  // it uses the cores itself) in a transaction of its own, and a radar never holds more than one
-  // pooled connection however many groups it compares.
+  // The groups one at a time: each live statement runs with the parallel-plan settings (so it uses
+  // the cores itself), and a radar holds at most two pooled connections (the snapshot loading beside
+  // the first group's ids) however many groups it compares.
+  const usableAfter = new Date(now.getTime() - PRECOMPUTED_MAX_AGE_MS);
   const keys = resolved.map(({ group }) => standardKey(group)).filter((k): k is string => k !== null);
   const stored = new Map(
     (
       await db.$queryRaw<{ group_key: string; sums: Sums; computed_at: Date }[]>(sql`
         SELECT group_key, sums, computed_at FROM insights_group_figures
-        WHERE group_key = ANY(${keys}::text[]) AND computed_at > ${new Date(now.getTime() - PRECOMPUTED_MAX_AGE_MS)}`)
+        WHERE group_key = ANY(${keys}::text[]) AND computed_at > ${usableAfter}`)
     ).map((r) => [r.group_key, r]),
   );
+  const snapshotAt = resolved.some(({ group }) => !stored.has(standardKey(group) ?? "")) ? await memberFiguresAt(db) : null;
+  // Read from the database once per refresh, beside the first group's ids.
+  const snapshot = snapshotAt && snapshotAt > usableAfter ? memberFigures(db, snapshotAt, usableAfter) : null;
   const perGroup: Omit<RadarGroup, "scores">[] = [];
-  for (const { group, where, label } of resolved) {
+  for (const { group, where, ids, label } of resolved) {
     const precomputed = stored.get(standardKey(group) ?? "");
-    const sums = precomputed?.sums ?? (await groupSums(db, where, now, withCoupons));
-    perGroup.push({ group, label, size: sums.size, values: valuesAt(sums, now), asOf: precomputed?.computed_at.toISOString() ?? null });
+    let sums: Sums;
+    let asOf: Date | null = null;
+    if (precomputed) [sums, asOf] = [precomputed.sums, precomputed.computed_at];
+    else if (snapshot) {
+      const [figures, members] = await Promise.all([snapshot, packedIds(db, ids)]);
+      [sums, asOf] = [sumMembers(figures, members), figures.computedAt];
+    } else sums = await groupSums(db, where, now, withCoupons);
+    perGroup.push({ group, label, size: sums.size, values: valuesAt(sums, now), asOf: asOf?.toISOString() ?? null });
   }
   const axes = input.indicators.map((indicator) => normalise(indicator, perGroup.map((g) => g.values[indicator])));
   return {
@@ -181,4 +181,14 @@ export async function radar(db: Db, raw: RadarInput, now = new Date()): Promise<
     groups: perGroup.map((g, gi) => ({ ...g, scores: axes.map((axis) => axis[gi]!) })),
     ms: Math.round(performance.now() - started),
   };
+}
+
+/**
+ * Reads the per-member snapshot into memory ahead of the first question (at server start), so
+ * no one waits for it; later snapshots are read in the background as questions notice them.
+ */
+export async function warmRadar(db: Db, now = new Date()): Promise<void> {
+  const at = await memberFiguresAt(db);
+  const usableAfter = new Date(now.getTime() - PRECOMPUTED_MAX_AGE_MS);
+  if (at && at > usableAfter) await memberFigures(db, at, usableAfter);
 }
