@@ -16,6 +16,12 @@ import { statementProfile, withTransaction, type Pool } from "../server/db/sql";
 import { withDatabase } from "../scripts/lib/dev-database";
 import { withDatabaseCopy } from "./lib/database-copy";
 
+/** MEMBERFLOW_SQL_PROFILE=1: where the last run spent its time, by statement. */
+function printProfile() {
+  if (!statementProfile) return;
+  for (const [statement, p] of [...statementProfile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.calls).padStart(6)}×  ${statement}`);
+}
+
 async function bench(databaseUrl: string) {
   const now = new TZDate(Date.now(), "Asia/Shanghai");
   const at = process.env.BENCH_AT ? new Date(process.env.BENCH_AT) : new Date(new TZDate(now.getFullYear() + 1, 0, 1, 0, 0, 0, 0, "Asia/Shanghai").getTime());
@@ -32,10 +38,7 @@ async function bench(databaseUrl: string) {
     const expirySeconds = (performance.now() - started) / 1000;
     console.log(`expired ${run.points} points of ${run.members} members in ${run.chunks} transactions, ${expirySeconds.toFixed(2)} s (events to the flows included)`);
 
-    if (statementProfile) {
-      // MEMBERFLOW_SQL_PROFILE=1: where the run spent its time, by statement.
-      for (const [statement, p] of [...statementProfile].sort((a, b) => b[1].ms - a[1].ms).slice(0, 8)) console.log(`${(p.ms / 1000).toFixed(2).padStart(7)} s ${String(p.calls).padStart(6)}×  ${statement}`);
-    }
+    printProfile();
     const again = performance.now();
     const rerun = await expirePoints(pool, at);
     console.log(`re-run: ${rerun.points} points, ${((performance.now() - again) / 1000).toFixed(2)} s`);
@@ -68,9 +71,11 @@ async function benchTiers(pool: Pool, one: (text: string, values?: unknown[]) =>
   const at = process.env.BENCH_TIERS_AT ? new Date(process.env.BENCH_TIERS_AT) : new Date(new TZDate(year + 2, 0, 1, 0, 0, 0, 0, "Asia/Shanghai").getTime());
   await pool.query("ANALYZE growth_entries, tier_changes");
   const aboveFirst = await one(`SELECT count(*) FROM members m JOIN tiers t ON t.id = m.tier_id WHERE t.rank > (SELECT min(rank) FROM tiers)`);
+  statementProfile?.clear();
   const started = performance.now();
   const run = await evaluateTiers(pool, at);
   const seconds = (performance.now() - started) / 1000;
+  printProfile();
   console.log(`tier evaluation at ${at.toISOString()} (period ${run.period}): ${run.written} members written (values lapsed, levels moved), ${run.down} down, ${run.up} up in ${run.chunks} transactions, ${seconds.toFixed(2)} s (events to the flows included)`);
   const again = performance.now();
   const rerun = await evaluateTiers(pool, at);

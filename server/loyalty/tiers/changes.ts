@@ -34,14 +34,14 @@ export async function updateStandings(tx: Tx, scope: Scope, now: Date, evaluatio
              sum(amount) FILTER (WHERE earned_at < ${start} AND (expires_at IS NULL OR expires_at > ${start}))::int AS start_value
       FROM growth_entries WHERE ${inScope("member_id", scope)} GROUP BY member_id
     ), m AS (
-      SELECT m.id, m.growth_value, m.tier_since, coalesce(g.now_value, 0) AS value, lv.ids,
+      SELECT m.id, m.growth_value, m.tier_id, m.tier_since, coalesce(g.now_value, 0) AS value, lv.ids,
              array_position(lv.ids, m.tier_id) AS cur,
              greatest(1, width_bucket(coalesce(g.now_value, 0), lv.th)) AS reach,
              greatest(1, width_bucket(coalesce(g.start_value, 0), lv.th)) AS at_start
       FROM members m CROSS JOIN lv LEFT JOIN g ON g.member_id = m.id
       WHERE ${inScope("m.id", scope)}
     ), proposed AS (
-      SELECT id AS member_id, value, ids[landing] AS to_tier_id, reason,
+      SELECT id AS member_id, value, tier_id AS from_tier_id, ids[landing] AS to_tier_id, reason,
              CASE reason WHEN 'growth' THEN 'up:' || id || ':' || ids[landing] || ':' || (extract(epoch FROM tier_since) * 1000)::bigint
                          ELSE 'eval:' || ${evaluation?.key ?? ""}::text || ':' || id END AS change_key
       FROM (
@@ -56,9 +56,8 @@ export async function updateStandings(tx: Tx, scope: Scope, now: Date, evaluatio
       WHERE value IS DISTINCT FROM growth_value OR landing IS DISTINCT FROM cur AND landing IS NOT NULL
     ), written AS (
       INSERT INTO tier_changes (member_id, from_tier_id, to_tier_id, reason, change_key, changed_at)
-      SELECT p.member_id, m.tier_id, p.to_tier_id, p.reason, p.change_key, ${now}
-      FROM proposed p JOIN members m ON m.id = p.member_id
-      WHERE p.to_tier_id IS NOT NULL AND p.to_tier_id IS DISTINCT FROM m.tier_id
+      SELECT member_id, from_tier_id, to_tier_id, reason, change_key, ${now}
+      FROM proposed WHERE to_tier_id IS NOT NULL AND to_tier_id IS DISTINCT FROM from_tier_id
       ON CONFLICT (change_key) DO NOTHING
       RETURNING id, member_id, from_tier_id, to_tier_id, reason
     ), moved AS (
