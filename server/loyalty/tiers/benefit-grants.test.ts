@@ -61,13 +61,13 @@ async function held(): Promise<Record<string, number>> {
 
 describe("benefitDayOf", () => {
   it("names the local month, year and today's birthdays; 29 Feb falls on 28 Feb in common years", () => {
-    expect(benefitDayOf(new Date("2026-03-31T15:59:59Z"), "Asia/Shanghai")).toEqual({ month: "2026-03", year: "2026", birthdayCodes: [331] });
-    expect(benefitDayOf(new Date("2026-03-31T16:00:00Z"), "Asia/Shanghai")).toEqual({ month: "2026-04", year: "2026", birthdayCodes: [401] });
-    expect(benefitDayOf(new Date("2026-12-31T16:00:00Z"), "Asia/Shanghai")).toEqual({ month: "2027-01", year: "2027", birthdayCodes: [101] });
+    expect(benefitDayOf(new Date("2026-03-31T15:59:59Z"), "Asia/Shanghai")).toEqual({ month: "2026-03", year: "2026", date: "2026-03-31", birthdayCodes: [331] });
+    expect(benefitDayOf(new Date("2026-03-31T16:00:00Z"), "Asia/Shanghai")).toEqual({ month: "2026-04", year: "2026", date: "2026-04-01", birthdayCodes: [401] });
+    expect(benefitDayOf(new Date("2026-12-31T16:00:00Z"), "Asia/Shanghai")).toEqual({ month: "2027-01", year: "2027", date: "2027-01-01", birthdayCodes: [101] });
     expect(benefitDayOf(new Date("2027-02-28T04:00:00Z"), "Asia/Shanghai").birthdayCodes).toEqual([228, 229]);
     expect(benefitDayOf(new Date("2028-02-28T04:00:00Z"), "Asia/Shanghai").birthdayCodes).toEqual([228]);
     expect(benefitDayOf(new Date("2028-02-29T04:00:00Z"), "Asia/Shanghai").birthdayCodes).toEqual([229]);
-    expect(benefitDayOf(new Date("2026-03-01T02:00:00Z"), "America/New_York")).toEqual({ month: "2026-02", year: "2026", birthdayCodes: [228, 229] });
+    expect(benefitDayOf(new Date("2026-03-01T02:00:00Z"), "America/New_York")).toEqual({ month: "2026-02", year: "2026", date: "2026-02-28", birthdayCodes: [228, 229] });
   });
 });
 
@@ -162,9 +162,42 @@ describe("the birthday gift", () => {
     expect(await grantTierBenefits(pool, new Date("2026-03-15T15:00:00Z"))).toMatchObject({ birthday: 0 });
     expect(await grantTierBenefits(pool, new Date("2026-03-15T16:00:00Z"))).toMatchObject({ birthday: 0 });
     expect(await birthdays()).toEqual({ "S-1/tpl-birthday": 1, "S-2/tpl-birthday": 1 });
-    // The next year's birthday again.
-    await grantTierBenefits(pool, new Date("2027-03-15T01:00:00Z"));
-    expect(await birthdays()).toEqual({ "S-1/tpl-birthday": 2, "S-2/tpl-birthday": 1 });
+    // The next year's birthday again; S-2's, the day before, is caught up (no run covered 14 March 2027).
+    expect(await grantTierBenefits(pool, new Date("2027-03-15T01:00:00Z"))).toMatchObject({ birthday: 2 });
+    expect(await birthdays()).toEqual({ "S-1/tpl-birthday": 2, "S-2/tpl-birthday": 2 });
+  });
+
+  it("a day no run covered is caught up by the next run, up to a week back and within the year; days before the first run are not", async () => {
+    const ids: Record<string, number> = {};
+    for (const [id, birthday] of [
+      ["BEFORE", "1990-06-02"], // before the first run: not caught up
+      ["FIRST", "1990-06-05"],
+      ["MISSED-1", "1990-06-06"],
+      ["MISSED-2", "1990-06-07"],
+      ["TODAY", "1990-06-08"],
+      ["OLD", "1990-12-24"], // missed eight days before 1 Jan: out of reach
+      ["EVE", "1990-12-31"], // missed on 31 Dec: the next year's key would take next year's gift
+      ["NEWYEAR", "1990-01-02"],
+    ] as const)
+      ids[id] = await member(id, "silver", birthday);
+    const birthdays = async () =>
+      (await t.pool.query(`SELECT m.external_id, g.period FROM tier_benefit_grants g JOIN members m ON m.id = g.member_id WHERE g.kind = 'birthday' ORDER BY 1, 2`)).rows.map(
+        (r) => `${r.external_id}:${r.period}`,
+      );
+    // 5 June (Shanghai) is the first day a run covers.
+    expect(await grantTierBenefits(pool, new Date("2026-06-05T04:00:00Z"))).toMatchObject({ birthdayDays: ["2026-06-05"], birthday: 1 });
+    // No run on 6 and 7 June; the run on 8 June grants those days' birthdays too, and once.
+    expect(await grantTierBenefits(pool, new Date("2026-06-08T04:00:00Z"))).toMatchObject({ birthdayDays: ["2026-06-08", "2026-06-07", "2026-06-06"], birthday: 3 });
+    expect(await grantTierBenefits(pool, new Date("2026-06-08T05:00:00Z"))).toMatchObject({ birthdayDays: ["2026-06-08"], birthday: 0 });
+    expect(await birthdays()).toEqual(["FIRST:2026", "MISSED-1:2026", "MISSED-2:2026", "TODAY:2026"]);
+
+    // Runs up to 23 December; then none until 2 January: 31 December's and 24 December's are not granted.
+    expect(await grantTierBenefits(pool, new Date("2026-12-23T04:00:00Z"))).toMatchObject({ birthday: 0 });
+    expect(await grantTierBenefits(pool, new Date("2027-01-02T04:00:00Z"))).toMatchObject({ birthdayDays: ["2027-01-02", "2027-01-01"], birthday: 1 });
+    expect(await birthdays()).toEqual(["FIRST:2026", "MISSED-1:2026", "MISSED-2:2026", "NEWYEAR:2027", "TODAY:2026"]);
+    // A week later: only the days since the last run, at most six back (26 Dec–1 Jan is last year's).
+    const late = await grantTierBenefits(pool, new Date("2027-01-12T04:00:00Z"));
+    expect(late.birthdayDays).toEqual(["2027-01-12", "2027-01-11", "2027-01-10", "2027-01-09", "2027-01-08", "2027-01-07", "2027-01-06"]);
   });
 
   it("a 29 February birthday on 28 February in common years, on 29 February in leap years", async () => {

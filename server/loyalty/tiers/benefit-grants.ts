@@ -11,6 +11,10 @@
 // owed: a member who reaches a level with monthly coupons mid-month gets them at the next run, and
 // a level raising its count tops the month up to it.
 //
+// A birthday whose day no run covered to the end (the job did not run that day) is caught up by the
+// next run, up to a week back and within the year (`tier_benefit_days` records the days covered;
+// days before the first one recorded are not caught up).
+//
 // A level's template that is missing, archived, past its fixed validity or out of stock is skipped
 // before anything is claimed (the run reports why; it is granted once the template is usable again,
 // within the same month or birthday). Where the issuer refuses a claimed coupon (the stock ran out
@@ -24,7 +28,7 @@ import { issueCoupons } from "@/server/content/coupon-issue";
 import { databaseWriter } from "@/server/engine/effects";
 import { forEachRange, type RangeOptions, type RangeRun } from "../ranges";
 import { loadProgram } from "@/server/loyalty/program";
-import { benefitDayOf } from "./program-schema";
+import { benefitDayOf, benefitDaysBefore } from "./program-schema";
 import { loadLevels } from "./program";
 
 export type BenefitKind = "monthly" | "birthday";
@@ -36,6 +40,8 @@ export type SkippedBenefit = { kind: BenefitKind; tierId: string; templateId: st
 export type BenefitRun = {
   month: string;
   year: string;
+  /** The local days whose birthdays the run granted: today, and missed days caught up. */
+  birthdayDays: string[];
   /** Coupons issued in this run, per kind. */
   monthly: number;
   birthday: number;
@@ -50,9 +56,27 @@ export type BenefitOptions = RangeOptions;
 /** What a level grants of one kind: `count` coupons of a template. */
 type Grant = { kind: BenefitKind; tierId: string; templateId: string; count: number };
 type Claim = { key: string; member_id: number; template_id: string };
+type Day = { month: string; year: string; birthdayCodes: number[] };
 
 export const monthlyGrantKey = (memberId: number, month: string, n: number) => `tier-monthly:${memberId}:${month}:${n}`;
 export const birthdayGrantKey = (memberId: number, year: string) => `tier-birthday:${memberId}:${year}`;
+
+/** How many days back a missed day's birthdays are caught up. */
+const CATCH_UP_DAYS = 6;
+
+/** Today and the days of this year no run covered since the first day one did (at most CATCH_UP_DAYS back). */
+async function birthdayDays(pool: Pool, now: Date, timezone: string) {
+  const today = benefitDayOf(now, timezone);
+  const before = benefitDaysBefore(now, timezone, CATCH_UP_DAYS);
+  const [row] = (
+    await pool.query<{ first: string | null; covered: string[] | null }>(
+      `SELECT min(day)::text AS first, array_agg(day::text) FILTER (WHERE day = ANY($1::date[])) AS covered FROM tier_benefit_days`,
+      [before.map((d) => d.date)],
+    )
+  ).rows;
+  const missed = row?.first ? before.filter((d) => d.date > row.first! && !row.covered?.includes(d.date)) : [];
+  return { ...today, dates: [today.date, ...missed.map((d) => d.date)], birthdayCodes: [...new Set([today, ...missed].flatMap((d) => d.birthdayCodes))] };
+}
 
 /** The levels' grants, less those whose template cannot issue now (reported). */
 async function usableGrants(tx: Tx, now: Date): Promise<{ grants: Grant[]; skipped: SkippedBenefit[] }> {
@@ -80,7 +104,7 @@ async function usableGrants(tx: Tx, now: Date): Promise<{ grants: Grant[]; skipp
 }
 
 /** Claims the range's rows not granted yet (keys taken elsewhere are skipped), in member id order. */
-async function claim(tx: Tx, lo: number, hi: number, grants: Grant[], day: ReturnType<typeof benefitDayOf>, now: Date): Promise<Claim[]> {
+async function claim(tx: Tx, lo: number, hi: number, grants: Grant[], day: Day, now: Date): Promise<Claim[]> {
   const monthly = grants.filter((g) => g.kind === "monthly");
   const birthday = grants.filter((g) => g.kind === "birthday");
   const claims: Claim[] = [];
@@ -98,7 +122,7 @@ async function claim(tx: Tx, lo: number, hi: number, grants: Grant[], day: Retur
     );
   }
   if (birthday.length > 0) {
-    // Today's birthdays through the expression index members_birthday_mmdd_idx (same expression, same predicate).
+    // The day's birthdays (and missed days') through the expression index members_birthday_mmdd_idx (same expression, same predicate).
     claims.push(
       ...(await tx.query<Claim>(sql`
         INSERT INTO tier_benefit_grants (key, member_id, kind, period, tier_id, template_id, granted_at)
@@ -117,7 +141,7 @@ async function claim(tx: Tx, lo: number, hi: number, grants: Grant[], day: Retur
 }
 
 /** One range of member ids, in one transaction: claim, issue per template, link or refuse each claim. */
-async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: ReturnType<typeof benefitDayOf>, now: Date) {
+async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: Day, now: Date) {
   // The issuer locks a template's row for a large batch, while claims and coupons take key-share
   // locks on it through their foreign keys: two ranges (or runs side by side) would wait on each
   // other. Every range first takes all the run's templates, in id order, so ranges follow one another.
@@ -166,16 +190,19 @@ async function grantRange(tx: Tx, lo: number, hi: number, grants: Grant[], day: 
 
 export async function grantTierBenefits(pool: Pool, now: Date, options: BenefitOptions = {}): Promise<BenefitRun> {
   const { grants, skipped, timezone } = await withTransaction(pool, async (tx) => ({ ...(await usableGrants(tx, now)), timezone: (await loadProgram(tx)).timezone }));
-  const day = benefitDayOf(now, timezone);
-  const run: BenefitRun = { month: day.month, year: day.year, monthly: 0, birthday: 0, refused: 0, skipped, chunks: 0, next: null };
-  if (grants.length === 0) return run;
+  const day = await birthdayDays(pool, now, timezone);
+  const run: BenefitRun = { month: day.month, year: day.year, birthdayDays: day.dates, monthly: 0, birthday: 0, refused: 0, skipped, chunks: 0, next: null };
   const [bounds] = await pool.query<{ lo: number | null; hi: number | null }>(`SELECT min(id) AS lo, max(id) AS hi FROM members WHERE id >= $1`, [options.from ?? 0]).then((r) => r.rows);
-  if (bounds?.lo == null || bounds.hi == null) return run;
-  const ranges = await forEachRange(bounds.lo, bounds.hi, { concurrency: 1, ...options, rangeSize: options.rangeSize ?? 10_000 }, async (lo, hi) => {
-    const part = await withTransaction(pool, (tx) => grantRange(tx, lo, hi, grants, day, now));
-    run.monthly += part.monthly;
-    run.birthday += part.birthday;
-    run.refused += part.refused;
-  });
+  let ranges: RangeRun = { chunks: 0, next: null };
+  if (grants.length > 0 && bounds?.lo != null && bounds.hi != null) {
+    ranges = await forEachRange(bounds.lo, bounds.hi, { concurrency: 1, ...options, rangeSize: options.rangeSize ?? 10_000 }, async (lo, hi) => {
+      const part = await withTransaction(pool, (tx) => grantRange(tx, lo, hi, grants, day, now));
+      run.monthly += part.monthly;
+      run.birthday += part.birthday;
+      run.refused += part.refused;
+    });
+  }
+  // Covered to the end (nothing owed counts too: a gift configured later is not granted for them).
+  if (ranges.next === null) await pool.query(`INSERT INTO tier_benefit_days (day, completed_at) SELECT unnest($1::date[]), $2 ON CONFLICT (day) DO NOTHING`, [day.dates, now]);
   return { ...run, ...ranges };
 }

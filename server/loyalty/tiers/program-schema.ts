@@ -148,14 +148,29 @@ export type TierPreview = {
  * today as month*100+day codes (the members_birthday_mmdd_idx expression): a 29 Feb birthday falls
  * on 28 Feb in common years.
  */
-export function benefitDayOf(at: Date, timezone: string): { month: string; year: string; birthdayCodes: number[] } {
+export function benefitDayOf(at: Date, timezone: string): { month: string; year: string; date: string; birthdayCodes: number[] } {
   const local = new TZDate(at.getTime(), timezone);
   const year = local.getFullYear();
+  const month = String(local.getMonth() + 1).padStart(2, "0");
   const code = (local.getMonth() + 1) * 100 + local.getDate();
   const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
   return {
-    month: `${year}-${String(local.getMonth() + 1).padStart(2, "0")}`,
+    month: `${year}-${month}`,
     year: `${year}`,
+    date: `${year}-${month}-${String(local.getDate()).padStart(2, "0")}`,
     birthdayCodes: code === 228 && !leap ? [228, 229] : [code],
   };
+}
+
+/** The `days` local days before `at`'s, latest first, within its year (a birthday gift is keyed by year). */
+export function benefitDaysBefore(at: Date, timezone: string, days: number): ReturnType<typeof benefitDayOf>[] {
+  const today = new TZDate(at.getTime(), timezone);
+  const out: ReturnType<typeof benefitDayOf>[] = [];
+  for (let k = 1; k <= days; k++) {
+    // Noon of the local day k days back: clear of any daylight-saving shift at midnight.
+    const day = new TZDate(today.getFullYear(), today.getMonth(), today.getDate() - k, 12, 0, 0, 0, timezone);
+    if (day.getFullYear() !== today.getFullYear()) break;
+    out.push(benefitDayOf(day, timezone));
+  }
+  return out;
 }
