@@ -7,7 +7,7 @@ import { flowFile, importFlow } from "./flow-file";
 // which publishes v1. The audit log has each step.
 test("a marketer's publish waits for an admin, who rejects with a comment, then approves", async ({ page, browser, baseURL }) => {
   test.setTimeout(240_000);
-  await page.goto("/settings");
+  await page.goto("/settings?tab=publishing");
   const toggle = page.getByTestId("publish-needs-approval");
   // Enabled once the saved setting has loaded (and again once a change is saved).
   await expect(toggle).toBeEnabled();
@@ -93,7 +93,7 @@ test("a marketer's publish waits for an admin, who rejects with a comment, then 
   }
 
   // Back off for the other browser tests.
-  await page.goto("/settings");
+  await page.goto("/settings?tab=publishing");
   await expect(toggle).toBeEnabled();
   await toggle.click();
   await expect(toggle).toBeEnabled();

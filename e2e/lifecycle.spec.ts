@@ -5,7 +5,7 @@ import { expect, test } from "@playwright/test";
 // re-evaluated; the member page shows the stage, the RFM scores and the stage history.
 
 test("lifecycle thresholds: refused out of order, previewed, saved; the member page shows stage, scores and history", async ({ page }) => {
-  await page.goto("/settings");
+  await page.goto("/settings?tab=lifecycle");
   const section = page.getByTestId("lifecycle-settings");
   await expect(section.getByTestId("lifecycle-save")).toBeVisible();
 
@@ -22,7 +22,8 @@ test("lifecycle thresholds: refused out of order, previewed, saved; the member p
   for (const stage of ["new", "active", "silent", "churn_risk", "churned"]) await expect(preview.getByTestId(`lifecycle-preview-${stage}`)).toHaveText(/\d/);
 
   await section.getByTestId("lifecycle-save").click();
-  await expect(page.getByText("Lifecycle settings saved")).toBeVisible();
+  // Exact: the toast's live region briefly repeats the text after "Notification".
+  await expect(page.getByText("Lifecycle settings saved: every member is being re-evaluated", { exact: true })).toBeVisible();
   await page.reload();
   await expect(page.getByTestId("lifecycle-settings").getByLabel("Silent: within (days)")).toHaveValue("150");
 

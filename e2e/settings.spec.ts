@@ -13,7 +13,7 @@ const V1 = "/api/storefront/v1";
 
 /** The settings page, hydrated (the keys table is filled in by the client). */
 async function openSettings(page: Page) {
-  await page.goto("/settings");
+  await page.goto("/settings?tab=storefront");
   await expect(page.getByTestId("keys-table").or(page.getByText("No API keys yet"))).toBeVisible();
 }
 

@@ -6,7 +6,11 @@ import { runHook } from "./engine-hook";
 // member's growth value, level, its benefits and history.
 
 test("the tier program is checked, previewed over the base, and saved", async ({ page }) => {
+  // Settings opens on its first section; the tier program is a tab of its own, with its own address.
   await page.goto("/settings");
+  await expect(page.getByTestId("tab-points")).toHaveAttribute("aria-current", "page");
+  await page.getByTestId("tab-tiers").click();
+  await expect(page).toHaveURL(/\/settings\?tab=tiers$/);
   const section = page.getByTestId("tier-program");
   await expect(section.getByTestId("tier-levels")).toBeVisible();
 
@@ -26,7 +30,8 @@ test("the tier program is checked, previewed over the base, and saved", async ({
   await expect(section.getByTestId("tier-preview-moves")).toContainText("go up");
 
   await section.getByTestId("tier-save").click();
-  await expect(page.getByText("Tier program saved")).toBeVisible();
+  // Exact: the toast's live region briefly repeats the text after "Notification".
+  await expect(page.getByText("Tier program saved", { exact: true })).toBeVisible();
 });
 
 test("a member's page shows growth value, progress to the next level, the level's benefits and level history", async ({ page }) => {

@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
-
 import { getT } from "@/lib/i18n/server";
-import { cn } from "@/lib/utils";
 import { PageBody, PageHeader } from "@/components/shell/page-header";
+import { SectionTabs, currentSection } from "@/components/shell/section-tabs";
 import { Banners } from "@/components/content/banners";
 import { CouponTemplates } from "@/components/content/coupon-templates";
 import { MessageTemplates } from "@/components/content/message-templates";
@@ -27,27 +25,13 @@ export async function generateMetadata(): Promise<Metadata> {
 export default async function ContentPage({ searchParams }: { searchParams: Promise<{ tab?: string | string[] }> }) {
   const t = await getT("content");
   const { tab } = await searchParams;
-  const current: Section = typeof tab === "string" && Object.hasOwn(sections, tab) ? (tab as Section) : "coupons";
+  const current = currentSection(tab, Object.keys(sections) as Section[]);
   const Current = sections[current];
   return (
     <>
       <PageHeader title={t("title")} description={t("description")} />
       <PageBody>
-        <nav aria-label={t("sections")} className="mb-6 flex gap-1 border-b">
-          {(Object.keys(sections) as Section[]).map((section) => (
-            <Link
-              key={section}
-              href={`/content?tab=${section}`}
-              aria-current={section === current ? "page" : undefined}
-              className={cn(
-                "-mb-px border-b-2 px-3 py-2 text-sm font-medium transition-colors",
-                section === current ? "border-primary text-foreground" : "border-transparent text-muted-foreground hover:text-foreground",
-              )}
-            >
-              {t(`tab_${section}`)}
-            </Link>
-          ))}
-        </nav>
+        <SectionTabs label={t("sections")} path="/content" current={current} sections={(Object.keys(sections) as Section[]).map((id) => ({ id, label: t(`tab_${id}`) }))} />
         <Current />
       </PageBody>
     </>

@@ -13,14 +13,32 @@ import { LoyaltyProgramSettings } from "@/components/settings/loyalty-program";
 import { TierProgramSettings } from "@/components/settings/tier-program";
 import { ApprovalSetting } from "@/components/approvals/approval-setting";
 import { LifecycleSettingsForm } from "@/components/settings/lifecycle-settings";
+import { SectionTabs, currentSection } from "@/components/shell/section-tabs";
+
+/** Settings by section, one at a time (each its own address: /settings?tab=tiers). */
+const sections = {
+  points: () => <LoyaltyProgramSettings />,
+  tiers: () => <TierProgramSettings />,
+  lifecycle: () => <LifecycleSettingsForm />,
+  publishing: () => <ApprovalSetting />,
+  storefront: () => (
+    <div className="space-y-10">
+      <ApiKeys />
+      <Webhooks />
+    </div>
+  ),
+} as const;
+type Section = keyof typeof sections;
 
 export async function generateMetadata(): Promise<Metadata> {
   const t = await getT("settings");
   return { title: t("title") };
 }
 
-export default async function SettingsPage() {
+export default async function SettingsPage({ searchParams }: { searchParams: Promise<{ tab?: string | string[] }> }) {
   const t = await getT("settings");
+  const current = currentSection((await searchParams).tab, Object.keys(sections) as Section[]);
+  const Current = sections[current];
   return (
     <>
       <PageHeader
@@ -45,14 +63,10 @@ export default async function SettingsPage() {
       />
       <PageBody>
         {(await sessionCan("manageSettings")) ? (
-          <div className="space-y-10">
-            <LoyaltyProgramSettings />
-            <TierProgramSettings />
-            <ApprovalSetting />
-            <LifecycleSettingsForm />
-            <ApiKeys />
-            <Webhooks />
-          </div>
+          <>
+            <SectionTabs label={t("sections")} path="/settings" current={current} sections={(Object.keys(sections) as Section[]).map((id) => ({ id, label: t(`tab_${id}`) }))} />
+            <Current />
+          </>
         ) : (
           <NeedsRole />
         )}
