@@ -53,7 +53,6 @@ export async function groupQueries(db: Db, group: Group, field: string, now = ne
 }
 
 export const groupMembersSql = async (db: Db, group: Group, field: string, now = new Date()) => (await groupQueries(db, group, field, now)).ids;
-export const groupPredicate = async (db: Db, group: Group, field: string, now = new Date()) => (await groupQueries(db, group, field, now)).where;
 
 async function audienceIds(db: Db, audienceId: string, field: string, now: Date): Promise<Sql> {
   try {

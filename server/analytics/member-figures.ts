@@ -38,9 +38,9 @@ const RECORD_BYTES = 48;
 
 /**
  * Recomputes the snapshot as of `now` in one transaction (a reader sees the old one or the new one,
- * never a mix); coupons count when issued in [couponsSince, now). Returns how many members it holds.
+ * never a mix); coupons count when issued in [couponsSince, now).
  */
-export async function refreshMemberFigures(db: Db, now: Date, couponsSince: Date): Promise<number> {
+export async function refreshMemberFigures(db: Db, now: Date, couponsSince: Date): Promise<void> {
   const [{ max } = { max: null }] = await db.$queryRaw<{ max: number | null }[]>(sql`SELECT max(id) AS max FROM members`);
   const chunks = max === null ? 0 : (max >> CHUNK_BITS) + 1;
   const statements = [db.$executeRaw(sql`DELETE FROM insights_member_figures`)];
@@ -70,8 +70,6 @@ export async function refreshMemberFigures(db: Db, now: Date, couponsSince: Date
     );
   }
   await db.$transaction(statements);
-  const [{ n } = { n: 0 }] = await db.$queryRaw<{ n: number }[]>(sql`SELECT (coalesce(sum(length(records)), 0) / ${RECORD_BYTES})::int AS n FROM insights_member_figures`);
-  return n;
 }
 
 /** The snapshot as columns, sorted by member id. */

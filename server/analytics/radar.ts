@@ -12,7 +12,7 @@ import { z } from "zod";
 import { withParallelPlan } from "@/server/audiences/compile";
 import { sql, type Sql } from "@/server/db/sql";
 import { groupLabel, groupQueries } from "./groups";
-import { memberFigures, memberFiguresAt, refreshMemberFigures, sumMembers, type GroupSums } from "./member-figures";
+import { memberFigures, memberFiguresAt, refreshMemberFigures, sumMembers, type GroupSums as Sums } from "./member-figures";
 import { packedIds } from "./packed-ids";
 import { PROGRAM_TIMEZONE } from "./periods";
 import { lifecycleStages } from "@/server/audiences/fields";
@@ -47,14 +47,12 @@ export type RadarGroup = {
 };
 export type Radar = { timezone: string; indicators: Indicator[]; groups: RadarGroup[]; ms: number };
 
-type Sums = GroupSums;
+const redemptionSince = (now: Date) => new Date(now.getTime() - REDEMPTION_WINDOW_DAYS * 86_400_000);
 
 /**
  * One statement: the group's figures, and its coupons issued in the window (when asked for). The
  * group is a condition on the members' rows, so they are read once, joined to their stats.
  */
-const redemptionSince = (now: Date) => new Date(now.getTime() - REDEMPTION_WINDOW_DAYS * 86_400_000);
-
 async function groupSums(db: Db, group: Sql, now: Date, withCoupons: boolean): Promise<Sums> {
   const since = redemptionSince(now);
   const rows = await withParallelPlan<Sums>(db, sql`

@@ -12,7 +12,7 @@
 // a level raising its count tops the month up to it.
 //
 // A birthday whose day no run covered to the end (the job did not run that day) is caught up by the
-// next run, up to a week back and within the year (`tier_benefit_days` records the days covered;
+// next run, up to six days back and within the year (`tier_benefit_days` records the days covered;
 // days before the first one recorded are not caught up).
 //
 // A level's template that is missing, archived, past its fixed validity or out of stock is skipped
