@@ -59,11 +59,12 @@ function replay(entries: Entry[], memberId: number) {
       lots.push({ id: e.id, orderId: e.order_id, expiresAt: e.expires_at?.getTime() ?? Infinity, remaining: e.amount });
       balance += e.amount;
     } else if (e.type === "expire") {
-      const lot = lots.find((l) => `expire:${l.id}` === e.effect_key)!;
-      expect(lot, `expire entry ${e.id} names a lot`).toBeDefined();
-      expect(lot.expiresAt).toBeLessThanOrEqual(at);
-      expect(0 - e.amount, `expire entry ${e.id} takes what is left of lot ${lot.id}`).toBe(lot.remaining);
-      lot.remaining = 0;
+      // One entry per due date: it empties every open lot due at that instant, keyed by the first.
+      const due = lots.filter((l) => l.expiresAt === at && l.remaining > 0);
+      expect(due.length, `expire entry ${e.id} empties lots due at its date`).toBeGreaterThan(0);
+      expect(e.effect_key, `expire entry ${e.id} is keyed by its first lot`).toBe(`expire:${Math.min(...due.map((l) => l.id))}`);
+      expect(0 - e.amount, `expire entry ${e.id} takes what is left of its lots`).toBe(due.reduce((n, l) => n + l.remaining, 0));
+      for (const l of due) l.remaining = 0;
       balance += e.amount;
     } else {
       // A debit at `at`: everything due by then has expired before it.

@@ -6,7 +6,7 @@
 // Every change to a member's points runs under that member's row lock (`FOR UPDATE`, members in id
 // order), after expiring what is due for them at `now`: concurrent earnings, redemptions, refunds
 // and the expiry job serialise per member, and a history reads the same whatever order they ran in.
-// Exactly-once comes from unique keys: `effect_key` per order, refund step, redemption and lot.
+// Exactly-once comes from unique keys: `effect_key` per order, refund step, redemption and expiry.
 // The balance never goes below 0: what a refund cannot take back is `members.points_debt`, repaid
 // first by later earnings.
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
@@ -27,7 +27,9 @@ export type Expired = { memberId: number; points: number; entryId: number };
 
 /**
  * Expires what is due at `now` for the members (whose rows the caller has locked): each lot past its
- * date gives up what is left of it, in an `expire` entry keyed by the lot (never twice).
+ * date gives up what is left of it. One `expire` entry per member and due date takes what its lots
+ * held (a year-end expiry writes one line per member, not one per order), keyed by the first lot it
+ * empties: an emptied lot is never due again, so the key is never reused.
  */
 export async function expireDueFor(tx: Tx, memberIds: number[], now: Date): Promise<Expired[]> {
   if (memberIds.length === 0) return [];
@@ -44,7 +46,7 @@ export async function expireDueFor(tx: Tx, memberIds: number[], now: Date): Prom
       RETURNING id
     ), written AS (
       INSERT INTO points_entries (member_id, type, amount, reason, effect_key, created_at)
-      SELECT member_id, 'expire', -remaining, 'expired', 'expire:' || id, expires_at FROM due
+      SELECT member_id, 'expire', -sum(remaining), 'expired', 'expire:' || min(id), expires_at FROM due GROUP BY member_id, expires_at
       ON CONFLICT (effect_key) DO NOTHING
       RETURNING id, member_id, amount
     ), per_member AS (
