@@ -6,7 +6,8 @@
 // this file (enum type names). The predicate is two-valued (never NULL) so NOT groups are exact.
 //
 // Plan shapes (tuned with EXPLAIN ANALYZE on a 1M-member base, see bench/audience.ts):
-// - profile fields are plain column predicates on m (indexes on city, tier, registered_at …);
+// - profile fields are plain column predicates on m (indexes on city and registered_at …; the
+//   level is deliberately not indexed, so a level change stays a heap-only update);
 // - member_stats rules of one group are merged into ONE correlated EXISTS over
 //   `member_stats s` (a semi-join on its primary key, or an anti-join when a member without a
 //   stats row would match), so the common "AND" audience is a single hash/merge join;
