@@ -1,14 +1,15 @@
 // The expiry job: expires every lot due at `now`, set-based, a range of member ids per
 // transaction (members locked in id order, as every writer takes them), and tells the flows
 // (`points.expired`, through the one ingest path). Safe to re-run and to run beside itself: an
-// expired lot has nothing left, and its `expire` entry is unique per lot. Both runtimes schedule it
-// (graphile-worker's crontab task `expire_points`, Inngest's `expire-points` cron function).
+// expired lot has nothing left, and its `expire` entry is keyed by the first lot it empties. Both
+// runtimes schedule it (graphile-worker's crontab task `expire_points`, Inngest's `expire-points`
+// cron function).
 //
-// Speed: the work is the rows themselves (a lot updated and an entry written per lot, a balance per
-// member, an event per member), each touching every index of its table, so the job spends nothing
-// else: one statement locks a range's due members (found through the open-lots partial index, no
-// ids sent back and forth), one writes lots, entries and balances, and the events go in batches.
-// Ranges hold disjoint members, so two connections work on two ranges at once (ranges.ts).
+// Speed: the work is the rows themselves (each due lot emptied, one entry per member and due date,
+// a balance and an event per member), each touching every index of its table, so the job spends
+// nothing else: one statement locks a range's due members (found through the open-lots partial
+// index, no ids sent back and forth), one writes lots, entries and balances, and the events go in
+// batches. Ranges hold disjoint members, so two connections work on two ranges at once (ranges.ts).
 // Server-only: the lint allow-list keeps components/ away (no `import "server-only"`: vitest and tsx scripts import it).
 import { sql, withTransaction, type Pool } from "@/server/db/sql";
 import { ingestEventsIn, MAX_EVENTS_PER_CALL } from "@/server/events/ingest";

@@ -1,6 +1,6 @@
 // Every 10 minutes: points lots past their date expire (server/loyalty/points-expiry.ts), a range
 // of members per transaction, each telling the flows (points.expired). Re-running is safe: an
-// expired lot has nothing left and its expire entry is unique per lot.
+// expired lot has nothing left and its expire entry is keyed by the first lot it empties.
 import { sharedPool } from "@/server/db/sql";
 import { expirePoints } from "@/server/loyalty/points-expiry";
 import { inngest } from "../client";
